@@ -1,0 +1,28 @@
+"""relance_analytics: receivables analytics and collection call lists for French B2B credit managers.
+
+Public API (stable)::
+
+    import relance_analytics as ra
+    items = ra.read_open_items("exports/balance_2026-11-20.xlsx", mapping="sage")
+    ra.aged_balance(items, as_of="2026-11-20", by="collector")
+
+Money is integer cents (``*_cents`` columns); dates are ``datetime64[s]`` at midnight.
+"""
+
+from .aging import aged_balance, assign_buckets, bucket_shares, days_past_due, total_row
+from .config import Buckets, Settings
+from .enrich import attach_customers
+from .ingest import ingest_file, ingest_folder
+from .io import (
+    ExportError, InputError, Problem, ReconciliationError, preset_names, read_actions,
+    read_contacts, read_customers, read_disputes, read_open_items, read_sales,
+)
+from .store import SnapshotStore
+
+__all__ = [
+    "Buckets", "ExportError", "InputError", "Problem", "ReconciliationError", "Settings",
+    "SnapshotStore", "aged_balance", "assign_buckets", "attach_customers", "bucket_shares",
+    "days_past_due", "ingest_file", "ingest_folder", "preset_names", "read_actions",
+    "read_contacts", "read_customers", "read_disputes", "read_open_items", "read_sales", "total_row",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,120 @@
+"""Aged balance (balance âgée): open items split into age buckets by days past due.
+
+Days past due = as-of date − due date (days); ≤ 0 is not due. Amounts are integer cents
+(TTC, credit notes and unapplied payments negative), so every total is exact.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .config import Buckets
+
+DateLike = str | pd.Timestamp | np.datetime64
+
+
+def as_date(value: DateLike) -> pd.Timestamp:
+    """A date (midnight timestamp) from ``"2026-11-20"``, a Timestamp or a datetime64."""
+    ts = pd.Timestamp(value)
+    if ts.tz is not None:
+        raise ValueError(f"dates must be naive (no time zone), got {value!r}")
+    return ts.normalize()
+
+
+def days_past_due(items: pd.DataFrame, as_of: DateLike) -> np.ndarray:
+    """As-of date − due date in days (int64); negative when not yet due."""
+    due = items["due_date"].to_numpy(dtype="datetime64[s]")
+    return ((as_date(as_of).to_datetime64() - due) // np.timedelta64(1, "D")).astype("int64")
+
+
+def bucket_codes(days: np.ndarray, buckets: Buckets) -> np.ndarray:
+    """Index of each item's bucket: 0 for ≤ edges[0], i for edges[i-1] < days ≤ edges[i]."""
+    return np.searchsorted(np.asarray(buckets.edges), days, side="left")
+
+
+def assign_buckets(items: pd.DataFrame, as_of: DateLike, buckets: Buckets | None = None) -> pd.Categorical:
+    """Each item's bucket label (ordered categorical, youngest first)."""
+    buckets = buckets or Buckets()
+    codes = bucket_codes(days_past_due(items, as_of), buckets)
+    return pd.Categorical.from_codes(codes, categories=buckets.labels, ordered=True)
+
+
+def _group_keys(items: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    keys = [by] if isinstance(by, str) else list(by)
+    out: list[str] = []
+    for k in keys:
+        if k == "customer":
+            out += ["customer_id", "customer_name"]
+        elif k not in items.columns:
+            raise KeyError(f"cannot group the aged balance by {k!r}: the items have no such column "
+                           f"(columns: {', '.join(items.columns)}); attach customers first for collector/segment")
+        else:
+            out.append(k)
+    return out
+
+
+def aged_balance(items: pd.DataFrame, as_of: DateLike, by: str | Sequence[str] | None = None,
+                 buckets: Buckets | None = None) -> pd.DataFrame:
+    """Aged balance in cents.
+
+    One row per group of ``by`` (``"customer"`` = id and name, ``"collector"``, ``"segment"``,
+    any column or list of columns; ``None`` = one row ``total``). Columns: the buckets from
+    youngest to oldest, ``total``, then ``overdue`` (sum of the overdue buckets), ``items``
+    (count) and ``overdue_share`` (overdue / total, NaN when the total is 0). Every money column
+    is int64 cents and the totals equal the items' sum exactly. Rows sorted by total, largest first.
+    """
+    buckets = buckets or Buckets()
+    keys = _group_keys(items, by)
+    labels = buckets.labels
+    frame = pd.DataFrame({
+        "bucket": assign_buckets(items, as_of, buckets),
+        "amount_cents": items["amount_cents"].to_numpy(dtype="int64"),
+    })
+    for k in keys:
+        frame[k] = items[k].to_numpy()
+    if keys:
+        frame[keys] = frame[keys].fillna("(non renseigné)") if any(frame[k].isna().any() for k in keys) else frame[keys]
+        table = (frame.groupby([*keys, "bucket"], observed=False, sort=False, dropna=False)["amount_cents"]
+                 .sum().unstack("bucket", fill_value=0))
+        counts = frame.groupby(keys, observed=True, sort=False, dropna=False).size()
+        present = counts.index
+        table = table.reindex(present).fillna(0)
+    else:
+        sums = frame.groupby("bucket", observed=False)["amount_cents"].sum()
+        table = pd.DataFrame([sums.reindex(labels, fill_value=0).to_numpy()], columns=labels,
+                             index=pd.Index(["total"], name="group"))
+        counts = pd.Series([len(frame)], index=table.index)
+    table = table.reindex(columns=labels, fill_value=0).astype("int64")
+    table.columns = pd.Index(labels, name=None)
+    table["total"] = table[labels].sum(axis=1)
+    table["overdue"] = table[buckets.overdue_labels].sum(axis=1)
+    table["items"] = counts.reindex(table.index).fillna(0).astype("int64").to_numpy()
+    table["overdue_share"] = np.where(table["total"] != 0, table["overdue"] / table["total"].where(table["total"] != 0, 1), np.nan)
+    if keys:
+        table = table.sort_values("total", ascending=False, kind="stable")
+    return table
+
+
+def bucket_shares(balance: pd.DataFrame, buckets: Buckets | None = None) -> pd.DataFrame:
+    """Share of each bucket in the row's total (floats in [−∞, ∞] when credits dominate; NaN if total 0)."""
+    labels = (buckets or Buckets()).labels
+    total = balance["total"].where(balance["total"] != 0)
+    return balance[labels].div(total, axis=0)
+
+
+def total_row(balance: pd.DataFrame, label: str = "Total") -> pd.DataFrame:
+    """``balance`` with a grand total row appended (exact integer sums; share recomputed)."""
+    money = [c for c in balance.columns if c not in ("overdue_share",)]
+    sums = balance[money].sum()
+    row = pd.DataFrame([sums.to_numpy()], columns=money)
+    row["overdue_share"] = sums["overdue"] / sums["total"] if sums["total"] else np.nan
+    if isinstance(balance.index, pd.MultiIndex):
+        row.index = pd.MultiIndex.from_tuples([(label,) + ("",) * (balance.index.nlevels - 1)], names=balance.index.names)
+    else:
+        row.index = pd.Index([label], name=balance.index.name)
+    return pd.concat([balance, row.astype(balance.dtypes.to_dict())])

@@ -1,0 +1,75 @@
+"""What a report notebook starts from: settings, the as-of snapshot and the reference files.
+
+Notebooks call :func:`load_context` once after their parameters cell, so each stays a few
+lines of calls and charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.io as pio
+
+from .aging import as_date
+from .config import Buckets, Settings
+from .enrich import attach_customers
+from .io.tables import read_customers
+from .store import SnapshotStore
+
+
+class ReconciliationFailure(AssertionError):
+    """The aged balance does not equal the export's control total (should never happen)."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Inputs of one report run."""
+
+    settings: Settings
+    buckets: Buckets
+    as_of: pd.Timestamp
+    store: SnapshotStore
+    items: pd.DataFrame              # the as-of snapshot with the customers' attributes attached
+    customers: pd.DataFrame
+    data_dir: Path
+    output_dir: Path
+
+    @property
+    def control_total_cents(self) -> int | None:
+        """The export's "Total général" (cents), ``None`` when the export had no total row."""
+        value = self.store.meta(self.as_of).get("control_total_cents")
+        return None if value is None else int(value)
+
+    def check_reconciliation(self, total_cents: int) -> str:
+        """Compare a computed total with the control total; raise if they differ by a cent."""
+        control = self.control_total_cents
+        if control is None:
+            return "L'export ne comporte pas de ligne « Total général » : pas de contrôle possible."
+        if int(total_cents) != control:
+            raise ReconciliationFailure(
+                f"aged balance total {total_cents / 100:.2f} differs from the export's control total "
+                f"{control / 100:.2f} by {(total_cents - control) / 100:+.2f}")
+        return "Le total de la balance âgée est égal au « Total général » de l'export, au centime près."
+
+
+def setup_plotly() -> None:
+    """Render figures in JupyterLab and in the offline HTML export (plotly.js embedded once)."""
+    pio.renderers.default = "plotly_mimetype+notebook"
+
+
+def load_context(data_dir: str | Path, workspace: str | Path, as_of: str | None = None,
+                 output_dir: str | Path = "reports/latest", bucket_edges: list[int] | None = None) -> Context:
+    """Load settings (``relance.toml``), the snapshot of ``as_of`` (default: latest) and customers."""
+    setup_plotly()
+    data_dir = Path(data_dir)
+    settings = Settings.load(data_dir / "relance.toml")
+    buckets = Buckets(tuple(bucket_edges)) if bucket_edges else settings.buckets
+    store = SnapshotStore(Path(workspace))
+    date = as_date(as_of) if as_of else store.latest()
+    customers = read_customers(data_dir / "customers.xlsx")
+    items = attach_customers(store.read(date), customers)
+    output = Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    return Context(settings, buckets, date, store, items, customers, data_dir, output)

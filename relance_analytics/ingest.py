@@ -1,0 +1,73 @@
+"""Ingestion: every export of a data folder into the snapshot store (one date per file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .io.mapping import MappingLike
+from .io.open_items import read_open_items
+from .io.workbook import CSV_SUFFIXES, EXCEL_SUFFIXES
+from .store import SnapshotStore, as_of_from_filename, file_digest
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What happened to one export file."""
+
+    path: Path
+    as_of: pd.Timestamp
+    items: int
+    total_cents: int
+    skipped: bool          # True when the stored snapshot already came from this exact file
+
+
+def export_files(exports_dir: Path) -> list[Path]:
+    """Export files of a folder (xlsx/csv…), sorted by the as-of date in their names."""
+    if not exports_dir.is_dir():
+        raise FileNotFoundError(f"no exports folder {exports_dir}: put the weekly ERP exports there "
+                                "(balance_YYYY-MM-DD.xlsx)")
+    files = [p for p in exports_dir.iterdir()
+             if p.suffix.lower() in EXCEL_SUFFIXES | CSV_SUFFIXES and not p.name.startswith(("~$", "."))]
+    return sorted(files, key=lambda p: (as_of_from_filename(p), p.name))
+
+
+def ingest_file(path: Path, store: SnapshotStore, mapping: MappingLike = "auto",
+                force: bool = False) -> Ingested:
+    """Read one export and store it as the snapshot of the date in its name (replacing it)."""
+    as_of = as_of_from_filename(path)
+    digest = file_digest(path)
+    if not force and as_of in store.dates():
+        meta = store.meta(as_of)
+        if meta.get("digest") == digest:
+            return Ingested(path, as_of, int(meta.get("items", 0)), int(meta.get("total_cents", 0)), True)
+    items = read_open_items(path, mapping=mapping)
+    total = int(items["amount_cents"].sum())
+    store.write(as_of, items, {
+        "source": path.name, "digest": digest, "mapping": items.attrs.get("mapping"),
+        "sheet": items.attrs.get("sheet"), "control_total_cents": items.attrs.get("control_total_cents"),
+        "skipped_rows": items.attrs.get("skipped_rows"), "items": len(items), "total_cents": total,
+    })
+    return Ingested(path, as_of, len(items), total, False)
+
+
+def ingest_folder(exports_dir: Path, store: SnapshotStore, mapping: MappingLike = "auto",
+                  progress: Callable[[Ingested], None] | None = None) -> list[Ingested]:
+    """Ingest every export of ``exports_dir``; two files for one date is an error."""
+    files = export_files(exports_dir)
+    seen: dict[pd.Timestamp, Path] = {}
+    for p in files:
+        d = as_of_from_filename(p)
+        if d in seen:
+            raise ValueError(f"two exports for {d:%Y-%m-%d}: {seen[d].name} and {p.name}; keep one")
+        seen[d] = p
+    results = []
+    for p in files:
+        result = ingest_file(p, store, mapping)
+        if progress:
+            progress(result)
+        results.append(result)
+    return results

@@ -1,0 +1,87 @@
+"""Errors raised by the readers: one type, every problem of a file at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_LISTED = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    ``row`` is the row number as Excel shows it (1-based), ``None`` for a file-level problem.
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        text = self.message
+        if self.value is not None:
+            text += f": got {self.value!r}"
+        if self.expected:
+            text += f", expected {self.expected}"
+        return f"{', '.join(where)}: {text}" if where else text
+
+
+class InputError(Exception):
+    """An input file could not be read; carries every problem found in it.
+
+    Attributes: ``path``, ``sheet`` (or ``None``) and ``problems`` (a list of :class:`Problem`).
+    """
+
+    kind = "input file"
+
+    def __init__(self, path: str | Path, problems: list[Problem], sheet: str | None = None,
+                 kind: str | None = None):
+        if kind:
+            self.kind = kind
+        self.path = Path(path)
+        self.sheet = sheet
+        self.problems = list(problems)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = f"{self.path}" + (f", sheet {self.sheet!r}" if self.sheet else "")
+        n = len(self.problems)
+        head = f"{self.kind} {where}: {n} problem{'s' if n != 1 else ''}"
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            lines.append(f"  … and {n - MAX_LISTED} more")
+        return "\n".join([head, *lines])
+
+
+class ExportError(InputError):
+    """An open-item export (balance âgée) could not be read exactly."""
+
+    kind = "open-item export"
+
+
+class ReconciliationError(ExportError):
+    """The open items do not add up to the export's control total.
+
+    ``difference_cents`` = sum of items − control total (cents).
+    """
+
+    def __init__(self, path: str | Path, sheet: str | None, items_cents: int,
+                 control_cents: int, row: int | None):
+        self.items_cents = items_cents
+        self.control_cents = control_cents
+        self.difference_cents = items_cents - control_cents
+        problem = Problem(
+            f"the open items sum to {items_cents / 100:.2f} but the grand total row says "
+            f"{control_cents / 100:.2f} (difference {self.difference_cents / 100:+.2f})",
+            row=row,
+        )
+        super().__init__(path, [problem], sheet)

@@ -1,0 +1,329 @@
+"""Reader of open-item exports (balance âgée) into the canonical open-item frame.
+
+Canonical columns (see README): ``customer_id`` (category), ``customer_name``,
+``document_id``, ``document_type`` (category: invoice, credit_note, payment),
+``document_date``, ``due_date`` (datetime64[s] dates), ``amount_cents`` (int64, TTC, negative
+for credit notes and unapplied payments), optional ``amount_ht_cents`` (Int64), ``collector``,
+``segment``, ``currency``, and ``source_row`` (the Excel row the item came from).
+
+The read is exact or it fails: every bad cell of the file is reported at once in one
+:class:`~relance_analytics.io.errors.ExportError`, and the items must add up to the
+export's grand total row to the cent.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import ExportError, Problem, ReconciliationError
+from .mapping import BY_SIGN, DOCUMENT_TYPES, ColumnMapping, MappingLike, resolve
+from .parse import is_blank, normalize_label, parse_dates, parse_money, parse_text
+from .workbook import RawSheet, column_letter, read_raw, sheet_names
+
+HEADER_SEARCH_ROWS = 60
+_TOTAL_LABEL = re.compile(
+    r"^(total|sous[- ]total|cumul|balance agee cumulee|pourcentages?|report a nouveau|solde)\b")
+_GRAND_LABEL = re.compile(r"^(total general|grand total|total balance|total)$")
+_BRACKET_REF = re.compile(r"^\[(?P<id>[^\]]+)\]\s*(?P<name>.*)$")
+
+OPEN_ITEM_COLUMNS = (
+    "customer_id", "customer_name", "document_id", "document_type", "document_date",
+    "due_date", "amount_cents", "amount_ht_cents", "collector", "segment", "currency",
+    "source_row",
+)
+DOCUMENT_TYPE_DTYPE = pd.CategoricalDtype(list(DOCUMENT_TYPES))
+
+
+def read_open_items(path: str | Path, mapping: MappingLike = "auto", sheet: str | None = None,
+                    *, require_control_total: bool = False) -> pd.DataFrame:
+    """Read one open-item export (xlsx or CSV) into the canonical open-item frame.
+
+    ``mapping``: a preset name, ``"auto"`` (default: the preset whose headers the file has),
+    a dict ``{canonical: header}`` or a mapping TOML file. The header row is found below any
+    title block; total, subtotal, repeated-header and title rows are removed (and counted in
+    ``frame.attrs["skipped_rows"]``); the grand total row gives the control total
+    (``frame.attrs["control_total_cents"]``, ``None`` when the file has none, which is an
+    error if ``require_control_total``).
+
+    Raises :class:`ExportError` listing every problem (file, sheet, Excel row, column, value,
+    what was expected), and :class:`ReconciliationError` when the items do not sum to the
+    grand total exactly.
+    """
+    path = Path(path)
+    candidates = resolve(mapping)
+    raw, header_idx, chosen = _locate_header(path, sheet, candidates)
+    return _OpenItemParser(raw, header_idx, chosen, require_control_total).run()
+
+
+def _locate_header(path: Path, sheet: str | None,
+                   candidates: list[ColumnMapping]) -> tuple[RawSheet, int, ColumnMapping]:
+    sheets = [sheet] if sheet is not None else sheet_names(path, ExportError)
+    best: tuple[int, ColumnMapping, list[str]] | None = None
+    first_raw: RawSheet | None = None
+    for name in sheets:
+        raw = read_raw(path, name, ExportError)
+        first_raw = first_raw or raw
+        values = raw.frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object)
+        for i, row in enumerate(values):
+            row_list = list(row)
+            for cand in candidates:
+                found = cand.locate(row_list)
+                if not found:
+                    continue
+                missing = cand.missing_required(set(found))
+                if not missing:
+                    better = [c for c in candidates if c.matches(row_list)
+                              and len(c.locate(row_list)) > len(found)]
+                    return raw, i, better[0] if better else cand
+                if best is None or len(found) > best[0]:
+                    best = (len(found), cand, missing)
+    assert first_raw is not None
+    if best is None:
+        names = ", ".join(c.name for c in candidates)
+        detail = Problem(f"no header row found in the first {HEADER_SEARCH_ROWS} rows",
+                         expected=f"the column headers of mapping {names}")
+    else:
+        _, cand, missing = best
+        detail = Problem(f"header row incomplete for mapping {cand.name!r}: missing {', '.join(missing)}",
+                         expected="headers " + "; ".join(
+                             f"{k}: {' / '.join(v)}" for k, v in cand.columns.items()))
+    raise ExportError(path, [detail], first_raw.sheet if len(sheets) == 1 else None)
+
+
+class _OpenItemParser:
+    """Turns the rows under a located header into canonical items, collecting every problem."""
+
+    def __init__(self, raw: RawSheet, header_idx: int, mapping: ColumnMapping, require_control: bool):
+        self.raw = raw
+        self.mapping = mapping
+        self.require_control = require_control
+        self.header = list(raw.frame.iloc[header_idx])
+        self.cols = mapping.locate(self.header)
+        body = raw.frame.iloc[header_idx + 1:]
+        self.body = body
+        self.excel_rows = body.index.to_numpy() + 1
+        self.problems: list[Problem] = []
+
+    # -- helpers -------------------------------------------------------------------
+    def col(self, canonical: str) -> pd.Series:
+        return self.body[self.cols[canonical]]
+
+    def colname(self, canonical: str) -> str:
+        j = self.cols[canonical]
+        return f"{str(self.header[j]).strip()} ({column_letter(j)})"
+
+    def report(self, mask: np.ndarray, canonical: str, message: str, expected: str,
+               values: pd.Series | None = None) -> None:
+        series = self.col(canonical) if values is None else values
+        for pos in np.flatnonzero(mask):
+            self.problems.append(Problem(message, int(self.excel_rows[pos]), self.colname(canonical),
+                                         series.iloc[pos], expected))
+
+    # -- row classification ----------------------------------------------------------
+    def classify(self) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+        """Masks of item rows and grand-total rows, and counts of the rows left out by kind."""
+        frame = self.body
+        n = len(frame)
+        blank_cells = np.column_stack([is_blank(frame[c]) for c in frame.columns]) if n else np.zeros((0, 0), bool)
+        all_blank = blank_cells.all(axis=1) if n else np.zeros(0, bool)
+        labels = pd.Series(_first_text(frame, blank_cells), dtype=object).map(normalize_label)
+        is_total = labels.str.match(_TOTAL_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
+        is_grand = labels.str.match(_GRAND_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
+        doc_blank = is_blank(self.col("document_id"))
+        cust = self.cols.get("customer_id", self.cols.get("customer"))
+        cust_blank = is_blank(frame[cust])
+        header_keys = {j: normalize_label(self.header[j]) for j in self.cols.values()}
+        repeated = np.ones(n, dtype=bool)
+        for j, key in header_keys.items():
+            repeated &= frame[j].map(normalize_label).to_numpy() == key
+        non_item = all_blank | repeated | (doc_blank & (is_total | cust_blank))
+        grand = non_item & is_total & is_grand & ~repeated & ~all_blank
+        totals = non_item & is_total & ~grand & ~repeated & ~all_blank
+        labels_only = non_item & ~all_blank & ~repeated & ~is_total
+        counts = {"blank": int(all_blank.sum()), "repeated_header": int(repeated.sum()),
+                  "subtotal": int(totals.sum()), "grand_total": int(grand.sum()),
+                  "title_or_label": int(labels_only.sum())}
+        return ~non_item, grand, counts
+
+    # -- main ---------------------------------------------------------------------------
+    def run(self) -> pd.DataFrame:
+        item_mask, grand_mask, skipped = self.classify()
+        control = self.control_total(grand_mask)
+        self.body = self.body[item_mask]
+        self.excel_rows = self.excel_rows[item_mask]
+        frame = self.parse_items()
+        if self.problems:
+            raise ExportError(self.raw.path, self.problems, self.raw.sheet)
+        total = int(frame["amount_cents"].sum())
+        if control is not None and total != control[0]:
+            raise ReconciliationError(self.raw.path, self.raw.sheet, total, control[0], control[1])
+        frame.attrs.update({
+            "source": str(self.raw.path), "sheet": self.raw.sheet, "mapping": self.mapping.name,
+            "header_row": int(self.body.index[0]) if len(self.body) else None,
+            "control_total_cents": None if control is None else control[0],
+            "skipped_rows": skipped,
+        })
+        return frame
+
+    def control_total(self, grand_mask: np.ndarray) -> tuple[int, int] | None:
+        rows = np.flatnonzero(grand_mask)
+        if len(rows) == 0:
+            if self.require_control:
+                self.problems.append(Problem("no grand total row found",
+                                             expected="a last row labelled 'Total général' with the control total"))
+            return None
+        if len(rows) > 1:
+            where = ", ".join(str(self.excel_rows[r]) for r in rows)
+            self.problems.append(Problem(f"several grand total rows (rows {where})",
+                                         expected="a single 'Total général' row"))
+            return None
+        sub = self.body.iloc[rows]
+        cents, bad = self.amounts(sub)
+        row = int(self.excel_rows[rows[0]])
+        if bad[0]:
+            self.problems.append(Problem("unreadable grand total", row, self.colname(self.amount_key()),
+                                         expected="an amount such as 1 234,56"))
+            return None
+        return int(cents[0]), row
+
+    def amount_key(self) -> str:
+        return "amount" if "amount" in self.cols else "debit"
+
+    def amounts(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Signed TTC cents of ``frame``'s rows (amount, or debit − credit) and a bad mask."""
+        if "amount" in self.cols:
+            cents, bad, _ = parse_money(frame[self.cols["amount"]])
+            return cents, bad
+        d, dbad, _ = parse_money(frame[self.cols["debit"]])
+        c, cbad, _ = parse_money(frame[self.cols["credit"]])
+        return d - c, dbad | cbad
+
+    def parse_items(self) -> pd.DataFrame:
+        n = len(self.body)
+        out: dict[str, object] = {}
+        if "customer" in self.cols and "customer_id" not in self.cols:
+            text, blank = parse_text(self.col("customer"))
+            ids, names = _split_customer(text)
+            self.report(blank, "customer", "missing customer", "a customer reference")
+            out["customer_id"], out["customer_name"] = ids, names
+        else:
+            ids, blank = parse_text(self.col("customer_id"))
+            self.report(blank, "customer_id", "missing customer account", "a customer account")
+            out["customer_id"] = ids
+            out["customer_name"] = parse_text(self.col("customer_name"))[0] if "customer_name" in self.cols else ids
+        doc, blank = parse_text(self.col("document_id"))
+        self.report(blank, "document_id", "missing document number", "a document number")
+        out["document_id"] = doc
+        self.check_duplicates(doc, blank)
+
+        amount, bad = self.amounts(self.body)
+        key = self.amount_key()
+        if "amount" in self.cols:
+            amount_blank = is_blank(self.col("amount"))
+        else:
+            amount_blank = is_blank(self.col("debit")) & is_blank(self.col("credit"))
+        self.report(bad, key, "unreadable amount", "an amount in euros with at most 2 decimals, e.g. -1 234,56")
+        self.report(amount_blank & ~bad, key, "missing amount", "the open amount of the document")
+        out["amount_cents"] = amount
+        if "amount_ht" in self.cols:
+            ht, htbad, htblank = parse_money(self.col("amount_ht"))
+            self.report(htbad, "amount_ht", "unreadable amount excl. VAT", "an amount in euros, e.g. 1 028,80")
+            ht_array = pd.array(ht, dtype="Int64")
+            ht_array[htblank] = pd.NA
+            out["amount_ht_cents"] = ht_array
+
+        dates = {}
+        bad_dates = np.zeros(n, bool)
+        for key in ("document_date", "due_date"):
+            if key in self.cols:
+                d, dbad, dblank = parse_dates(self.col(key))
+                self.report(dbad, key, "unreadable date", "a date between 1900 and 2100, e.g. 31/12/2026")
+                dates[key] = (d, dblank | dbad)
+                bad_dates |= dbad
+            else:
+                dates[key] = (np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"), np.ones(n, bool))
+        doc_date, doc_blank = dates["document_date"]
+        due, due_blank = dates["due_date"]
+        due = np.where(due_blank, doc_date, due)
+        neither = due_blank & doc_blank
+        key = "due_date" if "due_date" in self.cols else "document_date"
+        self.report(neither & ~bad_dates, key, "missing due date (and no document date)", "a date, e.g. 31/12/2026")
+        out["document_date"] = doc_date
+        out["due_date"] = due
+
+        out["document_type"] = self.document_types(amount)
+        for key in ("collector", "segment", "currency"):
+            if key in self.cols:
+                out[key] = parse_text(self.col(key))[0]
+        out["source_row"] = self.excel_rows.astype("int32")
+        return _canonical_frame(out)
+
+    def check_duplicates(self, doc: np.ndarray, blank: np.ndarray) -> None:
+        s = pd.Series(doc)
+        dup = s.duplicated(keep=False).to_numpy() & ~blank
+        if dup.any():
+            groups = pd.Series(self.excel_rows[dup]).groupby(s[dup].to_numpy()).agg(list)
+            for doc_id, rows in groups.items():
+                for r in rows:
+                    self.problems.append(Problem(
+                        f"duplicate document number (also on row{'s' if len(rows) > 2 else ''} "
+                        f"{', '.join(str(x) for x in rows if x != r)})",
+                        int(r), self.colname("document_id"), doc_id, "each open document once"))
+            self.problems.sort(key=lambda p: (p.row or 0))
+
+    def document_types(self, amount: np.ndarray) -> pd.Categorical:
+        by_sign = np.where(amount < 0, "credit_note", "invoice").astype(object)
+        if "document_type" not in self.cols:
+            return pd.Categorical(by_sign, dtype=DOCUMENT_TYPE_DTYPE)
+        codes, blank = parse_text(self.col("document_type"))
+        codes_s = pd.Series(codes, dtype=object).fillna("")
+        mapped = codes_s.map(lambda c: self.mapping.type_code(c)).to_numpy(dtype=object)
+        unknown = pd.isna(mapped)
+        known = sorted({k for k in self.mapping.document_types if k})
+        self.report(unknown & ~blank, "document_type", "unknown document type",
+                    "one of " + ", ".join(repr(k) for k in known))
+        self.report(unknown & blank, "document_type", "missing document type",
+                    "one of " + ", ".join(repr(k) for k in known))
+        result = np.where(mapped == BY_SIGN, by_sign, mapped)
+        result = np.where(pd.isna(result), "invoice", result)
+        return pd.Categorical(result, dtype=DOCUMENT_TYPE_DTYPE)
+
+
+def _first_text(frame: pd.DataFrame, blank_cells: np.ndarray) -> np.ndarray:
+    """Per row, the first non-blank cell if it is text (a row label), else ``None``."""
+    label = np.full(len(frame), None, dtype=object)
+    undecided = np.ones(len(frame), dtype=bool)
+    for j, col in enumerate(frame.columns):
+        take = undecided & ~blank_cells[:, j]
+        if take.any():
+            values = frame[col].to_numpy(dtype=object)[take]
+            label[take] = [v if isinstance(v, str) else None for v in values]
+            undecided &= ~take
+        if not undecided.any():
+            break
+    return label
+
+
+def _split_customer(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    ids = np.empty(len(text), dtype=object)
+    names = np.empty(len(text), dtype=object)
+    for i, t in enumerate(text):
+        m = _BRACKET_REF.match(t) if t else None
+        ids[i], names[i] = (m.group("id").strip(), m.group("name").strip()) if m else (t, t)
+    return ids, names
+
+
+def _canonical_frame(cols: dict[str, object]) -> pd.DataFrame:
+    frame = pd.DataFrame({k: cols[k] for k in OPEN_ITEM_COLUMNS if k in cols})
+    frame["customer_id"] = frame["customer_id"].astype("category")
+    for k in ("customer_name", "document_id", "collector", "segment", "currency"):
+        if k in frame:
+            frame[k] = frame[k].astype("string")
+    for k in ("document_date", "due_date"):
+        frame[k] = frame[k].astype("datetime64[s]")
+    frame["amount_cents"] = frame["amount_cents"].astype("int64")
+    return frame.reset_index(drop=True)

@@ -1,0 +1,91 @@
+"""French presentation of the metric frames: column headers, euro display, workbook sheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from .config import Buckets
+from .io.excel import Sheet
+
+if TYPE_CHECKING:
+    from .context import Context
+
+GROUP_HEADERS = {
+    "customer_id": "Code client", "customer_name": "Raison sociale", "collector": "Recouvreur",
+    "segment": "Segment", "group": "Périmètre",
+}
+BALANCE_HEADERS = {"total": "Total TTC", "overdue": "Total échu", "items": "Nb pièces",
+                   "overdue_share": "Part échue"}
+
+
+def balance_headers(buckets: Buckets) -> dict[str, str]:
+    """Column code → French header for an aged balance."""
+    return {**GROUP_HEADERS, **dict(zip(buckets.labels, buckets.french_labels)), **BALANCE_HEADERS}
+
+
+def euros(cents: int | float) -> str:
+    """French display of an amount in cents: ``1 234 567,89 €`` (narrow no-break spaces)."""
+    value = int(cents)
+    sign = "-" if value < 0 else ""
+    whole, frac = divmod(abs(value), 100)
+    return f"{sign}{whole:,}".replace(",", "\u202f") + f",{frac:02d}\u00a0€"
+
+
+def display_balance(balance: pd.DataFrame, buckets: Buckets) -> pd.DataFrame:
+    """An aged balance for the screen: euros as French text, shares as percentages, French headers."""
+    out = balance.reset_index()
+    for col in [*buckets.labels, "total", "overdue"]:
+        out[col] = out[col].map(euros)
+    out["overdue_share"] = out["overdue_share"].map(lambda x: "" if pd.isna(x) else f"{x:.1%}".replace(".", ","))
+    return out.rename(columns=balance_headers(buckets))
+
+
+def balance_sheet(name: str, balance: pd.DataFrame, buckets: Buckets, title: str) -> Sheet:
+    """Workbook sheet of an aged balance with a totals row."""
+    frame = balance.reset_index()
+    return Sheet(name=name, frame=frame, headers=balance_headers(buckets),
+                 money=[*buckets.labels, "total", "overdue"], percent=["overdue_share"],
+                 sum_columns=["items"], total_label="Total général", title=title)
+
+ITEM_HEADERS = {
+    "customer_id": "Code client", "customer_name": "Raison sociale", "collector": "Recouvreur",
+    "segment": "Segment", "document_id": "N° pièce", "document_type": "Type", "document_date": "Date pièce",
+    "due_date": "Échéance", "days_past_due": "Jours de retard", "bucket": "Tranche",
+    "amount_cents": "Solde TTC", "amount_ht_cents": "Solde HT",
+}
+
+
+def items_detail(items: pd.DataFrame, as_of: pd.Timestamp, buckets: Buckets) -> pd.DataFrame:
+    """Open items with their days past due and French bucket / type labels, oldest first."""
+    from . import vocab
+    from .aging import assign_buckets, days_past_due
+
+    out = items.copy()
+    out["days_past_due"] = days_past_due(items, as_of)
+    codes = assign_buckets(items, as_of, buckets)
+    out["bucket"] = pd.Categorical.from_codes(codes.codes, categories=buckets.french_labels, ordered=True)
+    out["document_type"] = out["document_type"].map(vocab.DOCUMENT_TYPE).astype("string")
+    cols = [c for c in ITEM_HEADERS if c in out.columns]
+    return out[cols].sort_values(["days_past_due", "customer_id"], ascending=[False, True], kind="stable")
+
+
+def write_aged_balance(path: str | Path, ctx: Context, total: pd.DataFrame, by_collector: pd.DataFrame,
+                       by_segment: pd.DataFrame, by_customer: pd.DataFrame) -> Path:
+    """``aged_balance.xlsx``: synthesis, by collector, by segment, by customer, item detail."""
+    from .io.excel import write_workbook
+
+    b = ctx.buckets
+    when = f"au {ctx.as_of:%d/%m/%Y}"
+    detail = items_detail(ctx.items, ctx.as_of, b)
+    return write_workbook(path, [
+        balance_sheet("Synthèse", total.rename(index={"total": "Total"}), b, f"Balance âgée {when}"),
+        balance_sheet("Par recouvreur", by_collector, b, f"Balance âgée par recouvreur {when}"),
+        balance_sheet("Par segment", by_segment, b, f"Balance âgée par segment {when}"),
+        balance_sheet("Par client", by_customer, b, f"Balance âgée par client {when}"),
+        Sheet("Détail des pièces", detail, headers=ITEM_HEADERS,
+              money=[c for c in ("amount_cents", "amount_ht_cents") if c in detail.columns],
+              total_label="Total général", title=f"Pièces ouvertes {when}"),
+    ])

@@ -1,0 +1,109 @@
+"""Snapshot store: the canonical open items of each as-of date, as Parquet.
+
+Layout: ``<workspace>/snapshots/as_of=YYYY-MM-DD/items.parquet`` (hive partitioning, so
+DuckDB and pyarrow read the whole history as one dataset). Writing a date replaces it
+atomically (temporary file + rename): re-ingesting never duplicates and a crash never
+leaves half a snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .aging import DateLike, as_date
+
+DEFAULT_WORKSPACE = Path(".relance")
+_META_KEY = b"relance_analytics"
+_DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def as_of_from_filename(path: str | Path) -> pd.Timestamp:
+    """The as-of date written in an export's file name (``balance_2026-11-20.xlsx``)."""
+    m = _DATE_IN_NAME.search(Path(path).name)
+    if not m:
+        raise ValueError(f"{path}: no as-of date (YYYY-MM-DD) in the file name; rename it like "
+                         "balance_2026-11-20.xlsx or give the date explicitly")
+    return as_date(m.group(1))
+
+
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file (to skip re-ingesting an unchanged export)."""
+    h = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class SnapshotStore:
+    """Parquet snapshots under ``workspace/snapshots``."""
+
+    workspace: Path = DEFAULT_WORKSPACE
+
+    @property
+    def root(self) -> Path:
+        return Path(self.workspace) / "snapshots"
+
+    def _file(self, as_of: DateLike) -> Path:
+        return self.root / f"as_of={as_date(as_of):%Y-%m-%d}" / "items.parquet"
+
+    def dates(self) -> list[pd.Timestamp]:
+        """As-of dates stored, oldest first."""
+        if not self.root.is_dir():
+            return []
+        return sorted(as_date(p.parent.name.split("=", 1)[1]) for p in self.root.glob("as_of=*/items.parquet"))
+
+    def write(self, as_of: DateLike, items: pd.DataFrame, meta: dict[str, object] | None = None) -> Path:
+        """Store (or replace) the snapshot of ``as_of``; ``meta`` (JSON) is kept with it."""
+        target = self._file(as_of)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        table = pa.Table.from_pandas(items, preserve_index=False)
+        info = {"as_of": f"{as_date(as_of):%Y-%m-%d}", **(meta or {})}
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                               _META_KEY: json.dumps(info, default=str).encode()})
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return target
+
+    def read(self, as_of: DateLike) -> pd.DataFrame:
+        """The snapshot of ``as_of`` (canonical open items); its metadata in ``frame.attrs``."""
+        path = self._file(as_of)
+        if not path.is_file():
+            stored = ", ".join(f"{d:%Y-%m-%d}" for d in self.dates()) or "none"
+            raise KeyError(f"no snapshot for {as_date(as_of):%Y-%m-%d} in {self.root} (stored: {stored})")
+        table = pq.read_table(path)
+        frame = table.to_pandas()
+        frame.attrs.update(self.meta(as_of))
+        return frame
+
+    def meta(self, as_of: DateLike) -> dict[str, object]:
+        """Metadata stored with a snapshot (source file, digest, control total, mapping…)."""
+        schema = pq.read_schema(self._file(as_of))
+        raw = (schema.metadata or {}).get(_META_KEY)
+        return json.loads(raw) if raw else {}
+
+    def latest(self) -> pd.Timestamp:
+        """The most recent as-of date stored."""
+        dates = self.dates()
+        if not dates:
+            raise KeyError(f"the snapshot store {self.root} is empty: ingest an export first")
+        return dates[-1]
+
+    def previous(self, as_of: DateLike) -> pd.Timestamp | None:
+        """The stored date just before ``as_of``, if any."""
+        earlier = [d for d in self.dates() if d < as_date(as_of)]
+        return earlier[-1] if earlier else None

@@ -1,0 +1,108 @@
+"""The weekly run: ingest the exports, execute every report notebook with papermill, export
+HTML, and move the finished report into ``<out>/<as_of>/`` in one step.
+
+The run works in a temporary folder beside the target: a failing notebook stops the run,
+is kept in ``<out>/<as_of>.failed/`` for diagnosis, and the previous complete report of that
+date is left untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+import papermill as pm
+from nbconvert import HTMLExporter
+
+from .aging import as_date
+from .config import Settings
+from .ingest import Ingested, ingest_folder
+from .store import DEFAULT_WORKSPACE, SnapshotStore
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+SUITE = ("aged_balance",)
+
+
+class NotebookFailed(RuntimeError):
+    """A report notebook raised; ``notebook``, ``cell`` (execution count), ``error`` and
+    ``kept`` (the executed notebook kept for diagnosis) say where and why."""
+
+    def __init__(self, notebook: str, cell: int | None, error: str, kept: Path):
+        self.notebook, self.cell, self.error, self.kept = notebook, cell, error, kept
+        where = f"cell [{cell}]" if cell is not None else "a cell"
+        super().__init__(f"notebook {notebook} failed in {where}: {error}; "
+                         f"executed notebook kept in {kept}; the previous report was not touched")
+
+
+@dataclass
+class WeeklyResult:
+    """What a weekly run produced."""
+
+    as_of: object
+    report_dir: Path
+    ingested: list[Ingested] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def export_html(notebook: Path, target: Path) -> Path:
+    """HTML of an executed notebook without code cells; plotly figures embedded (offline)."""
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+def _swap_into_place(tmp: Path, final: Path) -> None:
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def run_weekly(data_dir: str | Path, out_dir: str | Path = "reports", as_of: str | None = None,
+               workspace: str | Path | None = None, notebooks_dir: str | Path | None = None,
+               suite: tuple[str, ...] = SUITE, progress: Callable[[str], None] = lambda s: None) -> WeeklyResult:
+    """Ingest ``data_dir/exports``, run the report notebooks for ``as_of`` (default: latest
+    export) and publish ``out_dir/<as_of>/``. Raises :class:`NotebookFailed` on a failing notebook."""
+    data_dir = Path(data_dir).resolve()
+    out_dir = Path(out_dir).resolve()
+    workspace = Path(workspace or DEFAULT_WORKSPACE).resolve()
+    notebooks_dir = Path(notebooks_dir or NOTEBOOKS_DIR)
+    settings = Settings.load(data_dir / "relance.toml")
+    store = SnapshotStore(workspace)
+    ingested = ingest_folder(data_dir / "exports", store, settings.mapping,
+                             progress=lambda r: progress(
+                                 f"export {r.path.name}: {'inchangé' if r.skipped else f'{r.items} pièces'}"))
+    date = as_date(as_of) if as_of else store.latest()
+    store.read(date)  # fails early with the stored dates when the as-of has no snapshot
+    final = out_dir / f"{date:%Y-%m-%d}"
+    tmp = out_dir / f".{final.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    params = {"as_of": f"{date:%Y-%m-%d}", "data_dir": str(data_dir), "workspace": str(workspace),
+              "output_dir": str(tmp)}
+    try:
+        for name in suite:
+            progress(f"notebook {name}…")
+            executed = tmp / f"{name}.ipynb"
+            try:
+                pm.execute_notebook(notebooks_dir / f"{name}.ipynb", executed, parameters=params,
+                                    kernel_name="python3", progress_bar=False, cwd=str(tmp))
+            except pm.PapermillExecutionError as exc:
+                failed = out_dir / f"{final.name}.failed"
+                shutil.rmtree(failed, ignore_errors=True)
+                os.replace(tmp, failed)
+                raise NotebookFailed(f"{name}.ipynb", exc.exec_count, f"{exc.ename}: {exc.evalue}",
+                                     failed / f"{name}.ipynb") from None
+            export_html(executed, tmp / f"{name}.html")
+        _swap_into_place(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    files = sorted(p for p in final.iterdir())
+    return WeeklyResult(date, final, ingested, files)
