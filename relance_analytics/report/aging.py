@@ -1,4 +1,4 @@
-"""French presentation of the metric frames: column headers, euro display, workbook sheets."""
+"""Aged balance for people: French headers, screen display, the aged_balance.xlsx workbook."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .config import Buckets
-from .io.excel import Sheet
+from ..config import Buckets
+from ..io.excel import Sheet
+
+from .common import euros, percent
 
 if TYPE_CHECKING:
-    from .context import Context
+    from ..context import Context
 
 GROUP_HEADERS = {
     "customer_id": "Code client", "customer_name": "Raison sociale", "collector": "Recouvreur",
@@ -26,20 +28,12 @@ def balance_headers(buckets: Buckets) -> dict[str, str]:
     return {**GROUP_HEADERS, **dict(zip(buckets.labels, buckets.french_labels)), **BALANCE_HEADERS}
 
 
-def euros(cents: int | float) -> str:
-    """French display of an amount in cents: ``1 234 567,89 €`` (narrow no-break spaces)."""
-    value = int(cents)
-    sign = "-" if value < 0 else ""
-    whole, frac = divmod(abs(value), 100)
-    return f"{sign}{whole:,}".replace(",", "\u202f") + f",{frac:02d}\u00a0€"
-
-
 def display_balance(balance: pd.DataFrame, buckets: Buckets) -> pd.DataFrame:
     """An aged balance for the screen: euros as French text, shares as percentages, French headers."""
     out = balance.reset_index()
     for col in [*buckets.labels, "total", "overdue"]:
         out[col] = out[col].map(euros)
-    out["overdue_share"] = out["overdue_share"].map(lambda x: "" if pd.isna(x) else f"{x:.1%}".replace(".", ","))
+    out["overdue_share"] = out["overdue_share"].map(percent)
     return out.rename(columns=balance_headers(buckets))
 
 
@@ -60,8 +54,8 @@ ITEM_HEADERS = {
 
 def items_detail(items: pd.DataFrame, as_of: pd.Timestamp, buckets: Buckets) -> pd.DataFrame:
     """Open items with their days past due and French bucket / type labels, oldest first."""
-    from . import vocab
-    from .aging import assign_buckets, days_past_due
+    from .. import vocab
+    from ..aging import assign_buckets, days_past_due
 
     out = items.copy()
     out["days_past_due"] = days_past_due(items, as_of)
@@ -75,7 +69,7 @@ def items_detail(items: pd.DataFrame, as_of: pd.Timestamp, buckets: Buckets) -> 
 def write_aged_balance(path: str | Path, ctx: Context, total: pd.DataFrame, by_collector: pd.DataFrame,
                        by_segment: pd.DataFrame, by_customer: pd.DataFrame) -> Path:
     """``aged_balance.xlsx``: synthesis, by collector, by segment, by customer, item detail."""
-    from .io.excel import write_workbook
+    from ..io.excel import write_workbook
 
     b = ctx.buckets
     when = f"au {ctx.as_of:%d/%m/%Y}"

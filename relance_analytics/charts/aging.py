@@ -1,17 +1,12 @@
-"""Plotly figures for the reports (French titles; amounts in euros on the axes)."""
+"""Aged-balance figures (French titles; amounts in euros on the axes)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from .config import Buckets
-
-BUCKET_COLORS = ["#2E7D32", "#9CCC65", "#FFEB3B", "#FFB300", "#F57C00", "#C62828", "#6A1B9A", "#37474F"]
-
-
-def _bucket_colors(n: int) -> list[str]:
-    return (BUCKET_COLORS * (n // len(BUCKET_COLORS) + 1))[:n]
+from ..config import Buckets
+from .common import SEPARATORS, bucket_colors
 
 
 def aged_balance_bars(balance: pd.DataFrame, buckets: Buckets, title: str, top: int | None = None) -> go.Figure:
@@ -19,12 +14,12 @@ def aged_balance_bars(balance: pd.DataFrame, buckets: Buckets, title: str, top: 
     table = balance.head(top) if top else balance
     names = [" – ".join(str(x) for x in (i if isinstance(i, tuple) else (i,)) if str(x)) for i in table.index]
     fig = go.Figure()
-    for label, french, color in zip(buckets.labels, buckets.french_labels, _bucket_colors(len(buckets.labels))):
+    for label, french, color in zip(buckets.labels, buckets.french_labels, bucket_colors(len(buckets.labels))):
         fig.add_trace(go.Bar(y=names, x=table[label] / 100, name=french, orientation="h", marker_color=color,
                              hovertemplate="%{y}<br>" + french + " : %{x:,.2f} €<extra></extra>"))
     fig.update_layout(barmode="relative", title=title, xaxis_title="Montant TTC (€)",
                       yaxis={"autorange": "reversed"}, legend_title="Tranche d'âge",
-                      height=max(350, 28 * len(names) + 150), separators=", ")
+                      height=max(350, 28 * len(names) + 150), separators=SEPARATORS)
     return fig
 
 
@@ -32,7 +27,7 @@ def bucket_totals_bar(balance_total: pd.DataFrame, buckets: Buckets, title: str)
     """Vertical bars of the grand total per bucket (€), youngest to oldest."""
     row = balance_total.iloc[0]
     fig = go.Figure(go.Bar(x=buckets.french_labels, y=[row[b] / 100 for b in buckets.labels],
-                           marker_color=_bucket_colors(len(buckets.labels)),
+                           marker_color=bucket_colors(len(buckets.labels)),
                            hovertemplate="%{x} : %{y:,.2f} €<extra></extra>"))
-    fig.update_layout(title=title, yaxis_title="Montant TTC (€)", separators=", ", height=400)
+    fig.update_layout(title=title, yaxis_title="Montant TTC (€)", separators=SEPARATORS, height=400)
     return fig
