@@ -19,7 +19,7 @@ report: $(STAMP)
 	$(BIN)/relance weekly --data data/sample --out reports
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -89,3 +89,5 @@ def sample(out_dir: Path, seed: int) -> None:
 
     summary = generate(out_dir, seed)
     click.echo(f"Échantillon écrit dans {out_dir} : {summary}")
+if __name__ == "__main__":
+    main()

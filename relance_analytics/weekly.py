@@ -33,9 +33,24 @@ class NotebookFailed(RuntimeError):
 
     def __init__(self, notebook: str, cell: int | None, error: str, kept: Path):
         self.notebook, self.cell, self.error, self.kept = notebook, cell, error, kept
+        self.source = _cell_first_line(kept, cell)
         where = f"cell [{cell}]" if cell is not None else "a cell"
+        if self.source:
+            where += f" ({self.source})"
         super().__init__(f"notebook {notebook} failed in {where}: {error}; "
                          f"executed notebook kept in {kept}; the previous report was not touched")
+
+
+def _cell_first_line(notebook: Path, count: int | None) -> str:
+    """First line of the code cell that ran as ``[count]`` in an executed notebook ('' if unknown)."""
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except (OSError, ValueError):
+        return ""
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") == count:
+            return cell.source.strip().splitlines()[0][:80] if cell.source.strip() else ""
+    return ""
 
 
 @dataclass

@@ -1,0 +1,82 @@
+"""The weekly run: papermill over real notebooks, atomic publication of reports/<as_of>/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import relance_analytics as ra
+from relance_analytics.weekly import NotebookFailed, run_weekly
+from tests.builders import d, sage_export
+
+FIXTURES = Path(__file__).parent / "data" / "notebooks"
+
+
+def tiny_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    (data / "exports").mkdir(parents=True)
+    sage_export(data / "exports" / "balance_2026-11-20.xlsx",
+                [["C1", "Alpha", "FA", "F1", d("2026-10-01"), d("2026-11-01"), 100.0, 120.0]])
+    return data
+
+
+def snapshot_tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_failing_notebook_keeps_previous_report_intact(tmp_path):
+    data, out, ws = tiny_data(tmp_path), tmp_path / "reports", tmp_path / "ws"
+    ok = run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",))
+    assert ok.report_dir == out / "2026-11-20"
+    assert (ok.report_dir / "marker.txt").read_text() == "report 2026-11-20"
+    assert {p.name for p in ok.files} == {"marker.txt", "writes_marker.ipynb", "writes_marker.html"}
+    before = snapshot_tree(ok.report_dir)
+
+    with pytest.raises(NotebookFailed) as info:
+        run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker", "fails"))
+    err = info.value
+    # execution count 4: parameters, papermill's injected parameters, "x = 1", then the failing cell
+    assert err.notebook == "fails.ipynb" and err.cell == 4
+    assert err.source == 'raise ValueError("montant introuvable")'
+    assert "cell [4]" in str(err) and "ValueError: montant introuvable" in str(err)
+    assert err.kept == out / "2026-11-20.failed" / "fails.ipynb" and err.kept.is_file()
+    assert snapshot_tree(out / "2026-11-20") == before          # byte for byte
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary folder left
+
+
+def test_cli_reports_a_bad_export_in_one_line(tmp_path):
+    data = tiny_data(tmp_path)
+    (data / "exports" / "balance_2026-11-27.xlsx").write_text("pas un classeur")
+    proc = subprocess.run([sys.executable, "-m", "relance_analytics.cli", "weekly", "--data", str(data),
+                           "--out", str(tmp_path / "r"), "--workspace", str(tmp_path / "ws")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "balance_2026-11-27.xlsx" in proc.stderr and "not an Excel workbook" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_weekly_run_on_the_sample(sample_report):
+    report_dir, data = sample_report
+    assert report_dir.name == "2026-11-20"
+    names = {p.name for p in report_dir.iterdir()}
+    assert {"aged_balance.ipynb", "aged_balance.html", "aged_balance.xlsx"} <= names
+    html = (report_dir / "aged_balance.html").read_text(encoding="utf-8")
+    assert "Balance âgée clients" in html and "application/vnd.plotly.v1+json" in html or "Plotly.newPlot" in html
+    # the workbook's grand total equals the export's « Total général »
+    control = ra.read_open_items(data / "exports" / "balance_2026-11-20.xlsx").attrs["control_total_cents"]
+    ws = openpyxl.load_workbook(report_dir / "aged_balance.xlsx", read_only=True)["Synthèse"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[2]
+    total_col = header.index("Total TTC")
+    synth = [r for r in rows[3:] if r[0] == "Total"][0]
+    assert round(synth[total_col] * 100) == control
+    by_customer = list(openpyxl.load_workbook(report_dir / "aged_balance.xlsx", read_only=True)["Par client"]
+                       .iter_rows(values_only=True))
+    grand = [r for r in by_customer if r[0] == "Total général"][0]
+    assert round(grand[by_customer[2].index("Total TTC")] * 100) == control
