@@ -40,6 +40,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
 def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path, workspace: Path) -> None:
     """Ingest the exports and run every report notebook into <out>/<as_of>/."""
     from .io.errors import InputError
+    from .lock import WorkspaceBusy
     from .weekly import NotebookFailed, run_weekly
 
     try:
@@ -48,6 +49,8 @@ def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path,
         _fail(exc, ctx.obj["verbose"], "corrigez le fichier signalé (ou la correspondance des colonnes) puis relancez.")
     except NotebookFailed as exc:
         _fail(exc, ctx.obj["verbose"], f"ouvrez {exc.kept} pour voir la cellule en erreur.")
+    except WorkspaceBusy as exc:
+        _fail(exc, ctx.obj["verbose"], "une seule exécution à la fois par espace de travail.")
     except (FileNotFoundError, KeyError, ValueError) as exc:
         _fail(exc, ctx.obj["verbose"])
     else:

@@ -21,6 +21,7 @@ from nbconvert import HTMLExporter
 from .aging import as_date
 from .config import Settings
 from .ingest import Ingested, ingest_folder
+from .lock import workspace_lock
 from .store import DEFAULT_WORKSPACE, SnapshotStore
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -84,11 +85,16 @@ def run_weekly(data_dir: str | Path, out_dir: str | Path = "reports", as_of: str
                workspace: str | Path | None = None, notebooks_dir: str | Path | None = None,
                suite: tuple[str, ...] = SUITE, progress: Callable[[str], None] = lambda s: None) -> WeeklyResult:
     """Ingest ``data_dir/exports``, run the report notebooks for ``as_of`` (default: latest
-    export) and publish ``out_dir/<as_of>/``. Raises :class:`NotebookFailed` on a failing notebook."""
-    data_dir = Path(data_dir).resolve()
-    out_dir = Path(out_dir).resolve()
+    export) and publish ``out_dir/<as_of>/``. Raises :class:`NotebookFailed` on a failing notebook
+    and :class:`~relance_analytics.lock.WorkspaceBusy` when another run holds the workspace."""
     workspace = Path(workspace or DEFAULT_WORKSPACE).resolve()
-    notebooks_dir = Path(notebooks_dir or NOTEBOOKS_DIR)
+    with workspace_lock(workspace):
+        return _run(Path(data_dir).resolve(), Path(out_dir).resolve(), as_of, workspace,
+                    Path(notebooks_dir or NOTEBOOKS_DIR), suite, progress)
+
+
+def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, notebooks_dir: Path,
+         suite: tuple[str, ...], progress: Callable[[str], None]) -> WeeklyResult:
     settings = Settings.load(data_dir / "relance.toml")
     store = SnapshotStore(workspace)
     ingested = ingest_folder(data_dir / "exports", store, settings.mapping,

@@ -80,3 +80,25 @@ def test_weekly_run_on_the_sample(sample_report):
                        .iter_rows(values_only=True))
     grand = [r for r in by_customer if r[0] == "Total général"][0]
     assert round(grand[by_customer[2].index("Total TTC")] * 100) == control
+
+
+def test_second_run_on_the_same_workspace_is_refused(tmp_path):
+    from relance_analytics.lock import WorkspaceBusy
+
+    data, ws = tiny_data(tmp_path), tmp_path / "ws"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
+         "from relance_analytics.lock import workspace_lock\n"
+         f"with workspace_lock(Path({str(ws)!r})):\n    print('locked', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WorkspaceBusy) as info:
+            run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",))
+        assert info.value.holder == str(holder.pid)
+        assert "another run is already using the workspace" in str(info.value)
+    finally:
+        holder.kill()
+        holder.wait()
+    # the lock dies with its process: the next run goes through
+    run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",))
