@@ -92,5 +92,35 @@ def sample(out_dir: Path, seed: int) -> None:
 
     summary = generate(out_dir, seed)
     click.echo(f"Échantillon écrit dans {out_dir} : {summary}")
+
+
+@main.command("import-actions")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="TOML file mapping the export's headers to the action columns ([columns] table).")
+@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
+              help="Workspace holding the action journal (journal.sqlite).")
+@click.pass_context
+def import_actions(ctx: click.Context, file: Path, mapping: Path | None, workspace: Path) -> None:
+    """Record a dunning-tool export or actions.xlsx into the action journal (already recorded actions are skipped)."""
+    from .io.errors import InputError
+    from .journal import Journal, read_mapping
+
+    try:
+        columns = read_mapping(mapping) if mapping else None
+        with Journal.open(workspace) as journal:
+            new = journal.import_file(file, columns)
+            total = len(journal)
+    except InputError as exc:
+        _fail(exc, ctx.obj["verbose"], "corrigez les lignes signalées (ou la correspondance des colonnes) : "
+                                       "rien n'a été enregistré.")
+    except (ValueError, RuntimeError) as exc:
+        _fail(exc, ctx.obj["verbose"])
+    else:
+        s = "s" if new > 1 else ""
+        click.echo(f"{file.name} : {new} nouvelle{s} action{s} enregistrée{s} (journal : {total} actions, "
+                   f"{journal.path})")
+
+
 if __name__ == "__main__":
     main()

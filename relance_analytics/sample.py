@@ -54,7 +54,7 @@ SEGMENTS = ("PME", "ETI", "Grand compte", "Distribution", "Collectivité")
 SEGMENT_SHARE = (0.45, 0.20, 0.08, 0.17, 0.10)
 SEGMENT_MEDIAN_HT = {"PME": 5_000.0, "ETI": 18_000.0, "Grand compte": 60_000.0,
                      "Distribution": 15_000.0, "Collectivité": 7_000.0}
-SEGMENT_INVOICES = {"PME": 2.2, "ETI": 5.0, "Grand compte": 10.0, "Distribution": 8.0, "Collectivité": 2.5}
+SEGMENT_INVOICES = {"PME": 3.0, "ETI": 7.0, "Grand compte": 14.0, "Distribution": 11.0, "Collectivité": 3.5}
 SEGMENT_TERMS = {
     "PME": (("30", "45", "30fdm", "60"), (0.40, 0.25, 0.25, 0.10)),
     "ETI": (("45", "60", "30fdm"), (0.35, 0.35, 0.30)),
@@ -181,20 +181,23 @@ NO_ANSWER_NOTES = ("Appel sans réponse, message laissé sur la messagerie.",
                    "Standard : interlocuteur indisponible, message transmis.",
                    "Pas de réponse au courriel de relance.")
 EXCUSES_BY_PROFILE = {
-    "on_time": (("facture non reçue", "validation direction", "comptabilité indisponible", "chèque envoyé"),
-                (0.35, 0.25, 0.30, 0.10)),
+    "on_time": (("facture non reçue", "validation direction", "comptabilité indisponible", "chèque envoyé",
+                 "marchandise retournée"), (0.33, 0.25, 0.27, 0.10, 0.05)),
     "slightly_late": (("facture non reçue", "validation direction", "comptabilité indisponible",
-                       "chèque envoyé"), (0.25, 0.30, 0.30, 0.15)),
+                       "chèque envoyé", "marchandise retournée"), (0.25, 0.28, 0.27, 0.15, 0.05)),
     "chronic_late": (("trésorerie", "clients non payés", "validation direction", "comptabilité indisponible",
-                      "facture non reçue", "chèque envoyé"), (0.30, 0.20, 0.20, 0.10, 0.10, 0.10)),
+                      "facture non reçue", "chèque envoyé", "comptes bloqués"),
+                     (0.28, 0.20, 0.18, 0.10, 0.10, 0.09, 0.05)),
     "bad": (("trésorerie", "comptes bloqués", "clients non payés", "chèque envoyé"), (0.35, 0.25, 0.25, 0.15)),
-    "dispute_prone": (("litige commercial", "facture non reçue", "validation direction"), (0.45, 0.35, 0.20)),
+    "dispute_prone": (("litige commercial", "facture non reçue", "validation direction", "marchandise retournée"),
+                      (0.40, 0.30, 0.20, 0.10)),
     "distress": (("trésorerie", "comptes bloqués", "clients non payés"), (0.5, 0.3, 0.2)),
 }
-KEPT_PROMISE = {"on_time": 0.85, "slightly_late": 0.75, "chronic_late": 0.5, "bad": 0.3, "dispute_prone": 0.7,
+KEPT_PROMISE = {"on_time": 0.65, "slightly_late": 0.6, "chronic_late": 0.45, "bad": 0.25, "dispute_prone": 0.55,
                 "distress": 0.1}
-BROKEN_PROMISE = {"on_time": 0.02, "slightly_late": 0.08, "chronic_late": 0.35, "bad": 0.4,
-                  "dispute_prone": 0.1, "distress": 0.45}
+BROKEN_PROMISE = {"on_time": 0.01, "slightly_late": 0.02, "chronic_late": 0.04, "bad": 0.06,
+                  "dispute_prone": 0.03, "distress": 0.35}
+BROKEN_PROMISE_BREAKER = 0.4
 OTHER_OUTCOMES = ("réponse évasive", "pas de réponse", "rappel convenu", "excuse", "document demandé")
 OTHER_WEIGHTS = {
     "on_time": (0.15, 0.10, 0.25, 0.40, 0.10), "slightly_late": (0.20, 0.10, 0.25, 0.35, 0.10),
@@ -238,6 +241,7 @@ class Customer:
     status: str = "actif"
     judgement: int | None = None
     provision_rate: float | None = None
+    promise_breaker: bool = False
     credit_limit: int = 0
     contacts: list[Contact] = field(default_factory=list)
 
@@ -262,6 +266,7 @@ class Doc:
     doc_id: str = ""
     no_due: bool = False
     dispute: int = -1
+    cash_date: int | None = None
 
     def open_at(self, t: int) -> int:
         """Open amount at the end of day ``t`` (0 before issue)."""
@@ -319,6 +324,7 @@ class Ledger:
     disputes: list[Dispute] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     settle: list[int] = field(default_factory=list)
+    cash: list[int] = field(default_factory=list)
     by_cust: list[list[int]] = field(default_factory=list)
 
 
@@ -494,7 +500,7 @@ def _make_customers(rng: np.random.Generator, n: int = 300) -> list[Customer]:
             idx=i, cid=f"C{i + 1:04d}", name=name, slug=_company_slug(name), segment=segment,
             collector=COLLECTORS[int(rng.integers(0, len(COLLECTORS)))], terms=terms, profile=profile,
             size=size, invoices_per_month=ipm, vat=200, pay_method=pay, pay_days=pay_days,
-            grace=int(rng.integers(2, 10))))
+            grace=int(rng.integers(4, 11))))
     _assign_vat(rng, out)
     _assign_statuses(rng, out)
     for c in out:
@@ -502,6 +508,9 @@ def _make_customers(rng: np.random.Generator, n: int = 300) -> list[Customer]:
         c.credit_limit = max(5_000, int(np.ceil(c.size * 1.2 * 2.5 / 5_000.0)) * 5_000)
     _assign_contacts(rng, out)
     _assign_provision_rates(rng, out)
+    late = [c for c in out if c.status == "actif" and c.profile in ("chronic_late", "bad")]
+    for k in rng.choice(len(late), size=8, replace=False):
+        late[int(k)].promise_breaker = True
     return out
 
 
@@ -524,6 +533,7 @@ def _assign_statuses(rng: np.random.Generator, customers: list[Customer]) -> Non
     for idx, (status, judgement) in zip(chosen, INSOLVENCIES):
         c = customers[idx]
         c.status, c.judgement, c.profile = status, judgement, "chronic_late"
+        c.invoices_per_month = min(c.invoices_per_month, 3.0)
         if c.size > 25_000:
             c.size = 25_000.0 * float(rng.uniform(0.5, 1.0))
 
@@ -641,7 +651,7 @@ def _simulate_sales(rng: np.random.Generator, led: Ledger) -> None:
             ttcs = [_ttc_from_ht(h, c.vat) for h in hts[:-1]]
             ttcs.append(_ttc_from_ht(total_ht, c.vat) - sum(ttcs))
             for d, ttc in zip(dates, ttcs):
-                ref = f"Cde {_pick(rng, ('BC', 'PO', 'Cde n°'))} {int(rng.integers(100_000, 1_000_000))}"
+                ref = f"{_pick(rng, ('BC', 'PO', 'Cde n°'))} {int(rng.integers(100_000, 1_000_000))}"
                 led.docs.append(Doc("FA", c.idx, d, _due_date(d, c.terms), ttc, c.vat, ref=ref))
 
 
@@ -695,7 +705,7 @@ def _plan_payment(rng: np.random.Generator, c: Customer, doc: Doc) -> list[tuple
             return []
         if doc.date >= j:
             profile = "on_time"
-    if profile == "bad" and rng.random() < 0.015:
+    if profile == "bad" and rng.random() < 0.007:
         return []
     if c.pay_method in ("LCR", "prélèvement") and profile in ("on_time", "slightly_late"):
         final = _bday(doc.due)
@@ -808,16 +818,19 @@ def _simulate_credit_notes(rng: np.random.Generator, led: Ledger) -> None:
         if full and cn_date < final:
             letter = _bday(cn_date + int(rng.integers(0, 10)))
             doc.events = [(letter, doc.amount)]
+            doc.cash_date = cn_date
             cn_events = [(letter, -credit)]
         elif cn_date < final:
             r = rng.random()
-            letter = final if r < 0.8 else (FAR if r < 0.83 else final + int(rng.integers(30, 150)))
+            letter = final if r < 0.8 else (FAR if r < 0.81 else final + int(rng.integers(30, 150)))
             doc.events = _reduce_events(doc.events, credit)
             if letter < FAR:
                 doc.events = sorted(doc.events + [(letter, credit)])
+            if letter > final:
+                doc.cash_date = final
             cn_events = [(letter, -credit)] if letter < FAR else []
         else:
-            close = FAR if rng.random() < 0.12 else _bday(cn_date + int(rng.integers(15, 90)))
+            close = FAR if rng.random() < 0.05 else _bday(cn_date + int(rng.integers(15, 90)))
             cn_events = [(close, -credit)] if close < FAR else []
         led.docs.append(Doc("AV", doc.cust, cn_date, cn_date, -credit, doc.vat, cn_events,
                             ref=f"{reason} s/ facture", link=i, no_due=rng.random() < 0.1))
@@ -836,7 +849,9 @@ def _simulate_unapplied(rng: np.random.Generator, led: Ledger) -> None:
         lag = int(rng.integers(5, 45)) if rng.random() < 0.9 else int(rng.integers(60, 130))
         applied = _bday(paid + lag)
         doc.events = [(applied, cents)]
-        how = _pick(rng, ("Virement reçu sans référence", "Chèque reçu non affecté", "Virement groupé à ventiler"))
+        doc.cash_date = paid
+        how = _pick(rng, ("Virement reçu sans référence", "Chèque reçu non affecté",
+                          "Virement groupé à ventiler"))
         led.docs.append(Doc("RG", doc.cust, paid, paid, -cents, 0, [(applied, -cents)], ref=how, link=i,
                             no_due=rng.random() < 0.1))
     active = [c.idx for c in led.customers if c.status == "actif"]
@@ -869,6 +884,7 @@ def _index_ledger(led: Ledger) -> None:
     for i, doc in enumerate(led.docs):
         led.by_cust[doc.cust].append(i)
     led.settle = [doc.settled() for doc in led.docs]
+    led.cash = [s if doc.cash_date is None else min(s, doc.cash_date) for doc, s in zip(led.docs, led.settle)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -898,7 +914,7 @@ def _in_dispute(led: Ledger, i: int, t: int) -> bool:
 def _chaseable(led: Ledger, i: int, t: int, grace: int) -> bool:
     """Open, overdue by at least ``grace`` days and not disputed on day ``t``."""
     doc = led.docs[i]
-    return doc.date <= t < led.settle[i] and doc.due + grace <= t and not _in_dispute(led, i, t)
+    return doc.date <= t < led.cash[i] and doc.due + grace <= t and not _in_dispute(led, i, t)
 
 
 def _next_chase(led: Ledger, invs: list[int], t: int, grace: int) -> int | None:
@@ -911,7 +927,7 @@ def _next_chase(led: Ledger, invs: list[int], t: int, grace: int) -> int | None:
             d = led.disputes[k]
             if d.opened <= s and (d.resolved is None or s < d.resolved):
                 s = FAR if d.resolved is None else d.resolved + 2
-        if s < led.settle[i] and s <= END and (best is None or s < best):
+        if s < led.cash[i] and s <= END and (best is None or s < best):
             best = s
     return best
 
@@ -940,7 +956,7 @@ class _Chase:
         if c.judgement is not None and c.judgement <= ACTIONS_START:
             return self.out
         stop = END if c.judgement is None else c.judgement - 1
-        invs = [i for i in led.by_cust[c.idx] if led.docs[i].kind == "FA" and led.settle[i] > ACTIONS_START
+        invs = [i for i in led.by_cust[c.idx] if led.docs[i].kind == "FA" and led.cash[i] > ACTIONS_START
                 and led.docs[i].date <= END]
         t = _bday(ACTIONS_START + int(rng.integers(0, 4)))
         while t <= stop:
@@ -961,41 +977,63 @@ class _Chase:
         amount = sum(led.docs[i].open_at(t) for i in od)
         p_next = min(led.settle[i] for i in od)
         prof = c.profile if c.judgement is None or t < c.judgement - 120 else "distress"
-        prefix = ""
-        if self.promise is not None and self.promise.promise_date is not None:
-            if self.promise.promise_date < t and any(led.settle[i] > self.promise.promise_date
-                                                     for i in self.promise.docs):
-                prefix = f"Promesse du {_fr_date(self.promise.promise_date)} non tenue. "
-                self.streak += 1
-        self.promise = None
+        prefix = self.broken_prefix(t)
         self.episode += 1
         total = _fr_amount(amount) + " €"
         if self.stonewall and t >= END - 35:
             return self.fruitless(t, od, total, prefix)
-        if self.episode == 1 and rng.random() < (0.65 if prof in ("on_time", "slightly_late") else 0.45):
-            self.act(t, od, "e-mail", "relance envoyée",
-                     note=f"Relance automatique : {len(od)} pièce(s) échue(s), {total} TTC.")
-            self.streak += 1
-            return _bday(t + int(rng.integers(5, 9)))
-        if p_next - t <= 3:
+        written = self.written_reminder(t, od, amount, prof, total)
+        if written is not None:
+            return written
+        if p_next - t <= 3 or (p_next - t <= 10 and prof in ("on_time", "slightly_late") and rng.random() < 0.6):
             return _bday(p_next + 1)
         if (self.streak >= 3 and prof in ("chronic_late", "bad", "distress") and not self.stonewall
                 and t - self.last_notice > 60 and rng.random() < 0.6):
-            self.last_notice = t
-            self.act(t, od, "mise en demeure", "mise en demeure envoyée",
-                     note=f"{prefix}Mise en demeure en recommandé AR après {self.streak} relances sans suite : "
-                          f"{total} à régler sous 8 jours, à défaut transmission au contentieux.")
-            return _bday(t + int(rng.integers(8, 16)))
+            return self.formal_notice(t, od, total, prefix)
         if c.pay_method == "chèque" and p_next - t <= 6 and rng.random() < 0.7:
             self.act(t, od, "téléphone", "excuse", excuse="chèque envoyé",
                      note=prefix + EXCUSE_NOTES["chèque envoyé"])
             return _bday(p_next + 2)
         r = rng.random()
-        if p_next - t <= 25 and r < KEPT_PROMISE[prof]:
+        if p_next - t <= 20 and r < KEPT_PROMISE[prof]:
             return self.promise_kept(t, od, p_next, prefix)
-        if rng.random() < BROKEN_PROMISE[prof] and p_next - t > 6:
+        broken = BROKEN_PROMISE_BREAKER if c.promise_breaker else BROKEN_PROMISE[prof]
+        if rng.random() < broken and p_next - t > 6:
             return self.promise_broken(t, od, p_next, prefix)
         return self.other(t, od, prof, total, prefix)
+
+    def broken_prefix(self, t: int) -> str:
+        """Note prefix when the last promise's date has passed without payment (counts as no result)."""
+        p, self.promise = self.promise, None
+        if p is None or p.promise_date is None or p.promise_date >= t:
+            return ""
+        if not any(self.led.settle[i] > p.promise_date for i in p.docs):
+            return ""
+        self.streak += 1
+        return f"Promesse du {_fr_date(p.promise_date)} non tenue. "
+
+    def written_reminder(self, t: int, od: list[int], amount: int, prof: str, total: str) -> int | None:
+        """Automatic e-mail reminder (first of an episode, or any reminder of a small balance)."""
+        rng = self.rng
+        if self.episode == 1 and rng.random() < (0.65 if prof in ("on_time", "slightly_late") else 0.45):
+            self.act(t, od, "e-mail", "relance envoyée",
+                     note=f"Relance automatique : {len(od)} pièce(s) échue(s), {total} TTC.")
+            self.streak += 1
+            return _bday(t + int(rng.integers(5, 9)))
+        if amount < 30_000:
+            self.act(t, od, "e-mail", "relance envoyée",
+                     note=f"Relance automatique (petit solde) : {len(od)} pièce(s), {total} TTC.")
+            self.streak += 1
+            return _bday(t + int(rng.integers(12, 16)))
+        return None
+
+    def formal_notice(self, t: int, od: list[int], total: str, prefix: str) -> int:
+        """Registered formal notice after repeated reminders without result."""
+        self.last_notice = t
+        self.act(t, od, "mise en demeure", "mise en demeure envoyée",
+                 note=f"{prefix}Mise en demeure en recommandé AR après {self.streak} relances sans suite : "
+                      f"{total} à régler sous 8 jours, à défaut transmission au contentieux.")
+        return _bday(t + int(self.rng.integers(8, 16)))
 
     def promise_kept(self, t: int, od: list[int], p_next: int, prefix: str) -> int:
         """A dated promise that the ledger honours (paid on or before the promised date)."""
@@ -1007,7 +1045,7 @@ class _Chase:
         excuse = ""
         if rng.random() < 0.2:
             excuse = _pick(rng, *EXCUSES_BY_PROFILE[self.c.profile if self.c.judgement is None else "distress"])
-            if excuse in ("chèque envoyé", "litige commercial", "facture non reçue"):
+            if excuse in ("chèque envoyé", "litige commercial", "facture non reçue", "marchandise retournée"):
                 excuse = "validation direction"
         self.promise = self.act(t, docs, "téléphone", "promesse", excuse=excuse, promise_cents=cents,
                                 promise_date=date, method=method,
@@ -1125,7 +1163,7 @@ def _pre_due_calls(rng: np.random.Generator, led: Ledger) -> list[Action]:
         c = led.customers[doc.cust]
         if (doc.kind != "FA" or doc.amount < 500_000 or c.status != "actif"
                 or c.profile not in ("on_time", "slightly_late", "dispute_prone")
-                or not ACTIONS_START + 7 <= doc.due <= END + 6 or rng.random() >= 0.12):
+                or not ACTIONS_START + 7 <= doc.due <= END + 6 or rng.random() >= 0.07):
             continue
         day = _bday(doc.due - int(rng.integers(3, 8)))
         if day > END or day < doc.date + 3 or _in_dispute(led, i, day) or led.settle[i] <= day:
@@ -1154,11 +1192,12 @@ def _dispute_actions(rng: np.random.Generator, led: Ledger) -> list[Action]:
             continue
         c = led.customers[d.cust]
         contact = _main_contact(c)
-        if d.kind == "commercial" and rng.random() < 0.4:
+        excuse = {"commercial": "litige commercial", "technique": "marchandise retournée"}.get(d.kind, "")
+        if excuse and rng.random() < 0.4:
             before = _bday(d.opened - int(rng.integers(2, 9)))
             if ACTIONS_START <= before < d.opened:
                 out.append(Action(before, c.idx, [d.doc], "téléphone", contact, "excuse",
-                                  excuse="litige commercial", note=EXCUSE_NOTES["litige commercial"]))
+                                  excuse=excuse, note=EXCUSE_NOTES[excuse]))
         out.append(Action(d.opened, c.idx, [d.doc], "téléphone", contact, "litige",
                           note=f"Litige {d.kind} ({d.did}) : {d.reason}. Transmis à {d.owner[0]}."))
     return out
@@ -1292,6 +1331,21 @@ def _groups(snap: Snapshot, led: Ledger) -> list[tuple[int, int, int]]:
     return out
 
 
+def _write_sage_item(ws: Worksheet, fm: _Formats, row: int, c: Customer, doc: Doc, ht: int, cents: int,
+                     bucket: int) -> None:
+    """One open item of layout A (the amount repeated in its pre-bucket column)."""
+    ws.write_string(row, 0, c.cid)
+    ws.write_string(row, 1, c.name)
+    ws.write_string(row, 2, doc.kind)
+    ws.write_string(row, 3, doc.doc_id)
+    ws.write_datetime(row, 4, _date(doc.date), fm.date)
+    if not doc.no_due:
+        ws.write_datetime(row, 5, _date(doc.due), fm.date)
+    ws.write_number(row, 6, ht / 100, fm.money)
+    ws.write_number(row, 7, cents / 100, fm.money)
+    ws.write_number(row, 8 + bucket, cents / 100, fm.money)
+
+
 def write_balance_sage(path: Path, led: Ledger, snap: Snapshot) -> None:
     """Layout A ("sage" preset): one sheet, numeric amounts, Excel dates, subtotals and a grand total."""
     wb, fm = _workbook(path, "Balance âgée clients")
@@ -1304,23 +1358,13 @@ def write_balance_sage(path: Path, led: Ledger, snap: Snapshot) -> None:
     _header(ws, 5, SAGE_HEADER, fm.bold)
     bucket5 = np.minimum(snap.bucket, 4)
     row = 6
-    grand = np.zeros(7, dtype=np.int64)
+    grand = np.zeros(7, dtype=np.int64)          # HT, TTC, five pre-buckets
     for cust, a, b in _groups(snap, led):
         c = led.customers[cust]
         sums = np.zeros(7, dtype=np.int64)
         for k in range(a, b):
-            doc = led.docs[int(snap.docs[k])]
-            cents, ht, bk = int(snap.open_cents[k]), int(snap.ht_cents[k]), int(bucket5[k])
-            ws.write_string(row, 0, c.cid)
-            ws.write_string(row, 1, c.name)
-            ws.write_string(row, 2, doc.kind)
-            ws.write_string(row, 3, doc.doc_id)
-            ws.write_datetime(row, 4, _date(doc.date), fm.date)
-            if not doc.no_due:
-                ws.write_datetime(row, 5, _date(doc.due), fm.date)
-            ws.write_number(row, 6, ht / 100, fm.money)
-            ws.write_number(row, 7, cents / 100, fm.money)
-            ws.write_number(row, 8 + bk, cents / 100, fm.money)
+            ht, cents, bk = int(snap.ht_cents[k]), int(snap.open_cents[k]), int(bucket5[k])
+            _write_sage_item(ws, fm, row, c, led.docs[int(snap.docs[k])], ht, cents, bk)
             sums[0] += ht
             sums[1] += cents
             sums[2 + bk] += cents
@@ -1331,14 +1375,36 @@ def write_balance_sage(path: Path, led: Ledger, snap: Snapshot) -> None:
             ws.write_number(row, 6 + j, int(sums[j]) / 100, fm.money_bold)
         grand += sums
         row += 1
-    row += 1
-    ws.write_string(row, 0, "Total général", fm.bold)
+    ws.write_string(row + 1, 0, "Total général", fm.bold)
     for j in range(7):
-        ws.write_number(row, 6 + j, int(grand[j]) / 100, fm.money_bold)
+        ws.write_number(row + 1, 6 + j, int(grand[j]) / 100, fm.money_bold)
     for j, width in enumerate((11, 34, 6, 15, 11, 11, 13, 13, 13, 13, 13, 13, 13)):
         ws.set_column(j, j, width)
     ws.freeze_panes(6, 0)
     wb.close()
+
+
+def _write_odoo_item(ws: Worksheet, row: int, led: Ledger, doc: Doc, partner: str, cents: int, bucket: int,
+                     sep: str) -> None:
+    """One open item of layout B: every cell is text (dates dd/mm/yyyy, French amounts)."""
+    journal = "Banque" if doc.kind == "RG" else "Factures clients"
+    label = doc.ref if doc.kind != "AV" or doc.link < 0 else f"{doc.ref} {led.docs[doc.link].doc_id}"
+    for j, text in enumerate((_fr_date(doc.date), doc.doc_id, journal, "411100", partner, label,
+                              _fr_date(doc.due), _fr_amount(cents, sep))):
+        ws.write_string(row, j, text)
+    ws.write_string(row, 8 + bucket, _fr_amount(cents, sep))
+
+
+def _write_odoo_footer(ws: Worksheet, fm: _Formats, row: int, grand: np.ndarray) -> None:
+    """Grand total row (text amounts) and percentages row (text such as "12,5 %") of layout B."""
+    ws.write_string(row, 0, "Total général", fm.bold)
+    for j in range(7):
+        ws.write_string(row, 7 + j, _fr_amount(int(grand[j]), "\u202f"), fm.bold)
+    ws.write_string(row + 1, 0, "Pourcentages", fm.bold)
+    for j in range(6):
+        tenths = _div_round(int(grand[1 + j]) * 1000, int(grand[0])) if grand[0] else 0
+        sign = "-" if tenths < 0 else ""
+        ws.write_string(row + 1, 8 + j, f"{sign}{abs(tenths) // 10},{abs(tenths) % 10} %", fm.bold)
 
 
 def write_balance_odoo(path: Path, led: Ledger, snap: Snapshot, rng: np.random.Generator) -> None:
@@ -1351,7 +1417,7 @@ def write_balance_odoo(path: Path, led: Ledger, snap: Snapshot, rng: np.random.G
     ws.write_string(4, 0, "411100 - Clients", fm.bold)
     seps = ("\u202f", "\u00a0")
     row = 5
-    grand = np.zeros(7, dtype=np.int64)
+    grand = np.zeros(7, dtype=np.int64)          # Résiduel, Actuel, five age columns
     for cust, a, b in _groups(snap, led):
         c = led.customers[cust]
         partner = f"[{c.cid}] {c.name}"
@@ -1360,34 +1426,18 @@ def write_balance_odoo(path: Path, led: Ledger, snap: Snapshot, rng: np.random.G
         row += 2
         sums = np.zeros(7, dtype=np.int64)
         for k in range(a, b):
-            doc = led.docs[int(snap.docs[k])]
             cents, bk = int(snap.open_cents[k]), int(snap.bucket[k])
             sep = seps[int(rng.integers(0, 2))]
-            journal = "Banque" if doc.kind == "RG" else "Factures clients"
-            label = doc.ref if doc.kind != "AV" or doc.link < 0 else f"{doc.ref} {led.docs[doc.link].doc_id}"
-            for j, text in enumerate((_fr_date(doc.date), doc.doc_id, journal, "411100", partner, label,
-                                      _fr_date(doc.due), _fr_amount(cents, sep))):
-                ws.write_string(row, j, text)
-            ws.write_string(row, 8 + bk, _fr_amount(cents, sep))
+            _write_odoo_item(ws, row, led, led.docs[int(snap.docs[k])], partner, cents, bk, sep)
             sums[0] += cents
             sums[1 + bk] += cents
             row += 1
         ws.write_string(row, 0, "Balance âgée cumulée du partenaire", fm.bold)
-        sep = seps[cust % 2]
         for j in range(7):
-            ws.write_string(row, 7 + j, _fr_amount(int(sums[j]), sep), fm.bold)
+            ws.write_string(row, 7 + j, _fr_amount(int(sums[j]), seps[cust % 2]), fm.bold)
         grand += sums
         row += 1
-    row += 1
-    ws.write_string(row, 0, "Total général", fm.bold)
-    for j in range(7):
-        ws.write_string(row, 7 + j, _fr_amount(int(grand[j]), "\u202f"), fm.bold)
-    row += 1
-    ws.write_string(row, 0, "Pourcentages", fm.bold)
-    for j in range(6):
-        tenths = _div_round(int(grand[1 + j]) * 1000, int(grand[0])) if grand[0] else 0
-        sign = "-" if tenths < 0 else ""
-        ws.write_string(row, 8 + j, f"{sign}{abs(tenths) // 10},{abs(tenths) % 10} %", fm.bold)
+    _write_odoo_footer(ws, fm, row + 1, grand)
     for j, width in enumerate((12, 15, 16, 9, 40, 36, 14, 14, 14, 14, 14, 14, 14, 14)):
         ws.set_column(j, j, width)
     wb.close()

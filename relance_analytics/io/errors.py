@@ -62,6 +62,28 @@ class InputError(Exception):
         return "\n".join([head, *lines])
 
 
+class InputWarning(UserWarning):
+    """Something in an input file was tolerated and read in a documented way (formula cells
+    read from their saved results, hidden rows, due dates before document dates…).
+
+    Attributes as :class:`InputError`; the readers also keep the texts in
+    ``frame.attrs["warnings"]``.
+    """
+
+    kind = "input file"
+
+    def __init__(self, path: str | Path, notes: list[Problem], sheet: str | None = None,
+                 kind: str | None = None):
+        if kind:
+            self.kind = kind
+        self.path = Path(path)
+        self.sheet = sheet
+        self.problems = list(notes)
+        where = f"{self.path}" + (f", sheet {self.sheet!r}" if self.sheet else "")
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        super().__init__("\n".join([f"{self.kind} {where}: read with warnings", *lines]))
+
+
 class ExportError(InputError):
     """An open-item export (balance âgée) could not be read exactly."""
 
@@ -75,13 +97,14 @@ class ReconciliationError(ExportError):
     """
 
     def __init__(self, path: str | Path, sheet: str | None, items_cents: int,
-                 control_cents: int, row: int | None):
+                 control_cents: int, row: int | None, column: str | None = None):
         self.items_cents = items_cents
         self.control_cents = control_cents
         self.difference_cents = items_cents - control_cents
         problem = Problem(
             f"the open items sum to {items_cents / 100:.2f} but the grand total row says "
             f"{control_cents / 100:.2f} (difference {self.difference_cents / 100:+.2f})",
-            row=row,
+            row=row, column=column,
+            expected="every open item of the export, and nothing else, between the header and that row",
         )
         super().__init__(path, [problem], sheet)

@@ -4,7 +4,12 @@ A mapping is a dict ``{canonical: source header or list of candidate headers}``,
 file with a ``[columns]`` table (and optionally ``[document_types]``), or the name of a
 built-in preset (``sage``, ``odoo``, ``sap_fbl5n``, ``erpnext``, ``business_central``,
 ``netsuite``, ``ebp``), or ``"auto"`` to pick the preset whose headers the file has.
-Header matching ignores case, accents, ``N°``/``Nº`` and surrounding spaces.
+Header matching ignores case, accents, ``N°``/``Nº``/``No`` and surrounding spaces.
+
+Besides the open-item columns, a mapping may name ``direction`` (a ``Sens`` / ``Debit/Credit
+ind.`` column: ``D``/``Débit``/``S`` give a debit, ``C``/``Crédit``/``H`` a credit; the amount's
+sign then comes from it) and ``lettering`` (a lettering code: a lettered line is closed and
+left out of the open items, see :func:`~relance_analytics.io.open_items.read_open_items`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from .parse import normalize_label
 CANONICAL = (
     "customer_id", "customer_name", "customer", "document_id", "document_type",
     "document_date", "due_date", "amount", "amount_ht", "debit", "credit",
-    "collector", "segment", "currency",
+    "collector", "segment", "currency", "direction", "lettering",
 )
 DOCUMENT_TYPES = ("invoice", "credit_note", "payment")
 BY_SIGN = "by_sign"
@@ -83,6 +88,13 @@ class ColumnMapping:
                     found[canonical] = keys.index(key)
                     break
         return found
+
+    def duplicates(self, header_row: list[object]) -> dict[str, list[int]]:
+        """Canonical columns whose matched header appears more than once in ``header_row``."""
+        keys = [normalize_label(h) for h in header_row]
+        found = self.locate(header_row)
+        return {canonical: [j for j, k in enumerate(keys) if k == keys[i]]
+                for canonical, i in found.items() if keys.count(keys[i]) > 1}
 
     def matches(self, header_row: list[object]) -> bool:
         """True if every required canonical column has a header in ``header_row``."""

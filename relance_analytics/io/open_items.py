@@ -21,12 +21,12 @@ import pandas as pd
 
 from .errors import ExportError, Problem, ReconciliationError
 from .mapping import BY_SIGN, DOCUMENT_TYPES, ColumnMapping, MappingLike, resolve
-from .parse import is_blank, normalize_label, parse_dates, parse_money, parse_text
-from .workbook import RawSheet, column_letter, read_raw, sheet_names
+from .parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, parse_date_cells, parse_money, parse_text
+from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, data_findings, fill_merged, warn
 
 HEADER_SEARCH_ROWS = 60
 _TOTAL_LABEL = re.compile(
-    r"^(total|sous[- ]total|cumul|balance agee cumulee|pourcentages?|report a nouveau|solde)\b")
+    r"^(?:(?:total|sous[- ]total|cumul|balance agee cumulee|pourcentages?|report a nouveau|solde)\b|\*+$)")
 _GRAND_LABEL = re.compile(r"^(total general|grand total|total balance|total)$")
 _BRACKET_REF = re.compile(r"^\[(?P<id>[^\]]+)\]\s*(?P<name>.*)$")
 
@@ -44,10 +44,17 @@ def read_open_items(path: str | Path, mapping: MappingLike = "auto", sheet: str 
 
     ``mapping``: a preset name, ``"auto"`` (default: the preset whose headers the file has),
     a dict ``{canonical: header}`` or a mapping TOML file. The header row is found below any
-    title block; total, subtotal, repeated-header and title rows are removed (and counted in
-    ``frame.attrs["skipped_rows"]``); the grand total row gives the control total
-    (``frame.attrs["control_total_cents"]``, ``None`` when the file has none, which is an
-    error if ``require_control_total``).
+    title block, on the one sheet that has it; total, subtotal, repeated-header and title rows
+    are removed (and counted in ``frame.attrs["skipped_rows"]``); the grand total row gives the
+    control total (``frame.attrs["control_total_cents"]``, ``None`` when the file has none,
+    which is an error if ``require_control_total``).
+
+    Tolerated, with an :class:`~relance_analytics.io.errors.InputWarning` (texts also in
+    ``frame.attrs["warnings"]``): formula cells whose result was saved (read from it), hidden
+    rows (read), due dates before the document date (kept: items are aged from their due date),
+    rows without document number or date taken as subtotals when no grand total checks them.
+    Blank rows are skipped and counted. Lettered lines (when a ``lettering`` column is mapped)
+    are closed: they count towards the control total, then are left out (``skipped_rows["lettered"]``).
 
     Raises :class:`ExportError` listing every problem (file, sheet, Excel row, column, value,
     what was expected), and :class:`ReconciliationError` when the items do not sum to the
@@ -55,43 +62,74 @@ def read_open_items(path: str | Path, mapping: MappingLike = "auto", sheet: str 
     """
     path = Path(path)
     candidates = resolve(mapping)
-    raw, header_idx, chosen = _locate_header(path, sheet, candidates)
+    with Workbook(path, ExportError) as wb:
+        raw, header_idx, chosen = _locate_header(wb, sheet, candidates)
     return _OpenItemParser(raw, header_idx, chosen, require_control_total).run()
 
 
-def _locate_header(path: Path, sheet: str | None,
+def _locate_header(wb: Workbook, sheet: str | None,
                    candidates: list[ColumnMapping]) -> tuple[RawSheet, int, ColumnMapping]:
-    sheets = [sheet] if sheet is not None else sheet_names(path, ExportError)
-    best: tuple[int, ColumnMapping, list[str]] | None = None
-    first_raw: RawSheet | None = None
+    """The sheet, header row and mapping of the open items; exactly one sheet must have them."""
+    sheets = [sheet] if sheet is not None else wb.sheet_names
+    found: list[tuple[RawSheet, int, ColumnMapping]] = []
+    best: tuple[int, ColumnMapping, list[str], RawSheet, int] | None = None
+    empty: list[RawSheet] = []
     for name in sheets:
-        raw = read_raw(path, name, ExportError)
-        first_raw = first_raw or raw
-        values = raw.frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object)
-        for i, row in enumerate(values):
+        raw = wb.read(name)
+        if raw.frame.empty or is_blank(pd.Series(raw.frame.to_numpy(dtype=object).ravel())).all():
+            empty.append(raw)
+            continue
+        for i, row in enumerate(raw.frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object)):
             row_list = list(row)
+            hit = None
             for cand in candidates:
-                found = cand.locate(row_list)
-                if not found:
+                located = cand.locate(row_list)
+                if not located:
                     continue
-                missing = cand.missing_required(set(found))
+                missing = cand.missing_required(set(located))
                 if not missing:
                     better = [c for c in candidates if c.matches(row_list)
-                              and len(c.locate(row_list)) > len(found)]
-                    return raw, i, better[0] if better else cand
-                if best is None or len(found) > best[0]:
-                    best = (len(found), cand, missing)
-    assert first_raw is not None
+                              and len(c.locate(row_list)) > len(located)]
+                    hit = better[0] if better else cand
+                    break
+                if best is None or len(located) > best[0]:
+                    best = (len(located), cand, missing, raw, i)
+            if hit is not None:
+                found.append((raw, i, hit))
+                break
+    if len(found) > 1:
+        where = ", ".join(f"{r.sheet!r} (row {i + 1})" for r, i, _ in found)
+        raise ExportError(wb.path, [Problem(f"open items found on several sheets: {where}",
+                                            expected="one sheet of open items: pass sheet= to choose")])
+    if found:
+        raw, i, chosen = found[0]
+        header = list(raw.frame.iloc[i])
+        dups = chosen.duplicates(header)
+        if dups:
+            raise ExportError(wb.path, [Problem(
+                f"the header {str(header[cols[0]]).strip()!r} of {canonical} appears in columns "
+                + " and ".join(column_letter(j) for j in cols), i + 1, None, None,
+                "each mapped column once: rename or delete the extra column") for canonical, cols in dups.items()],
+                raw.sheet)
+        return raw, i, chosen
+    one = sheets[0] if len(sheets) == 1 else None
+    if len(empty) == len(sheets):
+        raise ExportError(wb.path, [Problem("the sheet is empty" if len(sheets) == 1 else "every sheet is empty",
+                                            expected="the open items under a header row")], one)
     if best is None:
         names = ", ".join(c.name for c in candidates)
-        detail = Problem(f"no header row found in the first {HEADER_SEARCH_ROWS} rows",
+        detail = Problem(f"no header row found in the first {HEADER_SEARCH_ROWS} rows"
+                         + ("" if one is not None else f" of sheets {', '.join(map(repr, sheets))}"),
                          expected=f"the column headers of mapping {names}")
-    else:
-        _, cand, missing = best
-        detail = Problem(f"header row incomplete for mapping {cand.name!r}: missing {', '.join(missing)}",
-                         expected="headers " + "; ".join(
-                             f"{k}: {' / '.join(v)}" for k, v in cand.columns.items()))
-    raise ExportError(path, [detail], first_raw.sheet if len(sheets) == 1 else None)
+        raise ExportError(wb.path, [detail], one)
+    _, cand, missing, raw, i = best
+    detail = Problem(f"header row incomplete for mapping {cand.name!r}: missing {', '.join(missing)}", i + 1,
+                     expected="headers " + "; ".join(f"{k}: {' / '.join(v)}" for k, v in cand.columns.items()))
+    raise ExportError(wb.path, [detail], raw.sheet)
+
+
+_DIRECTION = {"d": 1, "debit": 1, "s": 1, "soll": 1, "+": 1, "dr": 1,
+              "c": -1, "credit": -1, "h": -1, "haben": -1, "-": -1, "cr": -1}
 
 
 class _OpenItemParser:
@@ -101,19 +139,23 @@ class _OpenItemParser:
         self.raw = raw
         self.mapping = mapping
         self.require_control = require_control
+        self.header_idx = header_idx
         self.header = list(raw.frame.iloc[header_idx])
         self.cols = mapping.locate(self.header)
         body = raw.frame.iloc[header_idx + 1:]
         self.body = body
         self.excel_rows = body.index.to_numpy() + 1
         self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
 
     # -- helpers -------------------------------------------------------------------
     def col(self, canonical: str) -> pd.Series:
         return self.body[self.cols[canonical]]
 
     def colname(self, canonical: str) -> str:
-        j = self.cols[canonical]
+        return self.label(self.cols[canonical])
+
+    def label(self, j: int) -> str:
         return f"{str(self.header[j]).strip()} ({column_letter(j)})"
 
     def report(self, mask: np.ndarray, canonical: str, message: str, expected: str,
@@ -123,9 +165,21 @@ class _OpenItemParser:
             self.problems.append(Problem(message, int(self.excel_rows[pos]), self.colname(canonical),
                                          series.iloc[pos], expected))
 
+    def rows_text(self, mask: np.ndarray) -> str:
+        rows = self.excel_rows[mask]
+        return ", ".join(str(r) for r in rows[:LISTED_CELLS]) + (", …" if len(rows) > LISTED_CELLS else "")
+
     # -- row classification ----------------------------------------------------------
-    def classify(self) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
-        """Masks of item rows and grand-total rows, and counts of the rows left out by kind."""
+    def classify(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
+        """Masks of item rows, grand-total rows and lettered (closed) item rows, and counts of
+        the rows left out by kind.
+
+        Not items: blank rows, repeated header rows, rows without document number that carry a
+        total label (``Total…``, ``Sous-total``, ``Balance âgée cumulée…``, ``Pourcentages``,
+        ``Report à nouveau``, ``*``) or no customer (titles, SAP subtotals with an empty
+        account), and rows without document number nor any date (per-partner totals and
+        titles, before or after their details).
+        """
         frame = self.body
         n = len(frame)
         blank_cells = np.column_stack([is_blank(frame[c]) for c in frame.columns]) if n else np.zeros((0, 0), bool)
@@ -136,36 +190,78 @@ class _OpenItemParser:
         doc_blank = is_blank(self.col("document_id"))
         cust = self.cols.get("customer_id", self.cols.get("customer"))
         cust_blank = is_blank(frame[cust])
+        dates_blank = np.ones(n, dtype=bool)
+        for key in ("document_date", "due_date"):
+            if key in self.cols:
+                dates_blank &= is_blank(self.col(key))
         header_keys = {j: normalize_label(self.header[j]) for j in self.cols.values()}
         repeated = np.ones(n, dtype=bool)
         for j, key in header_keys.items():
             repeated &= frame[j].map(normalize_label).to_numpy() == key
-        non_item = all_blank | repeated | (doc_blank & (is_total | cust_blank))
+        labelled = doc_blank & (is_total | cust_blank)
+        undated = doc_blank & dates_blank & ~labelled
+        non_item = all_blank | repeated | labelled | undated
         grand = non_item & is_total & is_grand & ~repeated & ~all_blank
         totals = non_item & is_total & ~grand & ~repeated & ~all_blank
-        labels_only = non_item & ~all_blank & ~repeated & ~is_total
+        labels_only = non_item & ~all_blank & ~repeated & ~is_total & ~undated
+        lettered = np.zeros(n, dtype=bool)
+        if "lettering" in self.cols:
+            lettered = ~non_item & ~is_blank(self.col("lettering"))
+        self.undated = undated & ~all_blank & ~repeated
         counts = {"blank": int(all_blank.sum()), "repeated_header": int(repeated.sum()),
-                  "subtotal": int(totals.sum()), "grand_total": int(grand.sum()),
-                  "title_or_label": int(labels_only.sum())}
-        return ~non_item, grand, counts
+                  "subtotal": int(totals.sum() + self.undated.sum()), "grand_total": int(grand.sum()),
+                  "title_or_label": int(labels_only.sum()), "lettered": int(lettered.sum())}
+        return ~non_item, grand, lettered, counts
 
     # -- main ---------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
-        item_mask, grand_mask, skipped = self.classify()
+        raw = self.raw
+        if len(self.body) == 0 or is_blank(pd.Series(self.body.to_numpy(dtype=object).ravel())).all():
+            raise ExportError(raw.path, [Problem(f"no rows below the header (row {self.header_idx + 1})",
+                                                 expected="the open items under the header")], raw.sheet)
+        item_mask, grand_mask, lettered, skipped = self.classify()
+        if not item_mask.any():
+            raise ExportError(raw.path, [Problem(
+                f"no open items below the header (row {self.header_idx + 1}): only totals, titles or blank rows",
+                expected="rows with a document number, a customer and an amount")], raw.sheet)
+        data_rows = self.body.index.to_numpy()[item_mask | grand_mask]
+        found, notes = data_findings(raw, data_rows, {j: self.label(j) for j in self.cols.values()})
+        self.problems += found
+        self.notes += notes
+        if found and raw.merged:
+            self.body = fill_merged(raw.frame, raw.merged).iloc[self.header_idx + 1:]
+        undated_amount = self.undated & ~self.amount_blank(self.body)
+        undated_rows = self.rows_text(undated_amount)
         control = self.control_total(grand_mask)
         self.body = self.body[item_mask]
         self.excel_rows = self.excel_rows[item_mask]
-        frame = self.parse_items()
+        open_rows = ~lettered[item_mask]
+        frame = self.parse_items(open_rows)
         if self.problems:
-            raise ExportError(self.raw.path, self.problems, self.raw.sheet)
+            self.problems.sort(key=lambda p: (p.row or 0))
+            raise ExportError(raw.path, self.problems, raw.sheet)
         total = int(frame["amount_cents"].sum())
         if control is not None and total != control[0]:
-            raise ReconciliationError(self.raw.path, self.raw.sheet, total, control[0], control[1])
+            raise ReconciliationError(raw.path, raw.sheet, total, control[0], control[1],
+                                      self.colname(self.amount_key()))
+        if control is None and undated_amount.any():
+            self.notes.append(Problem(
+                f"{int(undated_amount.sum())} row(s) with an amount but no document number nor date taken "
+                f"as subtotals and left out (rows {undated_rows})",
+                expected="a grand total row to check them against"))
+        if open_rows.any() and not open_rows.all():
+            lettered_sum = int(frame.loc[~open_rows, "amount_cents"].sum())
+            if lettered_sum != 0:
+                self.notes.append(Problem(
+                    f"the lettered (closed) lines do not balance: they sum to {lettered_sum / 100:.2f}",
+                    expected="lettered lines that net to zero (partial lettering is not an open item here)"))
+        frame = frame[open_rows].reset_index(drop=True)
         frame.attrs.update({
-            "source": str(self.raw.path), "sheet": self.raw.sheet, "mapping": self.mapping.name,
-            "header_row": int(self.body.index[0]) if len(self.body) else None,
+            "source": str(raw.path), "sheet": raw.sheet, "mapping": self.mapping.name,
+            "header_row": self.header_idx + 1,
             "control_total_cents": None if control is None else control[0],
             "skipped_rows": skipped,
+            "warnings": warn(raw.path, raw.sheet, self.notes, ExportError.kind),
         })
         return frame
 
@@ -182,27 +278,42 @@ class _OpenItemParser:
                                          expected="a single 'Total général' row"))
             return None
         sub = self.body.iloc[rows]
-        cents, bad = self.amounts(sub)
+        cents, bad, _ = self.amounts(sub, total_row=True)
         row = int(self.excel_rows[rows[0]])
         if bad[0]:
-            self.problems.append(Problem("unreadable grand total", row, self.colname(self.amount_key()),
-                                         expected="an amount such as 1 234,56"))
+            key = self.amount_key()
+            self.problems.append(Problem("unreadable grand total", row, self.colname(key),
+                                         sub[self.cols[key]].iloc[0], "an amount such as 1 234,56"))
             return None
         return int(cents[0]), row
 
     def amount_key(self) -> str:
         return "amount" if "amount" in self.cols else "debit"
 
-    def amounts(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """Signed TTC cents of ``frame``'s rows (amount, or debit − credit) and a bad mask."""
+    def amount_blank(self, frame: pd.DataFrame) -> np.ndarray:
+        """Rows of ``frame`` with no amount at all."""
         if "amount" in self.cols:
-            cents, bad, _ = parse_money(frame[self.cols["amount"]])
-            return cents, bad
-        d, dbad, _ = parse_money(frame[self.cols["debit"]])
-        c, cbad, _ = parse_money(frame[self.cols["credit"]])
-        return d - c, dbad | cbad
+            return is_blank(frame[self.cols["amount"]])
+        return is_blank(frame[self.cols["debit"]]) & is_blank(frame[self.cols["credit"]])
 
-    def parse_items(self) -> pd.DataFrame:
+    def amounts(self, frame: pd.DataFrame, total_row: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Signed TTC cents of ``frame``'s rows (amount, or debit − credit, signed by the
+        direction column when mapped), a bad mask and a blank mask."""
+        if "amount" in self.cols:
+            cents, bad, blank = parse_money(frame[self.cols["amount"]])
+        else:
+            d, dbad, dblank = parse_money(frame[self.cols["debit"]])
+            c, cbad, cblank = parse_money(frame[self.cols["credit"]])
+            cents, bad, blank = d - c, dbad | cbad, dblank & cblank
+        if "direction" in self.cols and not total_row:
+            codes = frame[self.cols["direction"]].map(normalize_label).map(_DIRECTION)
+            sign = codes.fillna(0).to_numpy(dtype=np.int64)
+            conflict = (sign > 0) & (cents < 0)
+            cents = np.where(sign == 0, cents, np.abs(cents) * sign)
+            bad = bad | conflict | (sign == 0)
+        return cents, bad, blank
+
+    def parse_items(self, open_rows: np.ndarray) -> pd.DataFrame:
         n = len(self.body)
         out: dict[str, object] = {}
         if "customer" in self.cols and "customer_id" not in self.cols:
@@ -218,14 +329,18 @@ class _OpenItemParser:
         doc, blank = parse_text(self.col("document_id"))
         self.report(blank, "document_id", "missing document number", "a document number")
         out["document_id"] = doc
-        self.check_duplicates(doc, blank)
+        self.check_duplicates(doc, blank | ~open_rows)
 
-        amount, bad = self.amounts(self.body)
+        amount, bad, amount_blank = self.amounts(self.body)
         key = self.amount_key()
-        if "amount" in self.cols:
-            amount_blank = is_blank(self.col("amount"))
-        else:
-            amount_blank = is_blank(self.col("debit")) & is_blank(self.col("credit"))
+        if "direction" in self.cols:
+            codes = self.col("direction").map(normalize_label).map(_DIRECTION)
+            dir_bad = codes.isna().to_numpy()
+            self.report(dir_bad, "direction", "unknown debit/credit code", "D (débit) or C (crédit)")
+            money_bad, _, _ = parse_money(self.col(key)) if "amount" in self.cols else (bad, None, None)
+            self.report(bad & ~dir_bad & ~money_bad, key, "a negative amount marked as a debit",
+                        "a positive amount, or the code C (crédit)")
+            bad = money_bad
         self.report(bad, key, "unreadable amount", "an amount in euros with at most 2 decimals, e.g. -1 234,56")
         self.report(amount_blank & ~bad, key, "missing amount", "the open amount of the document")
         out["amount_cents"] = amount
@@ -240,14 +355,23 @@ class _OpenItemParser:
         bad_dates = np.zeros(n, bool)
         for key in ("document_date", "due_date"):
             if key in self.cols:
-                d, dbad, dblank = parse_dates(self.col(key))
-                self.report(dbad, key, "unreadable date", "a date between 1900 and 2100, e.g. 31/12/2026")
-                dates[key] = (d, dblank | dbad)
-                bad_dates |= dbad
+                cells = parse_date_cells(self.col(key), self.raw.date1904)
+                self.report(cells.bad & ~cells.out_of_range, key, "unreadable date",
+                            "a date such as 31/12/2026 (dd/mm/yyyy) or an Excel date")
+                self.report(cells.out_of_range, key, "date out of range",
+                            f"a date between {MIN_DATE:%d/%m/%Y} and {MAX_DATE:%d/%m/%Y}")
+                dates[key] = (cells.dates, cells.blank | cells.bad)
+                bad_dates |= cells.bad
             else:
                 dates[key] = (np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"), np.ones(n, bool))
         doc_date, doc_blank = dates["document_date"]
         due, due_blank = dates["due_date"]
+        early = ~due_blank & ~doc_blank & (due < doc_date)
+        if early.any():
+            self.notes.append(Problem(
+                f"{int(early.sum())} item(s) due before their document date (rows {self.rows_text(early)}); "
+                "they are aged from their due date as exported", column=self.colname("due_date"),
+                expected="a due date on or after the document date"))
         due = np.where(due_blank, doc_date, due)
         neither = due_blank & doc_blank
         key = "due_date" if "due_date" in self.cols else "document_date"
@@ -262,9 +386,10 @@ class _OpenItemParser:
         out["source_row"] = self.excel_rows.astype("int32")
         return _canonical_frame(out)
 
-    def check_duplicates(self, doc: np.ndarray, blank: np.ndarray) -> None:
+    def check_duplicates(self, doc: np.ndarray, ignore: np.ndarray) -> None:
         s = pd.Series(doc)
-        dup = s.duplicated(keep=False).to_numpy() & ~blank
+        dup = s.duplicated(keep=False).to_numpy() & ~ignore
+        dup &= s.where(~ignore).duplicated(keep=False).to_numpy()
         if dup.any():
             groups = pd.Series(self.excel_rows[dup]).groupby(s[dup].to_numpy()).agg(list)
             for doc_id, rows in groups.items():
@@ -273,7 +398,6 @@ class _OpenItemParser:
                         f"duplicate document number (also on row{'s' if len(rows) > 2 else ''} "
                         f"{', '.join(str(x) for x in rows if x != r)})",
                         int(r), self.colname("document_id"), doc_id, "each open document once"))
-            self.problems.sort(key=lambda p: (p.row or 0))
 
     def document_types(self, amount: np.ndarray) -> pd.Categorical:
         by_sign = np.where(amount < 0, "credit_note", "invoice").astype(object)

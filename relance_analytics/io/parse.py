@@ -10,9 +10,11 @@ import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 MIN_DATE = pd.Timestamp("1900-01-01")
 MAX_DATE = pd.Timestamp("2100-12-31")
@@ -23,50 +25,116 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _CURRENCY = re.compile(r"(€|eur|euros?)$|^(€|eur)", re.IGNORECASE)
 _FR = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
 _EN = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
+_NUMERO = re.compile(r"\b[nN]\s*[°º˚]\s*")
 NaT = np.datetime64("NaT", "s")
+
+# cell kinds (see :func:`cell_kinds`)
+BLANK, NUMBER, TEXT, DATE, OTHER = 0, 1, 2, 3, 4
+_NUMERIC_INFERRED = {"floating", "integer", "mixed-integer-float"}
+_DATE_INFERRED = {"date", "datetime", "datetime64"}
 
 
 def normalize_label(text: object) -> str:
-    """Header/label key: no accents, lower case, single spaces, N°/Nº unified, ’ → '."""
-    s = "" if text is None else str(text)
-    s = s.replace("°", "o").replace("º", "o").replace("’", "'").replace("`", "'")
+    """Header/label key: no accents, lower case, single spaces, ``N°``/``Nº``/``No``/``№`` unified
+    (with or without a space after them), ``’`` → ``'``, ``:`` and ``.`` ignored."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    s = str(text).replace("’", "'").replace("`", "'").replace("´", "'")
+    s = _NUMERO.sub("no ", s).replace("°", "o").replace("º", "o")
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
+    s = s.replace(":", " ").replace(".", " ")
     return " ".join(s.lower().split())
+
+
+def cell_kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, its kind (:data:`NUMBER`, :data:`TEXT`, :data:`DATE`, :data:`OTHER` or
+    :data:`BLANK`) and a blank mask (None/NaN/NaT or a string of spaces).
+
+    Vectorised for the usual columns (numbers, texts or dates with empty cells); only a column
+    mixing kinds is looked at cell by cell.
+    """
+    arr = values.to_numpy(dtype=object)
+    n = len(arr)
+    kinds = np.full(n, BLANK, dtype=np.int8)
+    blank = pd.isna(arr).astype(bool) if n else np.zeros(0, bool)
+    rest = ~blank
+    if rest.any():
+        empty = np.zeros(n, dtype=bool)
+        empty[rest] = arr[rest] == ""
+        blank |= empty
+        rest &= ~empty
+    if not rest.any():
+        return kinds, blank
+    idx = np.flatnonzero(rest)
+    sub = arr[idx]
+    inferred = infer_dtype(sub, skipna=False)
+    if inferred in _NUMERIC_INFERRED:
+        kinds[idx] = NUMBER
+    elif inferred in _DATE_INFERRED:
+        kinds[idx] = DATE
+    elif inferred == "string":
+        spaces = pd.Series(sub, dtype=object).str.strip().eq("").to_numpy(dtype=bool)
+        kinds[idx[~spaces]] = TEXT
+        blank[idx[spaces]] = True
+    else:
+        codes = np.fromiter((_kind_code(v) for v in sub), dtype=np.int8, count=len(sub))
+        kinds[idx] = codes
+        spaces = codes == BLANK
+        blank[idx[spaces]] = True
+    return kinds, blank
+
+
+def _kind_code(v: object) -> int:
+    if isinstance(v, bool):
+        return OTHER
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return NUMBER if np.isfinite(v) else OTHER
+    if isinstance(v, str):
+        return TEXT if v.strip() else BLANK
+    if isinstance(v, (dt.date, np.datetime64)):
+        return DATE
+    return OTHER
 
 
 def is_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: None/NaN or a string of spaces only."""
-    blank = values.isna().to_numpy().copy()
-    strs = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    if strs.any():
-        blank[strs] = values[strs].str.strip().eq("").to_numpy()
-    return blank
+    return cell_kinds(values)[1]
 
 
 @lru_cache(maxsize=200_000)
-def parse_money_text(text: str) -> int | None:
-    """French (or English) money text to cents; ``None`` if it is not an amount.
-
-    Accepts ``1 234,56``, ``-1 234,56``, ``1 234,56 €``, ``(1 234,56)``, ``1.234,56-`` (SAP),
-    ``1,234.56``, with normal, non-breaking or narrow spaces as thousands separators.
-    """
+def _money_variants(text: str) -> tuple[int | None, int | None, str | None]:
+    """Cents read the French way, the English way, and which decimal mark the text shows."""
     s = _SPACES.sub("", text)
     s = _CURRENCY.sub("", s)
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1]
-    if s.endswith("-"):
+    if s.endswith(("-", "−")):
         negative, s = not negative, s[:-1]
     if s.startswith(("-", "+", "−")):
         negative, s = (not negative) if s[0] != "+" else negative, s[1:]
     s = _CURRENCY.sub("", s)
-    m = _FR.match(s) or _EN.match(s)
-    if m is None:
-        return None
-    whole = int(re.sub(r"[.,]", "", m.group(1)))
-    cents = whole * 100 + int((m.group(2) or "0").ljust(2, "0"))
-    return -cents if negative else cents
+    hint = "fr" if re.search(r",\d{1,2}$", s) else "en" if re.search(r"\.\d{1,2}$", s) else None
+
+    def cents(m: re.Match[str] | None) -> int | None:
+        if m is None:
+            return None
+        value = int(re.sub(r"[.,]", "", m.group(1))) * 100 + int((m.group(2) or "0").ljust(2, "0"))
+        return -value if negative else value
+
+    return cents(_FR.match(s)), cents(_EN.match(s)), hint
+
+
+def parse_money_text(text: str) -> int | None:
+    """French (or English) money text to cents; ``None`` if it is not an amount.
+
+    Accepts ``1 234,56``, ``-1 234,56``, ``1 234,56 €``, ``(1 234,56)``, ``1.234,56-`` (SAP),
+    ``1,234.56``, with normal, non-breaking or narrow spaces as thousands separators. A text
+    readable both ways (``1.234``) is read the French way; :func:`parse_money` decides per column.
+    """
+    fr, en, _ = _money_variants(text)
+    return fr if fr is not None else en
 
 
 def parse_money(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -74,54 +142,40 @@ def parse_money(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     Returns ``(cents int64, bad bool, blank bool)``; blank cells give 0 and are not bad.
     Numbers with more than two decimals (beyond float noise) are bad: money is never rounded
-    silently.
+    silently. Text cells follow the column's convention: French (``1.234,56``, the default) or
+    English (``1,234.56``) when more of its cells show a decimal point than a decimal comma;
+    a cell that only reads the other way (``1,234`` in a French column) is bad.
     """
     n = len(values)
     cents = np.zeros(n, dtype=np.int64)
     bad = np.zeros(n, dtype=bool)
-    blank = is_blank(values)
-    kinds = values.map(_kind).to_numpy()
-    num = (kinds == "n") & ~blank
+    kinds, blank = cell_kinds(values)
+    arr = values.to_numpy(dtype=object)
+    num = kinds == NUMBER
     if num.any():
-        x = values[num].astype("float64").to_numpy() * 100.0
+        x = arr[num].astype("float64") * 100.0
         r = np.round(x)
         finite = np.isfinite(x) & (np.abs(x) < 9e15)
         exact = finite & (np.abs(x - r) <= 1e-3)
         idx = np.flatnonzero(num)
         cents[idx[exact]] = r[exact].astype(np.int64)
         bad[idx[~exact]] = True
-    txt = (kinds == "s") & ~blank
+    txt = kinds == TEXT
     if txt.any():
-        parsed = values[txt].map(parse_money_text)
+        variants = [_money_variants(v) for v in arr[txt]]
+        hints = [h for _, _, h in variants]
+        english = hints.count("en") > hints.count("fr")
+        parsed = [en if english else fr for fr, en, _ in variants]
         idx = np.flatnonzero(txt)
-        ok = parsed.notna().to_numpy()
-        cents[idx[ok]] = parsed[ok].astype("int64").to_numpy()
+        ok = np.fromiter((p is not None for p in parsed), dtype=bool, count=len(parsed))
+        cents[idx[ok]] = np.fromiter((p for p in parsed if p is not None), dtype=np.int64, count=int(ok.sum()))
         bad[idx[~ok]] = True
-    other = ~blank & (kinds == "o")
-    bad |= other
+    bad |= (kinds == OTHER) | (kinds == DATE)
     return cents, bad, blank
 
 
-def _kind(v: object) -> str:
-    if isinstance(v, bool):
-        return "o"
-    if isinstance(v, (int, float, np.integer, np.floating)):
-        return "n"
-    if isinstance(v, str):
-        return "s"
-    if v is None:
-        return "n"
-    return "o"
-
-
-def _date_kind(v: object) -> str:
-    if isinstance(v, (dt.date, pd.Timestamp, np.datetime64)):
-        return "d"
-    return _kind(v)
-
-
 _TEXT_FORMATS = (
-    (re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}$"), "%d/%m/%Y"),
+    (re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$"), "%d/%m/%Y"),
     (re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$"), "%d/%m/%y"),
     (re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$"), "ISO"),
     (re.compile(r"^\d{6}$"), "%d%m%y"),
@@ -138,49 +192,79 @@ def parse_date_text(text: str) -> np.datetime64:
                 if fmt == "ISO":
                     d = dt.datetime.fromisoformat(s[:10])
                 else:
-                    d = dt.datetime.strptime(re.sub(r"[.\-]", "/", s) if "/" in fmt else s, fmt)
+                    d = dt.datetime.strptime(re.sub(r"[.\-]", "/", s.split(" ")[0]) if "/" in fmt else s, fmt)
             except ValueError:
                 return NaT
             return np.datetime64(d.date(), "s")
     return NaT
 
 
-def parse_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cells to dates (``datetime64[s]`` at midnight).
+class DateCells(NamedTuple):
+    """Parsed date cells: ``dates`` (datetime64[s], NaT where blank or bad), masks ``bad``
+    (unreadable or out of range), ``blank`` and ``out_of_range`` (a real date before
+    :data:`MIN_DATE` or after :data:`MAX_DATE`, a subset of ``bad``)."""
 
-    Accepts Excel dates, Excel serial numbers (1900 system) and the text formats of
-    :func:`parse_date_text`. Dates before 1900 or after 2100 are bad.
-    Returns ``(dates, bad, blank)``.
+    dates: np.ndarray
+    bad: np.ndarray
+    blank: np.ndarray
+    out_of_range: np.ndarray
+
+
+def parse_date_cells(values: pd.Series, date1904: bool = False) -> DateCells:
+    """Cells to dates (``datetime64[s]`` at midnight), see :class:`DateCells`.
+
+    Accepts Excel dates, Excel serial numbers and the text formats of :func:`parse_date_text`.
+    Serials follow the workbook's date system: 1900 (serial 1 = 01/01/1900, serial 60 is
+    Excel's non-existent 29/02/1900 and is bad, 61 = 01/03/1900) or 1904 (serial 0 =
+    01/01/1904). A time of day alone (what Excel shows for a negative serial) is bad.
     """
     n = len(values)
     out = np.full(n, NaT, dtype="datetime64[s]")
-    blank = is_blank(values)
-    kinds = values.map(_date_kind).to_numpy()
-    d = (kinds == "d") & ~blank
+    kinds, blank = cell_kinds(values)
+    arr = values.to_numpy(dtype=object)
+    d = kinds == DATE
     if d.any():
-        conv = pd.to_datetime(values[d].map(_as_timestamp), errors="coerce")
-        out[np.flatnonzero(d)] = conv.dt.normalize().to_numpy().astype("datetime64[s]")
-    num = (kinds == "n") & ~blank
+        idx = np.flatnonzero(d)
+        try:
+            conv = np.array(arr[idx].tolist(), dtype="datetime64[s]")
+        except (TypeError, ValueError, OverflowError):
+            conv = np.array([_as_datetime64(v) for v in arr[idx]], dtype="datetime64[s]")
+        out[idx] = conv.astype("datetime64[D]").astype("datetime64[s]")
+    num = kinds == NUMBER
     if num.any():
-        serial = values[num].astype("float64").to_numpy()
-        okserial = np.isfinite(serial) & (serial >= 1) & (serial < 2_958_466)
-        days = np.where(okserial, np.floor(serial), 0).astype("int64")
-        dates = np.datetime64("1899-12-30", "s") + days.astype("timedelta64[D]")
-        dates[~okserial] = NaT
+        serial = np.floor(arr[num].astype("float64"))
+        if date1904:
+            ok = np.isfinite(serial) & (serial >= 0) & (serial < 2_957_004)
+            base = np.full(len(serial), np.datetime64("1904-01-01", "s"))
+        else:
+            ok = np.isfinite(serial) & (serial >= 1) & (serial != 60) & (serial < 2_958_466)
+            base = np.where(serial < 60, np.datetime64("1899-12-31", "s"), np.datetime64("1899-12-30", "s"))
+        days = np.where(ok, serial, 0).astype("int64").astype("timedelta64[D]")
+        dates = base + days
+        dates[~ok] = NaT
         out[np.flatnonzero(num)] = dates
-    txt = (kinds == "s") & ~blank
+    txt = kinds == TEXT
     if txt.any():
-        out[np.flatnonzero(txt)] = values[txt].map(parse_date_text).to_numpy(dtype="datetime64[s]")
-    bad = ~blank & (np.isnat(out) | (out < MIN_DATE.to_datetime64()) | (out > MAX_DATE.to_datetime64()))
+        out[np.flatnonzero(txt)] = np.array([parse_date_text(v) for v in arr[txt]], dtype="datetime64[s]")
+    parsed = ~np.isnat(out)
+    out_of_range = parsed & ((out < MIN_DATE.to_datetime64()) | (out > MAX_DATE.to_datetime64()))
+    bad = ~blank & (~parsed | out_of_range)
     out[bad] = NaT
-    return out, bad, blank
+    return DateCells(out, bad, blank, out_of_range)
 
 
-def _as_timestamp(v: object) -> pd.Timestamp:
+def parse_dates(values: pd.Series, date1904: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cells to dates; returns ``(dates, bad, blank)`` (see :func:`parse_date_cells`).
+    Dates before 1900 or after 2100 are bad."""
+    cells = parse_date_cells(values, date1904)
+    return cells.dates, cells.bad, cells.blank
+
+
+def _as_datetime64(v: object) -> np.datetime64:
     try:
-        return pd.Timestamp(v)
-    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
-        return pd.NaT
+        return np.datetime64(v, "s")
+    except (TypeError, ValueError, OverflowError):
+        return NaT
 
 
 def parse_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

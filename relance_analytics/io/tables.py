@@ -17,8 +17,10 @@ import pandas as pd
 
 from .. import vocab
 from .errors import InputError, Problem
-from .parse import is_blank, normalize_label, parse_dates, parse_money, parse_rate, parse_text
-from .workbook import column_letter, read_raw, sheet_names
+from .parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, parse_date_cells, parse_money, parse_rate, parse_text
+from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, data_findings, fill_merged, warn
+
+HEADER_SEARCH_ROWS = 30
 
 Kind = Literal["text", "money", "date", "rate", "choice"]
 
@@ -43,6 +45,9 @@ class TableSpec:
     sheet: str
     fields: tuple[Field, ...]
     key: tuple[str, ...] = ()
+    allow_empty: bool = False      # a header with no row under it is a valid (empty) table
+    # (earlier, later, "error" | "warning"): a ``later`` date before ``earlier`` on one row
+    order: tuple[tuple[str, str, str], ...] = ()
 
 
 def _f(name: str, *headers: str, **kw: object) -> Field:
@@ -67,7 +72,7 @@ CONTACTS = TableSpec("contacts sheet", "Contacts", (
     _f("role", "Rôle", "Fonction", kind="choice", choices=vocab.CONTACT_ROLE),
     _f("phone", "Téléphone direct", "Téléphone", nullable=True),
     _f("email", "E-mail", "Email", "Courriel", nullable=True),
-))
+), allow_empty=True)
 
 SALES = TableSpec("sales file", "Ventes", (
     _f("customer_id", "Code client", "N° client"),
@@ -88,7 +93,7 @@ DISPUTES = TableSpec("disputes file", "Litiges", (
     _f("owner_phone", "Téléphone responsable", nullable=True, required=False),
     _f("owner_email", "E-mail responsable", nullable=True, required=False),
     _f("reason", "Motif", nullable=True, required=False),
-), key=("dispute_id",))
+), key=("dispute_id",), allow_empty=True, order=(("opened", "resolved", "error"),))
 
 ACTIONS = TableSpec("actions file", "Actions", (
     _f("date", "Date", kind="date"),
@@ -104,45 +109,60 @@ ACTIONS = TableSpec("actions file", "Actions", (
     _f("callback_date", "Date de rappel", kind="date", nullable=True),
     _f("note", "Note", nullable=True, required=False),
     _f("collector", "Recouvreur", nullable=True, required=False),
-))
+), allow_empty=True, order=(("date", "promise_date", "warning"), ("date", "callback_date", "warning")))
 
 
 def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
                mapping: dict[str, str] | None = None) -> pd.DataFrame:
-    """Read one reference table into its canonical frame (see the ``*_SPEC`` constants)."""
+    """Read one reference table into its canonical frame (see the ``*_SPEC`` constants).
+
+    The sheet is ``sheet``, else the spec's sheet, else the one sheet whose rows hold the
+    header. Blank rows are skipped (counted in ``attrs["skipped_rows"]``). Tolerated with an
+    :class:`~relance_analytics.io.errors.InputWarning` (texts in ``attrs["warnings"]``):
+    formula cells whose result was saved, hidden rows, dates out of the expected order when
+    the spec says so (e.g. a promise dated before the call). Everything else wrong is one
+    :class:`InputError` listing every problem.
+    """
     path = Path(path)
     fields = tuple(_override(f, mapping) for f in spec.fields)
-    names = sheet_names(path, InputError)
-    if sheet is None:
-        sheet = spec.sheet if spec.sheet in names else names[0]
-    elif sheet not in names:
-        raise InputError(path, [Problem(f"sheet {sheet!r} not found",
-                                        expected="one of " + ", ".join(map(repr, names)))], kind=spec.kind)
-    raw = read_raw(path, sheet, InputError)
+    with Workbook(path, InputError) as wb:
+        raw, header_idx, cols = _locate(wb, spec, fields, sheet)
     frame = raw.frame
-    header_idx, cols = _find_header(frame, fields)
-    if header_idx is None:
-        missing = [f" / ".join(f.headers) for f in fields if f.required and f.name not in cols]
-        raise InputError(path, [Problem("header row not found or incomplete: missing column(s) "
-                                        + "; ".join(missing))], raw.sheet, kind=spec.kind)
     header = list(frame.iloc[header_idx])
+    labels = {j: f"{str(header[j]).strip()} ({column_letter(j)})" for j in cols.values()}
+    dups = {f.name: [j for j, h in enumerate(header) if normalize_label(h) == normalize_label(header[cols[f.name]])]
+            for f in fields if f.name in cols}
+    dups = {k: v for k, v in dups.items() if len(v) > 1}
+    if dups:
+        raise InputError(path, [Problem(
+            f"the header {str(header[js[0]]).strip()!r} ({name}) appears in columns "
+            + " and ".join(column_letter(j) for j in js), header_idx + 1, None, None,
+            "each column once: rename or delete the extra column") for name, js in dups.items()],
+            raw.sheet, kind=spec.kind)
     body = frame.iloc[header_idx + 1:]
     blank_row = np.ones(len(body), dtype=bool)
     for j in body.columns:
         blank_row &= is_blank(body[j])
+    if not (~blank_row).any() and not spec.allow_empty:
+        raise InputError(path, [Problem(f"no data below the header (row {header_idx + 1})",
+                                        expected=f"the rows of the {spec.kind}")], raw.sheet, kind=spec.kind)
+    problems, notes = data_findings(raw, body.index.to_numpy()[~blank_row], labels)
+    if problems and raw.merged:
+        body = fill_merged(frame, raw.merged).iloc[header_idx + 1:]
     body = body[~blank_row]
     rows = body.index.to_numpy() + 1
-    problems: list[Problem] = []
     out: dict[str, object] = {}
     for f in fields:
         if f.name not in cols:
             out[f.name] = _empty(f, len(body))
             continue
-        j = cols[f.name]
-        label = f"{str(header[j]).strip()} ({column_letter(j)})"
-        values = body[j]
-        parsed, bad, blank, expected = _parse(f, values)
-        for pos in np.flatnonzero(bad):
+        label = labels[cols[f.name]]
+        values = body[cols[f.name]]
+        parsed, bad, blank, expected, out_of_range = _parse(f, values, raw.date1904)
+        for pos in np.flatnonzero(out_of_range):
+            problems.append(Problem("date out of range", int(rows[pos]), label, values.iloc[pos],
+                                    f"a date between {MIN_DATE:%d/%m/%Y} and {MAX_DATE:%d/%m/%Y}"))
+        for pos in np.flatnonzero(bad & ~out_of_range):
             problems.append(Problem("unreadable value", int(rows[pos]), label, values.iloc[pos], expected))
         if not f.nullable:
             for pos in np.flatnonzero(blank & ~bad):
@@ -156,11 +176,73 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
             key = ", ".join(str(result[k].iloc[pos]) for k in spec.key)
             problems.append(Problem(f"duplicate {' + '.join(spec.key)} {key}", int(rows[pos]),
                                     None, None, "each key once"))
+    for first, then, severity in spec.order:
+        if first not in cols or then not in cols:
+            continue
+        early = (result[then] < result[first]).to_numpy(dtype=bool, na_value=False)
+        if not early.any():
+            continue
+        message = f"{labels[cols[then]]} before {labels[cols[first]]}"
+        if severity == "error":
+            problems += [Problem(message, int(rows[pos]), labels[cols[then]], body[cols[then]].iloc[pos],
+                                 f"a date on or after {labels[cols[first]]}") for pos in np.flatnonzero(early)]
+        else:
+            listed = ", ".join(str(r) for r in rows[early][:LISTED_CELLS])
+            notes.append(Problem(f"{int(early.sum())} row(s) with {message} (rows {listed}); kept as read",
+                                 column=labels[cols[then]], expected=f"a date on or after {labels[cols[first]]}"))
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise InputError(path, problems, raw.sheet, kind=spec.kind)
-    result.attrs.update({"source": str(path), "sheet": raw.sheet})
+    result.attrs.update({"source": str(path), "sheet": raw.sheet, "header_row": header_idx + 1,
+                         "skipped_rows": {"blank": int(blank_row.sum())},
+                         "warnings": warn(path, raw.sheet, notes, spec.kind)})
     return result
+
+
+def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],
+            sheet: str | None) -> tuple[RawSheet, int, dict[str, int]]:
+    """The sheet and header row of a table: ``sheet``, else the spec's sheet, else the one
+    sheet that has the header."""
+    if sheet is None and spec.sheet in wb.sheet_names:
+        sheet = spec.sheet
+    if sheet is not None and sheet not in wb.sheet_names:
+        raise InputError(wb.path, [Problem(f"sheet {sheet!r} not found",
+                                           expected="one of " + ", ".join(map(repr, wb.sheet_names)))],
+                         kind=spec.kind)
+    names = [sheet] if sheet is not None or wb.is_text else wb.sheet_names
+    found: list[tuple[RawSheet, int, dict[str, int]]] = []
+    best: tuple[RawSheet, int | None, dict[str, int]] | None = None
+    empty = 0
+    for name in names:
+        raw = wb.read(name)
+        if raw.frame.empty or is_blank(pd.Series(raw.frame.to_numpy(dtype=object).ravel())).all():
+            empty += 1
+            continue
+        header_idx, cols, row = _find_header(raw.frame, fields)
+        if header_idx is not None:
+            found.append((raw, header_idx, cols))
+        elif best is None or len(cols) > len(best[2]):
+            best = (raw, row, cols)
+    if len(found) > 1:
+        where = ", ".join(f"{r.sheet!r}" for r, _, _ in found)
+        raise InputError(wb.path, [Problem(f"the header of the {spec.kind} is on several sheets: {where}",
+                                           expected=f"one sheet named {spec.sheet!r}")], kind=spec.kind)
+    if found:
+        return found[0]
+    one = names[0] if len(names) == 1 else None
+    if empty == len(names):
+        raise InputError(wb.path, [Problem("the sheet is empty" if len(names) == 1 else "every sheet is empty",
+                                           expected=f"a header row and the rows of the {spec.kind}")],
+                         one, kind=spec.kind)
+    assert best is not None
+    raw, row, cols = best
+    missing = [" / ".join(f.headers) for f in fields if f.required and f.name not in cols]
+    where = "" if len(names) == 1 else f" on any of the sheets {', '.join(map(repr, names))}"
+    raise InputError(wb.path, [Problem(f"header row not found or incomplete{where}: missing column(s) "
+                                       + "; ".join(missing), None if row is None else row + 1,
+                                       expected="a header row with " + "; ".join(
+                                           " / ".join(f.headers) for f in fields if f.required))],
+                     raw.sheet if one is not None else None, kind=spec.kind)
 
 
 def _override(f: Field, mapping: dict[str, str] | None) -> Field:
@@ -169,9 +251,12 @@ def _override(f: Field, mapping: dict[str, str] | None) -> Field:
     return f
 
 
-def _find_header(frame: pd.DataFrame, fields: tuple[Field, ...]) -> tuple[int | None, dict[str, int]]:
+def _find_header(frame: pd.DataFrame, fields: tuple[Field, ...]) -> tuple[int | None, dict[str, int], int | None]:
+    """``(header row, columns, _)`` of the first row holding every required header, else
+    ``(None, best partial columns, their row)``."""
     best: dict[str, int] = {}
-    for i, row in enumerate(frame.head(30).to_numpy(dtype=object)):
+    best_row = None
+    for i, row in enumerate(frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object)):
         keys = [normalize_label(v) for v in row]
         cols = {}
         for f in fields:
@@ -180,24 +265,27 @@ def _find_header(frame: pd.DataFrame, fields: tuple[Field, ...]) -> tuple[int | 
                     cols[f.name] = keys.index(normalize_label(h))
                     break
         if all(f.name in cols for f in fields if f.required):
-            return i, cols
+            return i, cols, i
         if len(cols) > len(best):
-            best = cols
-    return None, best
+            best, best_row = cols, i
+    return None, best, best_row
 
 
-def _parse(f: Field, values: pd.Series) -> tuple[object, np.ndarray, np.ndarray, str]:
+def _parse(f: Field, values: pd.Series, date1904: bool) -> tuple[object, np.ndarray, np.ndarray, str, np.ndarray]:
+    """``(parsed, bad, blank, expected, out_of_range)`` of one column's cells."""
+    none = np.zeros(len(values), bool)
     if f.kind == "money":
         cents, bad, blank = parse_money(values)
         arr = pd.array(cents, dtype="Int64")
-        arr[blank] = pd.NA
-        return arr, bad, blank, "an amount in euros, e.g. 1 234,56"
+        arr[blank | bad] = pd.NA
+        return arr, bad, blank, "an amount in euros, e.g. 1 234,56", none
     if f.kind == "date":
-        d, bad, blank = parse_dates(values)
-        return d, bad, blank, "a date, e.g. 31/12/2026"
+        cells = parse_date_cells(values, date1904)
+        return cells.dates, cells.bad, cells.blank, "a date such as 31/12/2026 (dd/mm/yyyy) or an Excel date", \
+            cells.out_of_range
     if f.kind == "rate":
         r, bad, blank = parse_rate(values)
-        return r, bad, blank, "a rate such as 20 % or 0,2"
+        return r, bad, blank, "a rate such as 20 % or 0,2", none
     text, blank = parse_text(values)
     if f.kind == "choice":
         lookup = {normalize_label(v): k for k, v in f.choices.items()}
@@ -205,8 +293,8 @@ def _parse(f: Field, values: pd.Series) -> tuple[object, np.ndarray, np.ndarray,
         codes = np.array([lookup.get(normalize_label(t)) if t is not None else None for t in text], dtype=object)
         bad = ~blank & pd.isna(codes)
         return pd.Categorical(codes, categories=list(f.choices)), bad, blank, \
-            "one of " + ", ".join(repr(v) for v in f.choices.values())
-    return pd.array(text, dtype="string"), np.zeros(len(values), bool), blank, "a text"
+            "one of " + ", ".join(repr(v) for v in f.choices.values()), none
+    return pd.array(text, dtype="string"), np.zeros(len(values), bool), blank, "a text", none
 
 
 def _empty(f: Field, n: int) -> object:

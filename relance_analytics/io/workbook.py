@@ -1,36 +1,101 @@
-"""Raw access to input files: xlsx/xlsm/xls/ods through python-calamine (via pandas) and
-French CSV exports, after checks that treat every file as untrusted.
+"""Raw access to input files: xlsx/xlsm/xls/xlsb/ods through python-calamine and French
+CSV/text exports, after checks that treat every file as untrusted.
 
-The raw frame has no header; its row ``i`` is Excel row ``i + 1`` so errors can name the
-row as the analyst sees it.
+The raw frame has no header; its row ``i`` is Excel row ``i + 1`` and its column ``j`` is
+Excel column ``column_letter(j)``, so errors can name cells as the analyst sees them.
+
+Checks made before any cell is read (each failure is one :class:`InputError`):
+
+* 0-byte files, folders, unsupported suffixes, a file whose content does not match its
+  suffix (an HTML page, a PDF or a CSV named ``.xlsx``/``.xls``, an ``.xlsx`` named ``.xls``);
+* an OLE2/CFB container named ``.xlsx`` (what Excel writes for a password-protected
+  workbook): refused, naming the encryption when the container says so;
+* zip archives: truncated or corrupt directories, too many members, and zip bombs, refused
+  from the sizes *declared* in the zip directory (total and per-member ratio) before
+  anything is decompressed (calamine's zip reader also stops at a member larger than it
+  declared, so the declared sizes bound the memory used);
+* XML entity bombs: any ``<!DOCTYPE``/``<!ENTITY`` in the prolog of an XML member is
+  refused (a spreadsheet never has one; calamine's quick-xml would fail on the undefined
+  entity anyway, it never expands them).
+
+For .xlsx/.xlsm a streaming scan of the sheet's XML (bounded chunks, cheap ``bytes`` searches
+on the normal path) also finds what calamine does not report: formula cells and whether a
+result was saved with them, Excel error values (``#REF!``… which calamine turns into blanks),
+hidden rows, and the workbook's 1904 date system. The readers decide what each finding
+means for the cells they use (see :func:`data_findings`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 import zipfile
-from dataclasses import dataclass
-from pathlib import Path
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
+import python_calamine
 
-from .errors import InputError, Problem
+from .errors import InputError, InputWarning, Problem
 
-MAX_UNCOMPRESSED_BYTES = 1 << 30          # 1 GiB of XML in one workbook
-MAX_COMPRESSION_RATIO = 200               # per member, declared sizes
+MAX_UNCOMPRESSED_BYTES = 2 << 30          # 2 GiB of XML in one workbook (declared sizes)
+MAX_COMPRESSION_RATIO = 200               # per member, declared sizes ...
+RATIO_CHECKED_FROM = 10 << 20             # ... for members declaring more than 10 MiB
+MAX_MEMBERS = 10_000
+MAX_TEXT_BYTES = 1 << 30                  # CSV/text exports
+PROLOG_BYTES = 64 << 10                   # an XML member's prolog must end within 64 KiB
+SCAN_CHUNK = 4 << 20
+LISTED_CELLS = 8                          # cells named in one warning
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
+_ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!ENTITY".encode("utf-16-le"))
+_REQUIRED_MEMBER = {".xlsx": "xl/workbook.xml", ".xlsm": "xl/workbook.xml", ".xlsb": "xl/workbook.bin",
+                    ".ods": "content.xml"}
+
+
+# --------------------------------------------------------------------------------------------
+# what a sheet holds
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CellScan:
+    """Findings of the XML scan of one .xlsx sheet; rows and columns are 0-based frame indices
+    (``-1`` when the file does not record the cell's address)."""
+
+    formula_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    formula_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    formula_saved: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    formula_text: tuple[str, ...] = ()
+    error_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    error_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    error_values: tuple[str, ...] = ()
+    hidden_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
 class RawSheet:
-    """One sheet of an input file, every cell as read (objects), no header applied."""
+    """One sheet of an input file, every cell as read (objects), no header applied.
+
+    ``merged``: merged ranges as 0-based inclusive ``(first_row, first_col, last_row, last_col)``;
+    ``cells``: the XML scan (``None`` for CSV, .xls, .xlsb and .ods files);
+    ``date1904``: the workbook counts date serials from 1904.
+    """
 
     path: Path
     sheet: str | None
     frame: pd.DataFrame
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+    cells: CellScan | None = None
+    date1904: bool = False
 
 
 def column_letter(index: int) -> str:
@@ -43,91 +108,490 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def check_container(path: Path, error: type[InputError] = InputError) -> None:
-    """Reject what is not a safe spreadsheet before any decompression.
+def cell_name(row: int, col: int) -> str:
+    """0-based frame position → Excel cell name (``(6, 7)`` → ``H7``)."""
+    return f"{column_letter(col)}{row + 1}"
 
-    Zip bombs are refused from the declared sizes in the zip directory; an OLE file with an
-    .xlsx name is an encrypted (password-protected) workbook.
-    """
-    if not path.is_file():
+
+def column_index(letters: str) -> int:
+    """``A`` → 0, ``AA`` → 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+# --------------------------------------------------------------------------------------------
+# container checks
+# --------------------------------------------------------------------------------------------
+def _describe(head: bytes) -> str:
+    """What a file that is not a spreadsheet looks like, from its first bytes."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return "an HTML page (some ERPs save HTML tables under an Excel name)"
+    if text.startswith(b"<?xml"):
+        return "an XML file (perhaps an 'XML Spreadsheet 2003')"
+    if text.startswith(b"%pdf"):
+        return "a PDF document"
+    if b"\x00" in head:
+        return "a binary file of unknown type"
+    return "a text file (a CSV export? give it a .csv name)"
+
+
+def check_container(path: Path, error: type[InputError] = InputError) -> None:
+    """Reject what is not a safe spreadsheet or text export, before any decompression."""
+    if not path.exists():
         raise error(path, [Problem("file not found")])
+    if not path.is_file():
+        raise error(path, [Problem("not a file", expected="an Excel workbook or a CSV export")])
     size = path.stat().st_size
     if size == 0:
         raise error(path, [Problem("the file is empty (0 bytes)", expected="an Excel workbook or a CSV export")])
     suffix = path.suffix.lower()
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if suffix in {".xlsx", ".xlsm"}:
-        if head.startswith(_OLE_MAGIC):
-            raise error(path, [Problem("the workbook is password-protected (encrypted)",
-                                       expected="an unprotected .xlsx: save a copy without password")])
-        if not head.startswith(b"PK"):
-            raise error(path, [Problem("not an Excel workbook despite its .xlsx name",
-                                       expected="an .xlsx file (a zip archive)")])
-        try:
-            with zipfile.ZipFile(path) as zf:
-                infos = zf.infolist()
-        except zipfile.BadZipFile as exc:
-            raise error(path, [Problem(f"corrupt or truncated .xlsx ({exc})", expected="a complete .xlsx file")]) from None
-        total = sum(i.file_size for i in infos)
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise error(path, [Problem(f"declares {total:,} bytes once unzipped",
-                                       expected=f"at most {MAX_UNCOMPRESSED_BYTES:,} (possible zip bomb)")])
-        for info in infos:
-            if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO \
-                    and info.file_size > 10 << 20:
-                raise error(path, [Problem(f"member {info.filename} expands {info.file_size // info.compress_size}×",
-                                           expected=f"at most {MAX_COMPRESSION_RATIO}× (possible zip bomb)")])
-    elif suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
+    if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
         raise error(path, [Problem(f"unsupported file type {suffix!r}",
                                    expected="one of " + ", ".join(sorted(EXCEL_SUFFIXES | CSV_SUFFIXES)))])
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    name = f"its {suffix} name"
+    if suffix in CSV_SUFFIXES:
+        if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+            raise error(path, [Problem(f"an Excel workbook despite {name}",
+                                       expected="a text export: give the file its .xlsx/.xls name")])
+        if size > MAX_TEXT_BYTES:
+            raise error(path, [Problem(f"text export of {size:,} bytes", expected=f"at most {MAX_TEXT_BYTES:,} bytes")])
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise error(path, [Problem(f"a binary file despite {name}", expected="a text export (CSV)")])
+        return
+    if head.startswith(_OLE_MAGIC):
+        if suffix == ".xls":
+            return
+        if _has_encrypted_stream(path):
+            raise error(path, [Problem("the workbook is password-protected (encrypted)",
+                                       expected="an unprotected workbook: open it in Excel, remove the "
+                                                "password (File > Info > Protect Workbook) and save a copy")])
+        raise error(path, [Problem(f"an OLE2 container (an old .xls or an encrypted workbook) despite {name}",
+                                   expected=f"a real {suffix} file: save it again from Excel as {suffix}")])
+    if suffix == ".xls":
+        what = "an .xlsx workbook (zip)" if head.startswith(_ZIP_MAGIC) else _describe(head)
+        raise error(path, [Problem(f"not an .xls workbook: the file is {what}",
+                                   expected="an .xls file, or the same file under its real extension")])
+    if not head.startswith(_ZIP_MAGIC):
+        raise error(path, [Problem(f"not an Excel workbook despite {name}: the file is {_describe(head)}",
+                                   expected=f"a {suffix} file (a zip archive)")])
+    _check_zip(path, suffix, error)
+
+
+def _has_encrypted_stream(path: Path) -> bool:
+    """True when an OLE2 file names an ``EncryptedPackage`` stream (looked for in its first 4 MiB)."""
+    with path.open("rb") as fh:
+        return _ENCRYPTED_STREAM in fh.read(4 << 20)
+
+
+def _check_zip(path: Path, suffix: str, error: type[InputError]) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise error(path, [Problem(f"the archive holds {len(infos):,} members",
+                                           expected=f"at most {MAX_MEMBERS:,} (a workbook has a few dozen)")])
+            total = sum(i.file_size for i in infos)
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise error(path, [Problem(f"the workbook declares {total:,} bytes once unzipped",
+                                           expected=f"at most {MAX_UNCOMPRESSED_BYTES:,} bytes (possible zip bomb)")])
+            for info in infos:
+                if info.file_size > RATIO_CHECKED_FROM and \
+                        info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                    ratio = info.file_size // max(info.compress_size, 1)
+                    raise error(path, [Problem(
+                        f"member {info.filename} declares {info.file_size:,} bytes from "
+                        f"{info.compress_size:,} ({ratio:,}×)",
+                        expected=f"a compression ratio of at most {MAX_COMPRESSION_RATIO}× (possible zip bomb)")])
+            names = {i.filename for i in infos}
+            required = _REQUIRED_MEMBER[suffix]
+            if required not in names:
+                raise error(path, [Problem(f"a zip archive but not a {suffix} workbook (no {required})",
+                                           expected=f"a {suffix} file saved by Excel or an ERP")])
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
+                    raise error(path, [Problem(
+                        f"member {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY>)",
+                        expected="a workbook without DTD (possible XML entity bomb)")])
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError) as exc:
+        raise error(path, [Problem(f"corrupt or truncated {suffix} file ({exc})",
+                                   expected=f"a complete {suffix} file: export it again")]) from None
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when the member's prolog (before its root element) declares a DTD or entities.
+
+    Reads at most :data:`PROLOG_BYTES` decompressed bytes; a prolog longer than that is
+    suspicious too.
+    """
+    with zf.open(info) as fh:
+        head = fh.read(PROLOG_BYTES)
+    if any(marker in head for marker in _DTD_MARKERS):
+        return True
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="replace").encode("utf-8", errors="replace")
+    root = re.search(rb"<[A-Za-z_]", head)
+    return root is None and len(head) >= PROLOG_BYTES
+
+
+# --------------------------------------------------------------------------------------------
+# workbooks
+# --------------------------------------------------------------------------------------------
+class Workbook:
+    """An input file opened once: its sheet names and the raw cells of any sheet.
+
+    A CSV/text file is a workbook with one sheet named ``None``.
+    """
+
+    def __init__(self, path: str | Path, error: type[InputError] = InputError):
+        self.path = Path(path)
+        self.error = error
+        check_container(self.path, error)
+        self.is_text = self.path.suffix.lower() in CSV_SUFFIXES
+        self._book: python_calamine.CalamineWorkbook | None = None
+        self._xlsx: _XlsxIndex | None = None
+        if self.is_text:
+            self.sheet_names: list[str | None] = [None]
+            return
+        try:
+            self._book = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            self.sheet_names = list(self._book.sheet_names)
+        except Exception as exc:  # calamine raises several types for unreadable files
+            raise error(self.path, [_calamine_problem(exc)]) from None
+        if self.path.suffix.lower() in {".xlsx", ".xlsm"}:
+            self._xlsx = _XlsxIndex.load(self.path, error)
+        if not self.sheet_names:
+            raise error(self.path, [Problem("the workbook has no sheet", expected="at least one sheet")])
+
+    def read(self, sheet: str | None = None) -> RawSheet:
+        """Every cell of ``sheet`` (the first sheet by default), as objects."""
+        if self.is_text:
+            return RawSheet(self.path, None, _read_text(self.path, self.error))
+        if sheet is None:
+            sheet = self.sheet_names[0]
+        elif sheet not in self.sheet_names:
+            raise self.error(self.path, [Problem(f"sheet {sheet!r} not found",
+                                                 expected="one of " + ", ".join(map(repr, self.sheet_names)))])
+        assert self._book is not None
+        try:
+            ws = self._book.get_sheet_by_name(sheet)
+            rows = ws.to_python(skip_empty_area=False)
+            merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or ()))
+        except Exception as exc:
+            raise self.error(self.path, [_calamine_problem(exc)], sheet) from None
+        frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+        frame.columns = range(frame.shape[1])
+        cells = self._xlsx.scan(sheet, self.error) if self._xlsx else None
+        return RawSheet(self.path, sheet, frame, merged, cells, bool(self._xlsx and self._xlsx.date1904))
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+
+    def __enter__(self) -> "Workbook":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _calamine_problem(exc: Exception) -> Problem:
+    if isinstance(exc, python_calamine.PasswordError):
+        return Problem("the workbook is password-protected", expected="an unprotected workbook")
+    text = " ".join(str(exc).split())[:200]
+    return Problem(f"the workbook is corrupt or unreadable ({type(exc).__name__}: {text})",
+                   expected="a workbook that Excel opens: export it again")
 
 
 def sheet_names(path: Path, error: type[InputError] = InputError) -> list[str | None]:
     """Sheet names of a workbook (``[None]`` for a CSV)."""
-    check_container(path, error)
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return [None]
-    try:
-        with pd.ExcelFile(path, engine="calamine") as xl:
-            return list(xl.sheet_names)
-    except Exception as exc:  # calamine raises several types for unreadable files
-        raise error(path, [Problem(f"cannot open the workbook ({type(exc).__name__}: {exc})",
-                                   expected="a readable Excel workbook")]) from None
+    with Workbook(path, error) as wb:
+        return wb.sheet_names
 
 
 def read_raw(path: str | Path, sheet: str | None = None, error: type[InputError] = InputError) -> RawSheet:
     """Every cell of one sheet (first sheet by default) or of a CSV file, as objects."""
-    path = Path(path)
-    names = sheet_names(path, error)
-    if path.suffix.lower() in CSV_SUFFIXES:
-        return RawSheet(path, None, _read_csv(path, error))
-    if sheet is None:
-        sheet = names[0]
-    elif sheet not in names:
-        raise error(path, [Problem(f"sheet {sheet!r} not found", expected="one of " + ", ".join(map(repr, names)))])
+    with Workbook(path, error) as wb:
+        return wb.read(sheet)
+
+
+# --------------------------------------------------------------------------------------------
+# the XML scan of .xlsx sheets
+# --------------------------------------------------------------------------------------------
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_ATTR_R_CELL = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_ATTR_R_ROW = re.compile(rb'\br="(\d+)"')
+_ATTR_T = re.compile(rb'\bt="(\w+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"|\bht="0(?:\.0*)?"')
+_FORMULA_MARKERS = (b"<f>", b"<f ", b":f>", b":f ")
+
+
+@dataclass(frozen=True)
+class _XlsxIndex:
+    """Sheet name → XML member, and the date system, from workbook.xml and its relations."""
+
+    path: Path
+    members: dict[str, str]
+    date1904: bool
+
+    @classmethod
+    def load(cls, path: Path, error: type[InputError]) -> "_XlsxIndex":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+                rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, zlib.error, OSError) as exc:
+            raise error(path, [Problem(f"the workbook's structure is unreadable ({exc})",
+                                       expected="a workbook that Excel opens: export it again")]) from None
+        targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
+        members = {}
+        date1904 = False
+        for el in book.iter():
+            if el.tag.endswith("}sheet") or el.tag == "sheet":
+                target = targets.get(el.get(f"{{{_REL_NS}}}id"), "")
+                member = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+                members[el.get("name", "")] = member
+            elif el.tag.endswith("workbookPr"):
+                date1904 = el.get("date1904", "0").lower() in ("1", "true")
+        return cls(path, members, date1904)
+
+    def scan(self, sheet: str, error: type[InputError]) -> CellScan | None:
+        member = self.members.get(sheet)
+        return None if member is None else scan_sheet_xml(self.path, member, error)
+
+
+def scan_sheet_xml(path: Path, member: str, error: type[InputError] = InputError) -> CellScan:
+    """Stream one sheet's XML in bounded chunks; note formulas, error values and hidden rows.
+
+    Chunks are cut after a row's end tag; a chunk without any marker costs a few ``bytes``
+    searches only.
+    """
+    f_rows: list[int] = []
+    f_cols: list[int] = []
+    f_saved: list[bool] = []
+    f_text: list[str] = []
+    e_rows: list[int] = []
+    e_cols: list[int] = []
+    e_vals: list[str] = []
+    hidden: list[int] = []
+
+    def process(buf: bytes) -> None:
+        has_f = any(m in buf for m in _FORMULA_MARKERS)
+        has_e = b't="e"' in buf
+        if b'hidden="' in buf or b'ht="0' in buf:
+            for m in _ROW_TAG.finditer(buf):
+                attrs = m.group(1)
+                if _HIDDEN.search(attrs):
+                    r = _ATTR_R_ROW.search(attrs)
+                    hidden.append(int(r.group(1)) - 1 if r else -1)
+        if not (has_f or has_e):
+            return
+        for m in _CELL.finditer(buf):
+            attrs, inner = m.group(1), m.group(2) or b""
+            t = _ATTR_T.search(attrs)
+            kind = t.group(1) if t else b"n"
+            formula = _FORMULA.search(inner) if has_f else None
+            if formula is None and kind != b"e":
+                continue
+            ref = _ATTR_R_CELL.search(attrs)
+            row, col = (int(ref.group(2)) - 1, column_index(ref.group(1).decode())) if ref else (-1, -1)
+            value = _VALUE.search(inner)
+            if formula is not None:
+                f_rows.append(row)
+                f_cols.append(col)
+                f_saved.append(bool(value and value.group(1)) or kind == b"str")
+                f_text.append(_unescape(formula.group(1) or b""))
+            if kind == b"e":
+                e_rows.append(row)
+                e_cols.append(col)
+                e_vals.append(_unescape(value.group(1)) if value else "#ERROR")
+
     try:
-        frame = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object, engine="calamine")
-    except Exception as exc:
-        raise error(path, [Problem(f"cannot read the sheet ({type(exc).__name__}: {exc})")], sheet) from None
-    frame.columns = range(frame.shape[1])
-    return RawSheet(path, sheet, frame)
+        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+            carry = b""
+            while True:
+                chunk = fh.read(SCAN_CHUNK)
+                if not chunk:
+                    break
+                buf = carry + chunk
+                ends = [m.end() for m in _ROW_END.finditer(buf, max(0, len(buf) - SCAN_CHUNK // 4))]
+                if not ends:
+                    last = buf.rfind(b"row>")
+                    ends = [last + 4] if last >= 0 and buf[:last].rstrip(b"abcdefghijklmnopqrstuvwxyz:").endswith(b"</") else []
+                if ends:
+                    process(buf[:ends[-1]])
+                    carry = buf[ends[-1]:]
+                else:
+                    carry = buf
+            process(carry)
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise error(path, [Problem(f"the sheet's XML is unreadable ({exc})",
+                                   expected="a workbook that Excel opens: export it again")]) from None
+
+    def arr(values: list[int]) -> np.ndarray:
+        return np.asarray(values, dtype=np.int64)
+
+    return CellScan(arr(f_rows), arr(f_cols), np.asarray(f_saved, dtype=bool), tuple(f_text),
+                    arr(e_rows), arr(e_cols), tuple(e_vals), np.unique(arr(hidden)))
 
 
-def _read_csv(path: Path, error: type[InputError]) -> pd.DataFrame:
-    data = path.read_bytes()
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+        .replace("&amp;", "&")
+
+
+# --------------------------------------------------------------------------------------------
+# what the findings mean for the cells a reader uses
+# --------------------------------------------------------------------------------------------
+def data_findings(raw: RawSheet, rows: np.ndarray, columns: dict[int, str]) -> tuple[list[Problem], list[Problem]]:
+    """Problems and warnings for the cells a reader takes its data from.
+
+    ``rows``: 0-based frame rows that hold data (items, and the grand total for open items);
+    ``columns``: ``{frame column: label for messages}`` of the mapped columns.
+
+    * a formula with no saved result is an error (its value is unknown until Excel
+      recalculates); a formula whose result was saved is read from that result, with a warning;
+    * an Excel error value (``#REF!``, ``#N/A``…) is an error;
+    * a merged range whose hidden cells fall on data rows in mapped columns is an error
+      (Excel shows one value across cells that hold nothing); merges elsewhere (title block,
+      total rows, unmapped columns) are harmless and ignored;
+    * hidden data rows are read like the others, with a warning.
+    """
+    problems: list[Problem] = []
+    notes: list[Problem] = []
+    is_row = np.zeros(max(len(raw.frame), 1), dtype=bool)
+    is_row[rows] = True
+    cols = np.asarray(sorted(columns), dtype=np.int64)
+
+    def hits(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        inside = (r >= 0) & (r < len(is_row))
+        sel = np.zeros(len(r), dtype=bool)
+        sel[inside] = is_row[r[inside]] & np.isin(c[inside], cols)
+        sel |= r < 0        # address not recorded: cannot rule the cell out
+        return sel
+
+    scan = raw.cells
+    if scan is not None:
+        sel = hits(scan.formula_rows, scan.formula_cols)
+        for k in np.flatnonzero(sel & ~scan.formula_saved):
+            r, c = int(scan.formula_rows[k]), int(scan.formula_cols[k])
+            problems.append(Problem(
+                f"cell {cell_name(r, c) if r >= 0 else '(address not recorded)'} holds a formula "
+                f"(={scan.formula_text[k][:60]}) with no saved result",
+                r + 1 if r >= 0 else None, columns.get(c), None,
+                "values, not formulas: open the file in Excel, save it, or export values only"))
+        saved = np.flatnonzero(sel & scan.formula_saved)
+        if len(saved):
+            names = [cell_name(int(scan.formula_rows[k]), int(scan.formula_cols[k])) for k in saved[:LISTED_CELLS]]
+            notes.append(Problem(
+                f"{len(saved)} formula cell{'s' if len(saved) > 1 else ''} read from the result saved "
+                f"with the file ({', '.join(names)}{', …' if len(saved) > LISTED_CELLS else ''})",
+                expected="values; check the file was recalculated before it was saved"))
+        sel = hits(scan.error_rows, scan.error_cols)
+        for k in np.flatnonzero(sel):
+            r, c = int(scan.error_rows[k]), int(scan.error_cols[k])
+            problems.append(Problem("Excel error value", r + 1 if r >= 0 else None, columns.get(c),
+                                    scan.error_values[k], "a value (fix the formula or the source data)"))
+        hidden = scan.hidden_rows[(scan.hidden_rows >= 0) & (scan.hidden_rows < len(is_row))]
+        hidden = hidden[is_row[hidden]]
+        if len(hidden):
+            listed = ", ".join(str(int(r) + 1) for r in hidden[:LISTED_CELLS])
+            notes.append(Problem(
+                f"{len(hidden)} hidden row{'s' if len(hidden) > 1 else ''} read like the others "
+                f"(row{'s' if len(hidden) > 1 else ''} {listed}{', …' if len(hidden) > LISTED_CELLS else ''})",
+                expected="every row of the export visible; unhide them to check"))
+    for r0, c0, r1, c1 in raw.merged:
+        data_rows = np.flatnonzero(is_row[r0:r1 + 1]) + r0
+        mapped = cols[(cols >= c0) & (cols <= c1)]
+        covered = [(int(r), int(c)) for r in data_rows[:2] for c in mapped[:2] if (r, c) != (r0, c0)]
+        if covered:
+            r, c = covered[0]
+            span = f"{cell_name(r0, c0)}:{cell_name(r1, c1)}"
+            problems.append(Problem(
+                f"merged cells {span}: Excel shows the value of {cell_name(r0, c0)} across the range "
+                f"but {cell_name(r, c)} is empty", r + 1, columns[c], None,
+                "one value per cell: unmerge the cells and fill each one"))
+    return problems, notes
+
+
+def fill_merged(frame: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ...]) -> pd.DataFrame:
+    """A copy of ``frame`` with each merged range filled with its top-left value (used only to
+    avoid reporting a merged range's empty cells a second time)."""
+    if not merged:
+        return frame
+    values = frame.to_numpy(dtype=object, copy=True)
+    for r0, c0, r1, c1 in merged:
+        if r0 < values.shape[0] and c0 < values.shape[1]:
+            values[r0:r1 + 1, c0:c1 + 1] = values[r0, c0]
+    return pd.DataFrame(values, index=frame.index, columns=frame.columns)
+
+
+def warn(path: Path, sheet: str | None, notes: list[Problem], kind: str) -> list[str]:
+    """Emit one :class:`InputWarning` for ``notes`` (if any); returns their texts for ``attrs``."""
+    if not notes:
+        return []
+    warning = InputWarning(path, notes, sheet, kind=kind)
+    warnings.warn(warning, stacklevel=3)
+    return [str(n) for n in notes]
+
+
+# --------------------------------------------------------------------------------------------
+# text exports
+# --------------------------------------------------------------------------------------------
+_SEPARATORS = (";", "\t", "|", ",")
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # cp1252 decodes almost anything; kept for completeness
-        raise error(path, [Problem("unknown text encoding", expected="UTF-8 or Windows-1252")])
-    sample = "\n".join(text.splitlines()[:50])
-    counts = {sep: sample.count(sep) for sep in (";", "\t", "|", ",")}
-    sep = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+    return data.decode("latin-1")  # ISO-8859-1 decodes every byte
+
+
+def _read_text(path: Path, error: type[InputError]) -> pd.DataFrame:
+    """A CSV/text export: UTF-8 (BOM or not), UTF-16 with BOM, Windows-1252 or ISO-8859-1;
+    separator ``;``, tab, ``|`` or ``,`` (the one giving the most rows of one common width)."""
+    try:
+        text = _decode(path.read_bytes())
+    except UnicodeDecodeError as exc:
+        raise error(path, [Problem(f"unreadable text ({exc})", expected="UTF-8, UTF-16 or Windows-1252")]) from None
+    if not text.strip():
+        raise error(path, [Problem("the file holds no text", expected="a CSV export with a header row")])
+    sample = [line for line in text.splitlines()[:60] if line.strip()]
+    sep = max(_SEPARATORS, key=lambda s: (_consistency(sample, s), -_SEPARATORS.index(s)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        raise error(path, [Problem(f"malformed CSV ({exc})", reader.line_num,
+                                   expected="balanced quotes and one record per line")]) from None
     width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-    return frame
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+
+
+def _consistency(lines: list[str], sep: str) -> int:
+    """How many sample lines split into the most common number (> 1) of fields."""
+    counts = pd.Series([line.count(sep) for line in lines], dtype="int64")
+    counts = counts[counts > 0]
+    if counts.empty:
+        return 0
+    return int(counts.value_counts().iloc[0])

@@ -10,7 +10,7 @@ import pandas as pd
 from ..config import Buckets
 from ..io.excel import Sheet
 
-from .common import euros, percent
+from .common import count, euros, percent
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -30,19 +30,20 @@ def balance_headers(buckets: Buckets) -> dict[str, str]:
 
 def display_balance(balance: pd.DataFrame, buckets: Buckets) -> pd.DataFrame:
     """An aged balance for the screen: euros as French text, shares as percentages, French headers."""
-    out = balance.reset_index()
+    out = balance.rename(index={"total": "Total"}).reset_index()
     for col in [*buckets.labels, "total", "overdue"]:
         out[col] = out[col].map(euros)
     out["overdue_share"] = out["overdue_share"].map(percent)
     return out.rename(columns=balance_headers(buckets))
 
 
-def balance_sheet(name: str, balance: pd.DataFrame, buckets: Buckets, title: str) -> Sheet:
-    """Workbook sheet of an aged balance with a totals row."""
-    frame = balance.reset_index()
+def balance_sheet(name: str, balance: pd.DataFrame, buckets: Buckets, title: str,
+                  total_label: str | None = "Total général") -> Sheet:
+    """Workbook sheet of an aged balance (with a totals row unless ``total_label`` is None)."""
+    frame = balance.rename(index={"total": "Total"}).reset_index()
     return Sheet(name=name, frame=frame, headers=balance_headers(buckets),
                  money=[*buckets.labels, "total", "overdue"], percent=["overdue_share"],
-                 sum_columns=["items"], total_label="Total général", title=title)
+                 sum_columns=["items"], total_label=total_label, title=title)
 
 ITEM_HEADERS = {
     "customer_id": "Code client", "customer_name": "Raison sociale", "collector": "Recouvreur",
@@ -75,7 +76,7 @@ def write_aged_balance(path: str | Path, ctx: Context, total: pd.DataFrame, by_c
     when = f"au {ctx.as_of:%d/%m/%Y}"
     detail = items_detail(ctx.items, ctx.as_of, b)
     return write_workbook(path, [
-        balance_sheet("Synthèse", total.rename(index={"total": "Total"}), b, f"Balance âgée {when}"),
+        balance_sheet("Synthèse", total, b, f"Balance âgée {when}", total_label=None),
         balance_sheet("Par recouvreur", by_collector, b, f"Balance âgée par recouvreur {when}"),
         balance_sheet("Par segment", by_segment, b, f"Balance âgée par segment {when}"),
         balance_sheet("Par client", by_customer, b, f"Balance âgée par client {when}"),
@@ -83,3 +84,11 @@ def write_aged_balance(path: str | Path, ctx: Context, total: pd.DataFrame, by_c
               money=[c for c in ("amount_cents", "amount_ht_cents") if c in detail.columns],
               total_label="Total général", title=f"Pièces ouvertes {when}"),
     ])
+
+
+def balance_summary(ctx: Context, total: pd.DataFrame) -> str:
+    """One French paragraph (Markdown): date, items, total, overdue and the reconciliation."""
+    row = total.iloc[0]
+    return (f"**Balance au {ctx.as_of:%d/%m/%Y}** – {count(row['items'])} pièces ouvertes, "
+            f"total {euros(row['total'])}, dont échu {euros(row['overdue'])} "
+            f"({percent(row['overdue_share'])}).\n\n" + ctx.check_reconciliation(int(row["total"])))

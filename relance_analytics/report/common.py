@@ -18,3 +18,8 @@ def percent(share: float | None, digits: int = 1) -> str:
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return ""
     return f"{share * 100:.{digits}f}".replace(".", ",") + "\u00a0%"
+
+
+def count(n: int) -> str:
+    """``4514`` → ``4 514`` (narrow no-break space as thousands separator)."""
+    return f"{int(n):,}".replace(",", "\u202f")

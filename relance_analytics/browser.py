@@ -1,0 +1,201 @@
+"""Open an HTML report in headless Chromium, as a reader sees it: JavaScript errors, plotly charts
+actually drawn, a PNG screenshot.
+
+Uses the pip package ``playwright`` to drive the system's Chromium (Debian's ``chromium``
+package, installed in CI by ``.ci/install-browser``); playwright's own browser download is never
+used. Every page is opened offline: requests other than ``file:``, ``data:``, ``blob:`` and
+``about:`` are aborted, so a report that renders here renders on a machine without network.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Playwright, Request, Route
+
+CHROMIUM_ENV = "RELANCE_CHROMIUM"             # explicit path to a Chromium/Chrome executable
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# Without these Chromium hangs or fails on a closed network. Playwright adds a fresh temporary
+# --user-data-dir itself (and removes it on close).
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+CHART = ".plotly-graph-div"                   # the container plotly's HTML output draws into
+DATA_MARKS = ".point, .js-line, .js-fill, .slice, .heatmaplayer image"  # bars/markers, lines, areas, pies, heatmaps
+_CHARTS_JS = """([chart, marks]) => [...document.querySelectorAll(chart)].map((div, i) => ({
+    id: div.id || `#${i + 1}`,
+    svg: div.querySelector("svg.main-svg") !== null,
+    title: div.querySelector(".gtitle")?.textContent ?? "",
+    marks: [...div.querySelectorAll(marks)].filter(e => {
+        const box = e.getBoundingClientRect();   // a zero bar has no area; a flat line has no height
+        return e.classList.contains("js-line") ? box.width > 0 || box.height > 0 : box.width > 0 && box.height > 0;
+    }).length,
+}))"""
+# done when every container has its SVG, or at once when plotly.js never loaded (nothing will draw)
+_ALL_DRAWN_JS = """(chart) => typeof Plotly === "undefined" || [...document.querySelectorAll(chart)].every(
+    div => div.querySelector("svg.main-svg") !== null)"""
+
+
+class BrowserError(RuntimeError):
+    """Chromium could not be found, started, or could not load a page in time."""
+
+
+def find_chromium() -> Path | None:
+    """The Chromium executable: ``$RELANCE_CHROMIUM`` when set (``None`` if it is not an executable
+    file), else the first of ``chromium`` / ``chromium-browser`` on the PATH; ``None`` if absent."""
+    explicit = os.environ.get(CHROMIUM_ENV)
+    if explicit:
+        path = Path(explicit)
+        return path if path.is_file() and os.access(path, os.X_OK) else None
+    found = next((p for p in map(shutil.which, CHROMIUM_NAMES) if p), None)
+    return Path(found) if found else None
+
+
+def unavailable_reason() -> str | None:
+    """Why no page can be opened on this machine, or ``None`` when playwright and Chromium are there."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package 'playwright' is not installed (pip install playwright)"
+    if find_chromium() is None:
+        where = f"${CHROMIUM_ENV}={os.environ[CHROMIUM_ENV]!r}" if os.environ.get(CHROMIUM_ENV) else \
+            f"{' / '.join(CHROMIUM_NAMES)} on the PATH"
+        return f"no Chromium found ({where}); install Debian's package with .ci/install-browser"
+    return None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One plotly chart container: its element id, whether plotly drew its SVG, the chart title
+    and the number of visible data marks (bars, markers, areas, slices with an area; lines)."""
+
+    id: str
+    svg: bool
+    title: str
+    marks: int
+
+    @property
+    def rendered(self) -> bool:
+        """The SVG is there and shows data."""
+        return self.svg and self.marks > 0
+
+
+@dataclass(frozen=True)
+class PageReport:
+    """What a reader of ``path`` saw with the network off."""
+
+    path: Path
+    title: str                    # the document's <title>
+    text: str                     # visible text of the page body
+    charts: tuple[Chart, ...]     # every plotly container, in page order
+    errors: tuple[str, ...]       # uncaught exceptions and console.error messages
+    blocked: tuple[str, ...]      # non-local URLs the page requested (aborted: offline)
+    failed: tuple[str, ...]       # local requests that failed (missing file…), with the reason
+    screenshot: Path | None = None
+
+    @property
+    def unrendered(self) -> list[Chart]:
+        """Charts whose SVG is missing or empty."""
+        return [c for c in self.charts if not c.rendered]
+
+
+class HeadlessChromium:
+    """A headless Chromium (fresh temporary profile) for one or more pages; a context manager.
+
+    ``timeout_s`` bounds the start of the browser, each page load and the wait for charts.
+    Raises :class:`BrowserError` when Chromium is missing or does not start.
+    """
+
+    def __init__(self, executable: Path | None = None, timeout_s: float = 30.0):
+        self.executable = executable
+        self.timeout_ms = timeout_s * 1000
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+
+    def __enter__(self) -> HeadlessChromium:
+        if self.executable is None and (reason := unavailable_reason()):
+            raise BrowserError(reason)
+        from playwright.sync_api import Error, sync_playwright
+
+        executable = self.executable or find_chromium()
+        self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=str(executable), args=list(CHROMIUM_ARGS), timeout=self.timeout_ms)
+        except Error as exc:
+            self._playwright.stop()
+            raise BrowserError(f"Chromium {executable} did not start: {exc.message}") from None
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        if self._playwright is not None:
+            self._playwright.stop()
+        self._browser = self._playwright = None
+
+    def open(self, html: Path, screenshot: Path | None = None, width: int = 1280,
+             height: int = 900) -> PageReport:
+        """Load ``html`` offline in a ``width``×``height`` viewport, wait for its plotly charts, and
+        report what rendered; with ``screenshot``, also write a full-page PNG there."""
+        if self._browser is None:
+            raise BrowserError("HeadlessChromium.open() outside its `with` block")
+        from playwright.sync_api import Error, TimeoutError
+
+        errors: list[str] = []
+        blocked: list[str] = []
+        failed: list[str] = []
+
+        def route(r: Route) -> None:
+            if r.request.url.startswith(LOCAL_SCHEMES):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort("blockedbyclient")
+
+        def console(message: ConsoleMessage) -> None:
+            # resource failures are reported as requests (blocked / failed), not as script errors
+            if message.type == "error" and not message.text.startswith("Failed to load resource"):
+                errors.append(message.text)
+
+        def request_failed(request: Request) -> None:
+            if request.url not in blocked:
+                failed.append(f"{request.url} ({request.failure})")
+
+        page = self._browser.new_page(viewport={"width": width, "height": height})
+        page.on("pageerror", lambda exc: errors.append(f"uncaught {exc.name}: {exc.message}"))
+        page.on("console", console)
+        page.on("requestfailed", request_failed)
+        page.route("**/*", route)
+        try:
+            page.goto(Path(html).resolve().as_uri(), wait_until="load", timeout=self.timeout_ms)
+            try:
+                page.wait_for_function(_ALL_DRAWN_JS, arg=CHART, timeout=self.timeout_ms)
+            except TimeoutError:
+                pass  # the charts left undrawn are reported below
+            found: list[dict[str, Any]] = page.evaluate(_CHARTS_JS, [CHART, DATA_MARKS])
+            if screenshot is not None:
+                page.screenshot(path=str(screenshot), full_page=True)
+            return PageReport(Path(html), page.title(), page.inner_text("body"),
+                              tuple(Chart(**c) for c in found), tuple(errors), tuple(blocked),
+                              tuple(failed), screenshot)
+        except Error as exc:
+            raise BrowserError(f"{html}: {exc.message}") from None
+        finally:
+            page.close()
+
+
+def save_screenshot(html: Path, png: Path, timeout_s: float = 30.0) -> PageReport:
+    """Open ``html`` offline in a new headless Chromium and write a full-page PNG to ``png``.
+
+    Raises :class:`BrowserError` when Chromium is missing, does not start or the page does not load.
+    """
+    with HeadlessChromium(timeout_s=timeout_s) as chromium:
+        return chromium.open(html, screenshot=png)

@@ -1,0 +1,2 @@
+from .build import CallList, assemble, call_list
+from .params import CallListParams

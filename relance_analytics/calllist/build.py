@@ -1,0 +1,398 @@
+"""Assembly of the call list: rules → reasons → routing to the phone lists and the side
+lists → rows that explain themselves (contact, amounts, history, talking points) → R10
+ranking and capacity cut.
+
+Routing (one place per customer, the most advanced stage wins):
+
+* R9 insolvency → claims list (off every other list);
+* R8 litigation → litigation list; R7 formal notice, or R8 without a formal notice sent yet,
+  → formal-notice list (the letter announces the litigation date): off the phone lists;
+* otherwise R1, R2, R3, R4, R5, R12 → the collector's phone list (or, below the small-amount
+  threshold or beyond the capacity, the deferred rows that get an e-mail reminder);
+* R6 disputed documents → dispute list (per document; the rest of the account goes on).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from ..aging import DateLike, as_date
+from ..promises import evaluate_promises
+from ..provisions import base_ht_cents
+from ..report.common import euros
+from .contacts import CONTACT_COLUMNS, choose_contacts
+from .facts import Facts, prepare
+from .params import CallListParams
+from .ranking import SCORE_FORMULA, TIERS, explain, rank_and_cut, score, tier
+from .rules import RULE_LABELS, RULES, all_reasons, day, litigation_date
+from .talking_points import (Situation, describe_action, excuse_answer, next_step, notes, reminders_text,
+                             talking_points)
+
+CALL_RULES = ("R1", "R2", "R3", "R4", "R5", "R12")
+KEY_VERSION = 1
+#: Where a reason's row lives (``CallList.reasons["list"]``).
+LISTS = {"calls": "appels", "deferred": "e-mail", "disputes": "litiges", "formal_notices": "mises en demeure",
+         "litigation": "contentieux", "claims": "créances à déclarer"}
+
+
+@dataclass(frozen=True)
+class CallList:
+    """The call list of one as-of date.
+
+    - ``rows``: the phone lists — one row per customer to call, by collector then rank (R10),
+      each with its reasons, contact (R11), documents and amounts (cents), score and its parts,
+      last actions, reminders made, the three-step talking points and the answer to the last
+      excuse, and ``key`` (what the outcome import matches);
+    - ``deferred``: rows beyond a collector's capacity or below the small-amount threshold
+      (``defer_reason``): they get an automatic e-mail reminder, never silently lost;
+    - side lists: ``disputes`` (R6), ``formal_notices`` (R7), ``litigation`` (R8), ``claims`` (R9);
+    - ``reasons``: every reason of every rule with the list its row is on (``list``).
+    """
+
+    as_of: pd.Timestamp
+    params: CallListParams
+    rows: pd.DataFrame
+    deferred: pd.DataFrame
+    disputes: pd.DataFrame
+    formal_notices: pd.DataFrame
+    litigation: pd.DataFrame
+    claims: pd.DataFrame
+    reasons: pd.DataFrame
+
+    @property
+    def score_formula(self) -> str:
+        """The R10 score's formula, in French."""
+        return SCORE_FORMULA.format(scale=self.params.age_scale_days)
+
+    @property
+    def collectors(self) -> list[str]:
+        """Collectors with a phone list or deferred rows, sorted."""
+        return sorted(set(self.rows["collector"]) | set(self.deferred["collector"]))
+
+    @cached_property
+    def by_collector(self) -> dict[str, pd.DataFrame]:
+        """Each collector's phone list in rank order."""
+        return {c: self.rows[self.rows["collector"] == c].reset_index(drop=True) for c in self.collectors}
+
+    @property
+    def cut_counts(self) -> pd.Series:
+        """Rows cut by each collector's capacity (int, every collector listed)."""
+        cut = self.deferred[self.deferred["rank"].notna().to_numpy()]
+        return cut.groupby("collector")["cid"].size().reindex(self.collectors, fill_value=0).astype("int64")
+
+    @property
+    def reason_counts(self) -> pd.DataFrame:
+        """Rows carrying each rule, per list (index rule id; columns label, then one per list)."""
+        counts = (self.reasons.drop_duplicates(["cid", "rule", "list"]).groupby(["rule", "list"]).size()
+                  .unstack("list", fill_value=0).reindex(columns=list(LISTS.values()), fill_value=0))
+        order = [r for r in RULE_LABELS if r in counts.index]
+        counts = counts.reindex(order).astype("int64")
+        counts.insert(0, "label", [RULE_LABELS[r] for r in order])
+        return counts
+
+    def summary(self) -> pd.DataFrame:
+        """Per collector: capacity, rows to call, rows cut, rows below the small amount, amounts
+        (cents) on the list and deferred, side-list rows."""
+        out = pd.DataFrame(index=pd.Index(self.collectors, name="collector"))
+        out["capacity"] = [self.params.capacity(c) for c in out.index]
+        out["calls"] = self.rows.groupby("collector").size().reindex(out.index, fill_value=0)
+        out["cut"] = self.cut_counts.reindex(out.index, fill_value=0)
+        out["small"] = (self.deferred[self.deferred["rank"].isna().to_numpy()].groupby("collector").size()
+                        .reindex(out.index, fill_value=0))
+        out["calls_cents"] = self.rows.groupby("collector")["net_cents"].sum().reindex(out.index, fill_value=0)
+        out["deferred_cents"] = self.deferred.groupby("collector")["net_cents"].sum().reindex(out.index, fill_value=0)
+        for name in ("disputes", "formal_notices", "litigation", "claims"):
+            frame = getattr(self, name)
+            out[name] = frame.groupby("collector").size().reindex(out.index, fill_value=0) if len(frame) else 0
+        return out.fillna(0).astype("int64")
+
+
+def call_list(items: pd.DataFrame, customers: pd.DataFrame | None, journal_actions: pd.DataFrame,
+              disputes: pd.DataFrame | None, as_of: DateLike, params: CallListParams | None = None,
+              contacts: pd.DataFrame | None = None, promises: pd.DataFrame | None = None) -> CallList:
+    """The call list at ``as_of``.
+
+    ``items``: the open items of that date (customers attached, or ``customers`` given);
+    ``journal_actions``: the canonical actions frame (``Journal.actions()`` / ``read_actions``);
+    ``disputes``: ``read_disputes`` (or ``None``); ``contacts``: ``read_contacts`` (R11);
+    ``promises``: ``promises.evaluate_promises`` over the snapshot history — when ``None`` they
+    are evaluated against the as-of snapshot alone (a past promise whose documents are still
+    open is then broken). Amounts are integer cents TTC.
+    """
+    params = params or CallListParams()
+    as_of = as_date(as_of)
+    if promises is None:
+        promises = evaluate_promises(journal_actions, {as_of: items}, as_of)
+    if disputes is None:
+        disputes = pd.DataFrame({c: pd.Series(dtype="datetime64[s]" if c in ("opened", "resolved") else object)
+                                 for c in ("dispute_id", "customer_id", "document_id", "dispute_type", "amount_cents",
+                                           "opened", "resolved", "owner")})
+    facts = prepare(items, customers, journal_actions, disputes, promises, as_of, params)
+    return assemble(facts, all_reasons(facts), contacts)
+
+
+class _Rows:
+    """Per-customer lookups shared by the row builders."""
+
+    def __init__(self, f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None):
+        self.f = f
+        self.items = {k: g for k, g in f.items.groupby("cid", sort=False)}
+        self.actions = {k: g for k, g in f.actions.groupby("cid", sort=False)}
+        self.reasons = {k: g for k, g in reasons.groupby("cid", sort=False)}
+        self.resolved = {k: g for k, g in f.resolved.groupby("cid", sort=False)}
+        self.disputed = {k: tuple(g["document_id"]) for k, g in f.disputes.groupby("cid", sort=False)}
+        self.contacts = choose_contacts(f.accounts["invoice_circuit"], contacts)
+
+    def describe(self, actions: pd.DataFrame) -> list[str]:
+        return [describe_action(r.date, r.channel, r.outcome, self.f.as_of, contact=r.contact, excuse=r.excuse,
+                                promise_cents=r.promise_amount_cents, promise_date=r.promise_date,
+                                method=r.payment_method, callback=r.callback_date)
+                for r in actions.itertuples(index=False)]
+
+    def episode(self, cid: str) -> pd.DataFrame:
+        """The customer's actions since its oldest unpaid due date (formal notices included)."""
+        acts = self.actions.get(cid)
+        start = self.f.accounts.at[cid, "oldest_due"]
+        if acts is None or pd.isna(start):
+            return self.f.actions.iloc[:0]
+        return acts[acts["date"] > start]
+
+    def chased(self, cid: str) -> pd.DataFrame:
+        g = self.items.get(cid)
+        return g[g["chased"].to_numpy()].sort_values(["due_date", "document_id"], kind="stable")
+
+    def base(self, cid: str) -> dict[str, object]:
+        acc = self.f.accounts.loc[cid]
+        contact = self.contacts.loc[cid]
+        return {"customer_id": cid, "customer_name": acc["customer_name"], "collector": acc["collector"],
+                "circuit": acc["invoice_circuit"], **{c: contact[c] for c in CONTACT_COLUMNS}}
+
+    def reason_texts(self, cid: str, rules: tuple[str, ...] | None = None) -> str:
+        g = self.reasons.get(cid)
+        if g is None:
+            return ""
+        if rules is not None:
+            g = g[g["rule"].isin(rules)]
+        return "\n".join(g["text"])
+
+
+def _documents_text(docs: list[tuple[str, int, pd.Timestamp]], as_of: pd.Timestamp, limit: int = 12) -> str:
+    shown = [f"{d} {euros(c)} éch. {day(due, as_of)}" for d, c, due in docs[:limit]]
+    if len(docs) > limit:
+        shown.append(f"et {len(docs) - limit} autres")
+    return " ; ".join(shown)
+
+
+def _key(as_of: pd.Timestamp, cid: str, collector: str, docs: list[str]) -> str:
+    return json.dumps({"v": KEY_VERSION, "as_of": f"{as_of:%Y-%m-%d}", "customer": cid, "collector": collector,
+                       "documents": docs}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> dict[str, object]:
+    f, p = r.f, r.f.params
+    acc = f.accounts.loc[cid]
+    reasons = r.reasons[cid]
+    chased = r.chased(cid)
+    overdue = [(str(d), int(c), pd.Timestamp(due)) for d, c, due in
+               zip(chased["document_id"], chased["amount_cents"], chased["due_date"])]
+    r2_docs = {d for docs in reasons.loc[reasons["rule"] == "R2", "docs"] for d in docs}
+    g = r.items[cid]
+    pre = g[g["document_id"].astype(str).isin(r2_docs)].sort_values(["due_date", "document_id"], kind="stable")
+    pre_due = [(str(d), int(c), pd.Timestamp(due)) for d, c, due in zip(pre["document_id"], pre["amount_cents"],
+                                                                     pre["due_date"])]
+    docs = overdue + [d for d in pre_due if d[0] not in {o[0] for o in overdue}]
+    gross = sum(c for _, c, _ in docs)
+    weighted = sum(c * max((f.as_of - due).days, 0) for _, c, due in docs) / gross if gross > 0 else 0.0
+    net = max(gross + int(acc["credits_cents"]), 0)
+    r1 = reasons[reasons["rule"] == "R1"].sort_values("date", kind="stable")
+    r5 = reasons[reasons["rule"] == "R5"]
+    callback = acc["callback_date"]
+    resolved = r.resolved.get(cid)
+    s = Situation(
+        as_of=f.as_of, rules=rules, overdue=tuple(overdue), pre_due=tuple(pre_due),
+        credits_cents=int(acc["credits_cents"]),
+        broken=(r1["date"].iloc[0], None if pd.isna(r1["cents"].iloc[0]) else int(r1["cents"].iloc[0])) if len(r1) else None,
+        document_sent=r5["date"].iloc[0] if len(r5) else None,
+        callback=(acc["last_date"], callback) if not pd.isna(callback) and callback <= f.as_of else None,
+        unsuccessful=int(acc["unsuccessful"]), notice_after=p.formal_notice_after_reminders,
+        excuse=None if pd.isna(acc["excuse"]) else str(acc["excuse"]),
+        excuse_date=None if pd.isna(acc["excuse_date"]) else acc["excuse_date"],
+        financial_difficulty=bool(acc["financial_difficulty"]),
+        resolved=tuple(zip(resolved["document_id"], resolved["dispute_type"], resolved["resolved"]))
+        if resolved is not None else (),
+        disputed=r.disputed.get(cid, ()), proposal_days=p.proposal_days,
+        broken_proposal_days=p.broken_promise_proposal_days)
+    first, second, third = talking_points(s)
+    acts = r.actions.get(cid, f.actions.iloc[:0])
+    value = float(score(np.array([net]), np.array([weighted]), p)[0])
+    doc_ids = [d for d, _, _ in docs]
+    return {
+        **r.base(cid), "tier": tier(set(rules)), "rules": " ".join(x for x in RULES if x in rules),
+        "reasons": r.reason_texts(cid, CALL_RULES), "next_step": next_step(s),
+        "documents": tuple(doc_ids), "documents_text": _documents_text(docs, f.as_of),
+        "at_stake_cents": gross, "credits_cents": int(acc["credits_cents"]), "net_cents": net,
+        "not_due_cents": int(acc["not_due_cents"]), "disputed_cents": int(acc["disputed_cents"]),
+        "max_days": int(acc["max_days"]), "weighted_days": round(weighted, 1), "score": value,
+        "score_text": explain(net, weighted, value, p),
+        "last_actions": "\n".join(r.describe(acts.tail(p.recent_actions).iloc[::-1])),
+        "reminders": reminders_text(r.describe(r.episode(cid)[lambda a: ~a["is_formal_notice"]]),
+                                    None if pd.isna(acc["oldest_due"]) else acc["oldest_due"],
+                                    int(acc["unsuccessful"]), p.formal_notice_after_reminders, f.as_of),
+        "situation": first, "requirement": second, "proposal": third, "excuse": s.excuse or "",
+        "excuse_answer": excuse_answer(s), "notes": notes(s),
+        "key": _key(f.as_of, cid, str(acc["collector"]), doc_ids),
+    }
+
+
+def _agreed(r: _Rows, cid: str) -> str:
+    """Promises and callbacks of the episode, with each promise's status (the letter's "what was agreed")."""
+    acts = r.episode(cid)
+    acts = acts[(acts["outcome"] == "promise").to_numpy() | acts["callback_date"].notna().to_numpy()]
+    status = dict(zip(r.f.promises["action_id"], r.f.promises["status"].astype(str)))
+    labels = {"kept": "tenue", "broken": "non tenue", "pending": "en cours"}
+    lines = []
+    for line, action_id in zip(r.describe(acts), acts["order"]):
+        state = labels.get(status.get(action_id, ""), "")
+        lines.append(f"{line} ({state})" if state else line)
+    return "\n".join(lines)
+
+
+def _escalation_row(r: _Rows, cid: str) -> dict[str, object]:
+    f = r.f
+    acc = f.accounts.loc[cid]
+    chased = r.chased(cid)
+    docs = [(str(d), int(c), pd.Timestamp(due)) for d, c, due in
+            zip(chased["document_id"], chased["amount_cents"], chased["due_date"])]
+    notice = acc["formal_notice_date"]
+    announced = litigation_date(f, cid)
+    if pd.isna(notice):
+        state = f"mise en demeure à envoyer, contentieux annoncé pour le {day(announced, f.as_of)}"
+    elif f.as_of > announced:
+        state = "délai de la mise en demeure échu : transmettre le dossier au contentieux maintenant"
+    else:
+        state = f"transmettre au contentieux le {day(announced, f.as_of)} à défaut de règlement"
+    return {
+        **r.base(cid), "documents": tuple(d for d, _, _ in docs), "documents_text": _documents_text(docs, f.as_of),
+        "overdue_cents": int(acc["overdue_cents"]), "credits_cents": int(acc["credits_cents"]),
+        "net_cents": max(int(acc["overdue_cents"]) + int(acc["credits_cents"]), 0), "max_days": int(acc["max_days"]),
+        "oldest_due": acc["oldest_due"], "formal_notice_date": notice, "deadline": announced,
+        "litigation_status": state, "actions_taken": "\n".join(r.describe(r.episode(cid))),
+        "agreed": _agreed(r, cid),
+    }
+
+
+def _claims(r: _Rows, cids: list[str]) -> pd.DataFrame:
+    p = r.f.params
+    rows = []
+    for cid in cids:
+        g = r.items[cid]
+        amount = g["amount_cents"].to_numpy(dtype="int64")
+        base, _ = base_ht_cents(g, p.default_vat_rate)
+        ht = int(base[amount > 0].sum())
+        status = str(g["status"].iloc[0])
+        rows.append({**r.base(cid), "status": vocab.STATUS.get(status, status), "items": len(g),
+                     "invoices_cents": int(amount[amount > 0].sum()), "credits_cents": int(amount[amount < 0].sum()),
+                     "claim_cents": int(amount.sum()), "base_ht_cents": ht, "provision_rate": p.claim_provision_rate,
+                     "provision_cents": int(round(ht * p.claim_provision_rate)),
+                     "documents": tuple(g["document_id"].astype(str)), "reasons": r.reason_texts(cid, ("R9",)),
+                     "action": "Déclarer la créance au mandataire judiciaire dans les deux mois de la publication du "
+                               "jugement au BODACC ; provisionner ; ne plus appeler pour un paiement."})
+    return _frame(rows, CLAIM_COLUMNS)
+
+
+CALL_COLUMNS = ("collector", "rank", "customer_id", "customer_name", "tier", "rules", "reasons", "next_step",
+                "contact_name", "contact_role", "contact_phone", "contact_email", "second_contact", "contact_alert",
+                "circuit", "documents", "documents_text", "at_stake_cents", "credits_cents", "net_cents",
+                "not_due_cents", "disputed_cents", "max_days", "weighted_days", "score", "score_text",
+                "last_actions", "reminders", "situation", "requirement", "proposal", "excuse", "excuse_answer",
+                "notes", "key")
+ESCALATION_COLUMNS = ("collector", "customer_id", "customer_name", "contact_name", "contact_role", "contact_phone",
+                      "contact_email", "second_contact", "contact_alert", "circuit", "documents", "documents_text",
+                      "overdue_cents", "credits_cents", "net_cents", "max_days", "oldest_due", "reasons",
+                      "formal_notice_date", "deadline", "litigation_status", "actions_taken", "agreed")
+CLAIM_COLUMNS = ("collector", "customer_id", "customer_name", "contact_name", "contact_phone", "contact_email",
+                 "status", "items", "invoices_cents", "credits_cents", "claim_cents", "base_ht_cents",
+                 "provision_rate", "provision_cents", "documents", "reasons", "action")
+DISPUTE_COLUMNS = ("collector", "customer_id", "customer_name", "dispute_id", "document_id", "dispute_type",
+                   "opened", "days_open", "disputed_cents", "item_open_cents", "owner", "owner_phone", "owner_email",
+                   "reason", "source", "reasons")
+
+
+def _frame(rows: list[dict[str, object]], columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(columns)) if rows else pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in columns})
+
+
+def _dispute_rows(r: _Rows, excluded: set[str], reasons: pd.DataFrame) -> pd.DataFrame:
+    d = r.f.disputes
+    d = d[~d["cid"].isin(excluded)].reset_index(drop=True)
+    texts = reasons[reasons["rule"] == "R6"]
+    text = {(cid, docs[0]): t for cid, docs, t in zip(texts["cid"], texts["docs"], texts["text"])}
+    acc = r.f.accounts
+    out = d.rename(columns={"cid": "customer_id"})
+    out["customer_name"] = d["cid"].map(acc["customer_name"]).to_numpy()
+    out["collector"] = d["cid"].map(acc["collector"]).to_numpy()
+    out["dispute_type"] = out["dispute_type"].map(lambda k: vocab.DISPUTE_TYPE.get(k, k) if k else "")
+    out["source"] = out["source"].map({"file": "fichier des litiges", "journal": "journal des actions"})
+    out["reasons"] = [text.get((c, doc), "") for c, doc in zip(d["cid"], d["document_id"])]
+    return out[list(DISPUTE_COLUMNS)]
+
+
+def _place_reasons(reasons: pd.DataFrame, callers: set[str], deferred: set[str], notices: set[str],
+                   litigation: set[str], claims: set[str]) -> pd.DataFrame:
+    """Each reason with the list its row is on (``list``, French); an R8 reason of a customer
+    on both the formal-notice and the litigation list is counted on both."""
+    def place(cid: str, rule: str) -> str:
+        if cid in claims:
+            return LISTS["claims"]
+        if rule == "R6":
+            return LISTS["disputes"]
+        if rule == "R7" or (cid in notices and cid not in litigation):
+            return LISTS["formal_notices"]
+        if cid in litigation:
+            return LISTS["litigation"]
+        return LISTS["deferred"] if cid in deferred else LISTS["calls"] if cid in callers else ""
+
+    out = reasons.assign(list=[place(c, rule) for c, rule in zip(reasons["cid"], reasons["rule"])])
+    both = out[(out["rule"] == "R8").to_numpy() & out["cid"].isin(notices & litigation).to_numpy()]
+    out = pd.concat([out, both.assign(list=LISTS["formal_notices"])], ignore_index=True)
+    return out[out["list"] != ""].reset_index(drop=True)
+
+
+def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = None) -> CallList:
+    """Route the customers of ``reasons`` to their list and build every row (see module docstring)."""
+    p = f.params
+    rules_of = reasons.groupby("cid")["rule"].agg(frozenset).to_dict()
+    has = {rule: {c for c, rs in rules_of.items() if rule in rs} for rule in RULES}
+    claims = has["R9"]
+    litigation = has["R8"] - claims
+    no_notice = set(f.accounts.index[f.accounts["formal_notice_date"].isna().to_numpy()])
+    notices = (has["R7"] | (litigation & no_notice)) - claims
+    callers = {c for c, rs in rules_of.items() if rs & set(CALL_RULES)} - claims - litigation - notices
+    r = _Rows(f, reasons, contacts)
+
+    calls = _frame([_call_row(r, cid, rules_of[cid]) for cid in sorted(callers)], CALL_COLUMNS)
+    calls["cid"] = calls["customer_id"]
+    kept, deferred = rank_and_cut(calls, p)
+    kept = kept[["cid", *CALL_COLUMNS]]
+    deferred = deferred[["cid", *CALL_COLUMNS, "defer_reason"]]
+
+    def escalation(cids: set[str], rules: tuple[str, ...]) -> pd.DataFrame:
+        rows = [{**_escalation_row(r, cid), "reasons": r.reason_texts(cid, rules)} for cid in sorted(cids)]
+        return _frame(rows, ESCALATION_COLUMNS).sort_values(["collector", "net_cents", "customer_id"],
+                                                            ascending=[True, False, True], kind="stable",
+                                                            ignore_index=True)
+
+    reasons = _place_reasons(reasons, callers, set(deferred["cid"]), notices, litigation, claims)
+    return CallList(
+        as_of=f.as_of, params=p, rows=kept, deferred=deferred,
+        disputes=_dispute_rows(r, claims, reasons),
+        formal_notices=escalation(notices, ("R1", "R7", "R8")),
+        litigation=escalation(litigation, ("R1", "R7", "R8")),
+        claims=_claims(r, sorted(claims)), reasons=reasons)

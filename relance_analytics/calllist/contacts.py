@@ -1,0 +1,82 @@
+"""R11: the contact to call, chosen by the invoice's circuit.
+
+* purchasing validation (``purchasing``): the buyer first (is the invoice validated and passed
+  on to accounting?), supplier accounting shown as the second contact;
+* supplier accounting (``accounting``): accounting, then the finance department;
+* manager of a small firm (``manager``): the manager, then finance, then accounting.
+
+Within a role, a contact with a direct phone comes first. A customer without any contact, or
+whose contact has no phone or e-mail, keeps its row and gets an ``alert`` (R11).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+
+#: Role preference per invoice circuit (first = the contact to call).
+PREFERENCE = {
+    "purchasing": ("purchasing", "accounting", "finance", "manager"),
+    "accounting": ("accounting", "finance", "manager", "purchasing"),
+    "manager": ("manager", "finance", "accounting", "purchasing"),
+    "": ("accounting", "finance", "manager", "purchasing"),
+}
+#: Second contact to mention, per circuit (the article: check with the buyer, then accounting).
+SECOND = {"purchasing": "accounting"}
+CONTACT_COLUMNS = ("contact_name", "contact_role", "contact_phone", "contact_email", "second_contact", "contact_alert")
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    return values.astype("string").str.strip().fillna("").eq("").to_numpy(dtype=bool)
+
+
+def choose_contacts(circuits: pd.Series, contacts: pd.DataFrame | None) -> pd.DataFrame:
+    """One contact per customer of ``circuits`` (index customer id, value circuit code or NA).
+
+    Returns a frame indexed like ``circuits`` with :data:`CONTACT_COLUMNS`; ``contact_alert``
+    is an R11 sentence when the contact is missing or incomplete, else empty.
+    """
+    circuit = circuits.astype("string").fillna("")
+    out = pd.DataFrame(index=circuits.index, columns=list(CONTACT_COLUMNS), dtype="string")
+    if contacts is None or contacts.empty:
+        out["contact_alert"] = "R11 aucun interlocuteur connu : à rechercher avant l'appel"
+        return out.fillna({"contact_alert": ""})
+    c = contacts.assign(cid=contacts["customer_id"].astype("string"), role=contacts["role"].astype("string"),
+                        no_phone=_blank(contacts["phone"]), no_email=_blank(contacts["email"]),
+                        position=np.arange(len(contacts)))
+    c = c[c["cid"].isin(circuits.index.astype("string"))]
+    c["circuit"] = c["cid"].map(circuit).fillna("")
+    c["preference"] = [PREFERENCE.get(k, PREFERENCE[""]).index(r) if r in PREFERENCE.get(k, PREFERENCE[""]) else 9
+                       for k, r in zip(c["circuit"], c["role"])]
+    c = c.sort_values(["cid", "preference", "no_phone", "position"], kind="stable")
+    best = c.drop_duplicates("cid").set_index("cid")
+    out["contact_name"] = best["name"].astype("string").reindex(out.index)
+    out["contact_role"] = best["role"].astype("string").reindex(out.index)
+    out["contact_phone"] = best["phone"].astype("string").reindex(out.index)
+    out["contact_email"] = best["email"].astype("string").reindex(out.index)
+    seconds = c[[SECOND.get(k) == r for k, r in zip(c["circuit"], c["role"])]].drop_duplicates("cid").set_index("cid")
+    out["second_contact"] = [
+        "" if cid not in seconds.index else
+        " ".join(str(x) for x in (vocab.CONTACT_ROLE[seconds.at[cid, "role"]] + " :", seconds.at[cid, "name"],
+                                  seconds.at[cid, "phone"], seconds.at[cid, "email"]) if not pd.isna(x))
+        for cid in out.index]
+    out["contact_alert"] = [_alert(k, r, ph, em) for k, r, ph, em in zip(
+        circuit.reindex(out.index).fillna(""), out["contact_role"], out["contact_phone"], out["contact_email"])]
+    return out
+
+
+def _alert(circuit: str, role: object, phone: object, email: object) -> str:
+    if pd.isna(role):
+        return "R11 aucun interlocuteur connu : à rechercher avant l'appel"
+    problems = []
+    wanted = PREFERENCE.get(circuit, PREFERENCE[""])[0]
+    if circuit and role != wanted:
+        problems.append(f"pas d'interlocuteur « {vocab.CONTACT_ROLE[wanted]} » (circuit "
+                        f"{vocab.CIRCUIT.get(circuit, circuit)}) : {vocab.CONTACT_ROLE.get(str(role), role)} à défaut")
+    if pd.isna(phone) or not str(phone).strip():
+        problems.append("pas de téléphone direct")
+    if pd.isna(email) or not str(email).strip():
+        problems.append("pas d'e-mail")
+    return ("R11 " + " ; ".join(problems)) if problems else ""

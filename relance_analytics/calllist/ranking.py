@@ -1,0 +1,75 @@
+"""R10: the order of a collector's calls and the cut to its daily capacity.
+
+Order: tier first — 1 broken promise (R1), 2 overdue reminders (R3, R4, R5, R12),
+3 pre-due calls only (R2) — then, within a tier, the score, highest first::
+
+    score = net amount at stake (€) × (1 + weighted age (days) / age_scale_days)
+
+* amount at stake: the row's documents (chased overdue items and pre-due invoices), in cents;
+* net amount: amount at stake + the customer's open credit notes and unapplied payments
+  (negative), floored at 0;
+* weighted age: days past due of the documents weighted by their amount (not-due = 0 days).
+
+With the default scale of 30 days, 10 000 € on average 30 days late scores 20 000, the same
+amount 90 days late 40 000. Rows with a net amount below ``small_amount_cents`` (except
+broken promises) go to the e-mail reminders instead of the phone list; the others beyond the
+collector's capacity are cut: both are kept in the call list's ``deferred`` frame and counted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..report.common import euros
+from .params import CallListParams
+
+TIERS = {1: "promesse non tenue", 2: "relance", 3: "avant échéance"}
+CHASE_RULES = ("R3", "R4", "R5", "R12")
+SCORE_FORMULA = "score = montant net en jeu (€) × (1 + âge moyen pondéré (j) / {scale} j)"
+
+
+def tier(rules: set[str]) -> int:
+    """1 with a broken promise, 2 with an overdue reminder, 3 for a pre-due call only."""
+    if "R1" in rules:
+        return 1
+    return 2 if rules & set(CHASE_RULES) else 3
+
+
+def score(net_cents: np.ndarray, weighted_days: np.ndarray, params: CallListParams) -> np.ndarray:
+    """R10 score (float, € × age factor) of each row; see the module docstring."""
+    return np.maximum(net_cents, 0) / 100 * (1 + np.maximum(weighted_days, 0) / params.age_scale_days)
+
+
+def explain(net_cents: int, weighted_days: float, value: float, params: CallListParams) -> str:
+    """``R10 score 12 345 = 9 876,00 € × (1 + 7,5 j / 30 j)``."""
+    return (f"R10 score {value:,.0f}".replace(",", "\u202f") + f" = {euros(max(net_cents, 0))} × "
+            f"(1 + {weighted_days:.1f}".replace(".", ",") + f" j / {params.age_scale_days} j)")
+
+
+def rank_and_cut(rows: pd.DataFrame, params: CallListParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rank each collector's rows and cut them to capacity.
+
+    ``rows`` needs ``collector``, ``tier``, ``score``, ``net_cents``, ``cid``. Returns
+    ``(kept, deferred)``: both with ``rank`` (1-based within the collector, over the rows that
+    passed the small-amount test) and ``deferred`` holding ``defer_reason`` (French).
+    """
+    ordered = rows.sort_values(["collector", "tier", "score", "cid"], ascending=[True, True, False, True],
+                               kind="stable").reset_index(drop=True)
+    small = (ordered["net_cents"] < params.small_amount_cents).to_numpy() & (ordered["tier"] != 1).to_numpy()
+    phone = ordered[~small].copy()
+    phone["rank"] = phone.groupby("collector").cumcount() + 1
+    capacity = phone["collector"].map(params.capacity).astype("int64")
+    totals = phone.groupby("collector")["cid"].transform("size")
+    over = (phone["rank"] > capacity).to_numpy()
+    cut = phone[over].copy()
+    cut["defer_reason"] = [f"R10 au-delà de la capacité du jour ({cap} appels) : rang {r} sur {n}"
+                           for cap, r, n in zip(capacity[over], cut["rank"], totals[over])]
+    below = ordered[small].copy()
+    below["rank"] = pd.NA
+    below["defer_reason"] = f"montant net inférieur au seuil d'appel de {euros(params.small_amount_cents)}"
+    kept = phone[~over].reset_index(drop=True)
+    deferred = pd.concat([cut, below], ignore_index=True)
+    deferred["rank"] = deferred["rank"].astype("Int64")
+    kept["rank"] = kept["rank"].astype("int64")
+    return kept, deferred

@@ -1,0 +1,283 @@
+"""What the collector reads before dialling: the talking points in three steps, the reminders
+already made, the answer prepared for the customer's last excuse, what to keep in mind.
+
+Our own wording, courteous but firm: open questions, never "pourquoi", no question that
+suggests the fault is ours, the consequences of non-payment stated plainly, and every call
+ending on a dated commitment by the customer. The three steps:
+
+1. **Situation** — what is open and since when (or the promise that was not kept);
+2. **Requirement** — the agreed due date and what the creditor expects;
+3. **Proposal** — a concrete payment date, asking the customer to commit to a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from ..report.common import euros
+from .rules import day
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The facts of one row that the talking points put into words (amounts in cents).
+
+    ``overdue`` / ``pre_due``: ``(document_id, cents, due_date)`` of the row's documents;
+    ``broken``: ``(promise_date, promised cents or None)`` of the oldest broken promise;
+    ``callback``: ``(agreed_on, callback_date)`` when the row comes back for a callback;
+    ``unsuccessful``: reminders without result since the last result; ``resolved``:
+    ``(document_id, dispute type, resolved date)`` never to be raised again.
+    """
+
+    as_of: pd.Timestamp
+    rules: frozenset[str]
+    overdue: tuple[tuple[str, int, pd.Timestamp], ...] = ()
+    pre_due: tuple[tuple[str, int, pd.Timestamp], ...] = ()
+    credits_cents: int = 0
+    broken: tuple[pd.Timestamp, int | None] | None = None
+    document_sent: pd.Timestamp | None = None
+    callback: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    unsuccessful: int = 0
+    notice_after: int = 3
+    excuse: str | None = None
+    excuse_date: pd.Timestamp | None = None
+    financial_difficulty: bool = False
+    resolved: tuple[tuple[str, str, pd.Timestamp], ...] = ()
+    disputed: tuple[str, ...] = ()
+    proposal_days: int = 7
+    broken_proposal_days: int = 2
+
+    @property
+    def overdue_cents(self) -> int:
+        return sum(c for _, c, _ in self.overdue)
+
+    @property
+    def net_cents(self) -> int:
+        return max(self.overdue_cents + sum(c for _, c, _ in self.pre_due) + self.credits_cents, 0)
+
+    @property
+    def oldest(self) -> tuple[str, int, pd.Timestamp] | None:
+        return min(self.overdue, key=lambda d: (d[2], d[0])) if self.overdue else None
+
+    def working_day(self, days: int) -> pd.Timestamp:
+        """The first working day (Monday–Friday) on or after as-of + ``days``."""
+        target = (self.as_of + pd.Timedelta(days=days)).to_datetime64().astype("datetime64[D]")
+        return pd.Timestamp(np.busday_offset(target, 0, roll="forward"))
+
+    @property
+    def proposal_date(self) -> pd.Timestamp:
+        return self.working_day(self.broken_proposal_days if self.broken else self.proposal_days)
+
+    def d(self, value: pd.Timestamp) -> str:
+        return day(value, self.as_of)
+
+
+def _open_docs(s: Situation) -> str:
+    n = len(s.overdue)
+    oldest = s.oldest
+    assert oldest is not None
+    days = (s.as_of - oldest[2]).days
+    if n == 1:
+        return (f"La facture {oldest[0]} de {euros(oldest[1])} est échue depuis le {s.d(oldest[2])} "
+                f"({days} jours).")
+    return (f"{n} factures restent ouvertes pour {euros(s.overdue_cents)} ; la plus ancienne, {oldest[0]}, "
+            f"est échue depuis le {s.d(oldest[2])} ({days} jours).")
+
+
+def situation(s: Situation) -> str:
+    """Step 1: where things stand, ending with one open question."""
+    parts = []
+    if s.broken:
+        date, promised = s.broken
+        what = euros(promised) if promised is not None else "les factures concernées"
+        parts.append(f"Le {s.d(date)}, vous vous étiez engagé à nous régler {what} ; "
+                     f"ce règlement ne nous est pas parvenu à ce jour.")
+    if s.overdue and not s.broken:
+        parts.append(_open_docs(s))
+    if s.document_sent is not None:
+        parts.append(f"Nous vous avons adressé le document demandé le {s.d(s.document_sent)}.")
+    if s.callback:
+        parts.append(f"Nous étions convenus le {s.d(s.callback[0])} de faire le point aujourd'hui.")
+    if s.pre_due:
+        due = min(p[2] for p in s.pre_due)
+        cents = sum(p[1] for p in s.pre_due)
+        what = f"La facture {s.pre_due[0][0]}" if len(s.pre_due) == 1 else f"{len(s.pre_due)} factures"
+        parts.append(f"{what} de {euros(cents)} arrive{'nt' if len(s.pre_due) > 1 else ''} à échéance "
+                     f"le {s.d(due)}.")
+    if s.broken:
+        question = "Où en est ce règlement ?"
+    elif s.overdue:
+        question = ("Comment le traitement de ces factures avance-t-il de votre côté ?" if s.document_sent is not None
+                    else "Où en est leur règlement ?" if len(s.overdue) > 1 else "Où en est son règlement ?")
+    else:
+        question = "Comment se présente sa mise en paiement ?"
+    return " ".join([*parts, question])
+
+
+def requirement(s: Situation) -> str:
+    """Step 2: the creditor's requirement, with the agreed due date and, when the next step is
+    a formal notice, the consequence stated plainly."""
+    parts = []
+    if s.broken:
+        parts.append(f"Votre engagement portait sur le {s.d(s.broken[0])} : ce délai est dépassé, et "
+                     f"seule une nouvelle date ferme peut le remplacer.")
+    if s.overdue:
+        oldest = s.oldest
+        assert oldest is not None
+        parts.append(f"Ces montants étaient payables au {s.d(oldest[2])} selon nos conditions convenues ; "
+                     f"nous en attendons le règlement sans délai." if len(s.overdue) > 1 else
+                     f"Cette facture était payable au {s.d(oldest[2])} selon nos conditions convenues ; "
+                     f"nous en attendons le règlement sans délai.")
+        if s.credits_cents < 0:
+            parts.append(f"Après imputation de vos avoirs et règlements en attente ({euros(s.credits_cents)}), "
+                         f"le montant dû est de {euros(s.net_cents)}.")
+    if s.pre_due and not s.overdue:
+        parts.append(f"Nous comptons sur son règlement à l'échéance convenue du {s.d(min(p[2] for p in s.pre_due))}.")
+    if s.overdue and s.unsuccessful + 1 >= s.notice_after:
+        parts.append(f"C'est notre {s.unsuccessful + 1}e relance : sans règlement, nous vous adresserons une "
+                     f"mise en demeure, puis le dossier passera au contentieux.")
+    return " ".join(parts)
+
+
+def proposal(s: Situation) -> str:
+    """Step 3: a concrete proposal ending with a dated commitment asked of the customer."""
+    when = s.d(s.proposal_date)
+    if not s.overdue and not s.broken:
+        due = s.d(min(p[2] for p in s.pre_due))
+        return (f"Pouvez-vous me confirmer que le règlement partira pour le {due}, et par quel mode ? "
+                f"Je vous en adresse un récapitulatif écrit.")
+    text = f"Je vous propose un règlement de {euros(s.net_cents)} par virement au plus tard le {when}."
+    if s.financial_difficulty:
+        text += (f" Si ce montant est difficile à réunir d'un coup, quel montant pouvez-vous régler d'ici le "
+                 f"{when}, et à quelles dates pour le solde ?")
+    else:
+        text += " Quelle date de règlement pouvez-vous me confirmer aujourd'hui, avec le montant et le mode ?"
+    return text + " Je vous adresse ensuite un récapitulatif écrit de notre accord."
+
+
+def talking_points(s: Situation) -> tuple[str, str, str]:
+    """The three steps: situation, requirement, proposal."""
+    return situation(s), requirement(s), proposal(s)
+
+
+#: Prepared answer to each of the ten usual excuses ({due}, {proposal}: dates; {amount}: net due).
+EXCUSE_ANSWERS = {
+    "invoice_not_received": (
+        "Je vous envoie le duplicata tout de suite par e-mail : à quelle adresse le transmettre ? Je vous rappelle "
+        "demain pour m'assurer qu'il est bien arrivé. L'échéance reste celle du {due} : quelle date de règlement "
+        "pouvez-vous m'indiquer dès maintenant ?"),
+    "cash_flow": (
+        "Je comprends que la période soit tendue. Quel montant pouvez-vous régler d'ici le {proposal}, et selon quel "
+        "calendrier pour le solde ? Fixons ensemble des dates précises ; je vous les confirme par écrit et je suivrai "
+        "chacune d'elles."),
+    "awaiting_approval": (
+        "Qui, à la direction, valide la facture, et à quelle date cette validation est-elle prévue ? Je note cette "
+        "date et je vous rappelle le lendemain pour connaître la date de mise en paiement. L'échéance du {due} étant "
+        "passée, je compte sur un règlement au plus tard le {proposal}."),
+    "accounting_unavailable": (
+        "Qui peut valider la mise en paiement en l'absence du service comptable ? À quel moment la personne chargée "
+        "des règlements est-elle joignable ? Je vous propose de fixer dès maintenant ce rendez-vous téléphonique."),
+    "commercial_dispute": (
+        "Sur quelle facture porte précisément la difficulté, pour quel montant, et qui chez vous peut la traiter avec "
+        "nous ? Je transmets aussitôt à notre responsable pour une réponse rapide. La partie non contestée reste due : "
+        "quelle date de règlement retenez-vous pour elle ?"),
+    "goods_returned": (
+        "À quelle date la marchandise a-t-elle été retournée, et sous quelle référence de retour ? Je vérifie sa "
+        "réception chez nous et l'avoir correspondant. Le reste de la facture demeure exigible : quelle date de "
+        "règlement pouvez-vous me confirmer ?"),
+    "insolvency": (
+        "À quelle date le jugement d'ouverture a-t-il été rendu, par quel tribunal, et qui est le mandataire "
+        "judiciaire désigné ? Nous déclarerons notre créance auprès de lui ; je vérifie la publication au BODACC et "
+        "je mets votre dossier à jour."),
+    "accounts_frozen": (
+        "Je comprends. Quelle est l'origine du blocage, et à quelle date sa levée est-elle prévue ? Dès la levée, "
+        "quel montant pouvez-vous nous régler en priorité ? Je note la date à laquelle je vous rappelle."),
+    "customers_not_paid": (
+        "Je comprends la difficulté ; notre facture a cependant sa propre échéance, le {due}, indépendante de vos "
+        "encaissements. Quel montant pouvez-vous régler d'ici le {proposal}, et à quelle date pour le solde ?"),
+    "cheque_sent": (
+        "Merci de l'information. À quelle date le chèque a-t-il été posté, sous quel numéro et pour quel montant ? "
+        "Je surveille sa réception ; s'il ne nous est pas parvenu le {proposal}, je vous rappelle pour convenir "
+        "d'un virement."),
+}
+
+
+def excuse_answer(s: Situation) -> str:
+    """The prepared answer to the customer's last recorded excuse (empty without one)."""
+    if not s.excuse or s.excuse not in EXCUSE_ANSWERS:
+        return ""
+    oldest = s.oldest
+    due = oldest[2] if oldest else (min(p[2] for p in s.pre_due) if s.pre_due else s.as_of)
+    head = f"Dernière excuse ({vocab.EXCUSE[s.excuse]}"
+    head += f", le {s.d(s.excuse_date)}) : " if s.excuse_date is not None else ") : "
+    return head + EXCUSE_ANSWERS[s.excuse].format(due=s.d(due), proposal=s.d(s.proposal_date),
+                                                  amount=euros(s.net_cents))
+
+
+def notes(s: Situation) -> str:
+    """What to keep in mind: resolved disputes not to reopen, disputed items not to chase,
+    financial difficulties, a customer mentioning insolvency proceedings."""
+    out = [f"Litige {vocab.DISPUTE_TYPE.get(kind, kind)} sur {doc} résolu le {s.d(when)} : ne pas le rouvrir."
+           for doc, kind, when in s.resolved]
+    if s.disputed:
+        out.append(f"En litige (voir la liste des litiges), ne pas en réclamer le paiement : {', '.join(s.disputed)}.")
+    if s.financial_difficulty:
+        out.append("Difficultés financières signalées : proposer un échéancier daté plutôt qu'un passage au contentieux.")
+    if s.excuse == "insolvency":
+        out.append("Le client a évoqué une procédure collective : la vérifier au BODACC avant tout appel de paiement.")
+    return " ".join(out)
+
+
+def next_step(s: Situation) -> str:
+    """The action expected from this call, in a few words."""
+    if s.broken:
+        step = "Obtenir une nouvelle date ferme (montant, date, mode) et la confirmer par écrit ; rappeler chaque jour jusqu'au paiement"
+    elif s.callback:
+        step = "Rappel convenu : faire le point sur l'engagement pris et obtenir une date ferme"
+    elif s.document_sent is not None:
+        step = "Vérifier la réception du document et obtenir une date de règlement"
+    elif "R3" in s.rules:
+        step = "Première relance : obtenir une date de règlement"
+    elif s.overdue:
+        step = "Relance : obtenir une promesse datée (montant, date, mode de règlement)"
+    else:
+        step = "Vérifier que le règlement est prévu à l'échéance"
+    if s.overdue and s.unsuccessful + 1 >= s.notice_after:
+        step += " ; annoncer la mise en demeure à défaut"
+    return step
+
+
+def describe_action(date: pd.Timestamp, channel: object, outcome: object, as_of: pd.Timestamp, *,
+                    contact: object = None, excuse: object = None, promise_cents: object = None,
+                    promise_date: object = None, method: object = None, callback: object = None) -> str:
+    """``12/11 téléphone : promesse 4 500,00 € le 20/11 (virement) – J. Martin``."""
+    text = f"{day(date, as_of)} {vocab.CHANNEL.get(str(channel), str(channel))} : {vocab.OUTCOME.get(str(outcome), str(outcome))}"
+    if not pd.isna(excuse) and excuse:
+        text += f" ({vocab.EXCUSE.get(str(excuse), str(excuse))})"
+    if not pd.isna(promise_cents) or not pd.isna(promise_date):
+        bits = [euros(int(promise_cents)) if not pd.isna(promise_cents) else "",
+                f"le {day(promise_date, as_of)}" if not pd.isna(promise_date) else "",
+                f"({vocab.PAYMENT_METHOD.get(str(method), str(method))})" if not pd.isna(method) and method else ""]
+        text += " " + " ".join(b for b in bits if b)
+    if not pd.isna(callback):
+        text += f", rappel le {day(callback, as_of)}"
+    if not pd.isna(contact) and str(contact).strip():
+        text += f" – {contact}"
+    return text
+
+
+def reminders_text(reminders: list[str], start: pd.Timestamp | None, unsuccessful: int, notice_after: int,
+                   as_of: pd.Timestamp) -> str:
+    """The reminders already made since the oldest unpaid due date and the level reached, so the
+    collector can tell the customer (``reminders``: :func:`describe_action` lines)."""
+    if start is None:
+        return "Pas d'impayé : appel avant échéance."
+    if not reminders:
+        return f"Aucune relance depuis l'échéance du {day(start, as_of)}."
+    level = min(unsuccessful, notice_after)
+    return (f"{len(reminders)} relance{'s' if len(reminders) > 1 else ''} depuis l'échéance du {day(start, as_of)} "
+            f"(niveau {level}/{notice_after} avant mise en demeure) : " + " ; ".join(reminders))

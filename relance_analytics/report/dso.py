@@ -1,0 +1,100 @@
+"""DSO for people: French labels, screen display and the dso.xlsx workbook."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..io.excel import Sheet, write_workbook
+from .aging import GROUP_HEADERS
+from .common import euros, percent
+
+if TYPE_CHECKING:
+    from ..context import Context
+
+METRIC_LABELS = {
+    "dso": "DSO (jours)",
+    "best_possible_dso": "Meilleur DSO possible (jours)",
+    "average_days_delinquent": "Retard moyen de paiement – ADD (jours)",
+    "cei": "Efficacité du recouvrement – CEI",
+}
+METHOD_LABELS = {"countback": "Par épuisement du chiffre d'affaires", "ratio": "Ratio encours / ventes"}
+DSO_HEADERS = {
+    **GROUP_HEADERS, **METRIC_LABELS,
+    "as_of": "Date de la balance", "month": "Mois", "method": "Méthode",
+    "receivables_cents": "Encours TTC", "not_due_cents": "Non échu TTC", "overdue_cents": "Échu TTC",
+    "period_sales_cents": "Ventes TTC de la période", "period_days": "Jours de la période",
+    "missing_sales_month": "Ventes manquantes à partir de",
+    "beginning_as_of": "Balance de début (CEI)", "beginning_cents": "Encours de début TTC",
+    "cei_sales_cents": "Ventes TTC de la période (CEI)",
+}
+DAY_COLUMNS = ("dso", "best_possible_dso", "average_days_delinquent")
+MONEY_COLUMNS = ("receivables_cents", "not_due_cents", "overdue_cents", "period_sales_cents",
+                 "beginning_cents", "cei_sales_cents")
+
+
+def days(value: float | None, digits: int = 1) -> str:
+    """``76.714`` → ``76,7 j``; empty for a missing value."""
+    if value is None or pd.isna(value):
+        return ""
+    return f"{value:.{digits}f}".replace(".", ",") + "\u00a0j"
+
+
+def display_dso(frame: pd.DataFrame) -> pd.DataFrame:
+    """A DSO frame for the screen: euros and days as French text, CEI in %, French headers."""
+    out = frame.reset_index(drop=frame.index.name == "group")
+    for col in out.columns:
+        if col in MONEY_COLUMNS:
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else euros(v))
+        elif col in DAY_COLUMNS:
+            out[col] = out[col].map(days)
+        elif col == "cei":
+            out[col] = out[col].map(lambda v: percent(v / 100 if not math.isnan(v) else None))
+        elif col in ("as_of", "beginning_as_of", "month"):
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:%d/%m/%Y}")
+    return out.rename(columns=DSO_HEADERS)
+
+
+def method_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per method from group-level :func:`~relance_analytics.dso.dso` frames
+    (``{"countback": ..., "ratio": ...}``), with the method's French label first."""
+    rows = []
+    for method, frame in frames.items():
+        row = frame.reset_index(drop=True).iloc[[0]].copy()
+        label = METHOD_LABELS[method]
+        if method == "ratio":
+            label += f" ({int(row['period_days'].iloc[0])} j)"
+        row.insert(0, "method", label)
+        rows.append(row)
+    return pd.concat(rows, ignore_index=True)
+
+
+def dso_sheet(name: str, frame: pd.DataFrame, title: str) -> Sheet:
+    """A workbook sheet of a DSO frame: euros, days to 2 decimals, CEI as a percentage."""
+    out = frame.reset_index(drop=frame.index.name == "group")
+    for col in DAY_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].round(2)
+    if "cei" in out.columns:
+        out["cei"] = out["cei"] / 100
+    return Sheet(name=name, frame=out, headers=DSO_HEADERS,
+                 money=[c for c in MONEY_COLUMNS if c in out.columns],
+                 percent=["cei"] if "cei" in out.columns else [],
+                 dates=[c for c in ("as_of", "month", "beginning_as_of", "missing_sales_month") if c in out.columns],
+                 title=title)
+
+
+def write_dso(path: str | Path, ctx: Context, summary: pd.DataFrame, by_collector: pd.DataFrame,
+              by_customer: pd.DataFrame, trend: pd.DataFrame) -> Path:
+    """``dso.xlsx``: synthesis (one row per method), by collector, by customer, monthly trend."""
+    when = f"au {ctx.as_of:%d/%m/%Y}"
+    method = METHOD_LABELS[by_collector.attrs.get("method", "countback")].lower()
+    return write_workbook(path, [
+        dso_sheet("Synthèse", summary, f"DSO {when}"),
+        dso_sheet("Par recouvreur", by_collector, f"DSO ({method}) par recouvreur {when}"),
+        dso_sheet("Par client", by_customer, f"DSO ({method}) par client {when}"),
+        dso_sheet("Tendance", trend, f"DSO mensuel ({method}), dernière balance de chaque mois"),
+    ])
