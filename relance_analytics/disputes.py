@@ -72,14 +72,13 @@ def open_at(disputes: pd.DataFrame, as_of: DateLike) -> np.ndarray:
 def capped_amounts(disputes: pd.DataFrame, open_cents: np.ndarray) -> np.ndarray:
     """Disputed cents capped to the document's open amount (``open_cents`` per dispute, 0 when the
     document is not open), shared between the disputes of one document oldest first."""
+    docs = disputes["document_id"].astype("string").to_numpy(dtype=object)
     order = np.lexsort((disputes["dispute_id"].astype("string").to_numpy(dtype=object),
-                        disputes["opened"].to_numpy(dtype="datetime64[s]"),
-                        disputes["document_id"].astype("string").to_numpy(dtype=object)))
-    amount = disputes["amount_cents"].to_numpy(dtype="int64")[order]
+                        disputes["opened"].to_numpy(dtype="datetime64[s]"), docs))
+    amount = np.maximum(disputes["amount_cents"].to_numpy(dtype="int64")[order], 0)
     room = np.maximum(np.asarray(open_cents, dtype="int64")[order], 0)
-    doc = disputes["document_id"].astype("string").to_numpy(dtype=object)[order]
-    cum = pd.Series(np.maximum(amount, 0)).groupby(doc, sort=False).cumsum().to_numpy(dtype="int64")
-    capped = np.clip(np.minimum(cum, room) - (cum - np.maximum(amount, 0)), 0, None)
+    cum = pd.Series(amount).groupby(docs[order], sort=False).cumsum().to_numpy(dtype="int64")
+    capped = np.clip(np.minimum(cum, room) - (cum - amount), 0, None)
     out = np.empty(len(order), dtype="int64")
     out[order] = capped
     return out

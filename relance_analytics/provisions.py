@@ -93,7 +93,7 @@ DEFAULT_AGE_RULES = (AgeRule(91, 180, 0.25), AgeRule(181, 365, 0.50), AgeRule(36
 
 @dataclass(frozen=True)
 class ProvisionRules:
-    """The provision table: age rules, status rates and whether customer overrides apply.
+    """The provision table: age rules and status rates (customer overrides come from the customers file).
 
     Defaults (domain): 0 % up to 90 days past due, 25 % for 91–180, 50 % for 181–365, 100 %
     over 365; liquidation judiciaire 100 %, redressement judiciaire 50 %, sauvegarde 25 %.
@@ -139,7 +139,8 @@ class ProvisionRules:
                 raise ValueError(f"[provisions] rules: each rule needs min_days and rate "
                                  f"(max_days optional), e.g. {{min_days = 91, max_days = 180, rate = 0.25}} "
                                  f"({exc!r})") from None
-        lookup = {normalize_label(k): k for k in vocab.STATUS} | {normalize_label(v): k for k, v in vocab.STATUS.items()}
+        lookup = {normalize_label(label): code for code, label in vocab.STATUS.items()}
+        lookup |= {normalize_label(code): code for code in vocab.STATUS}
         for key, rate in dict(table.get("status_rates", {})).items():
             code = lookup.get(normalize_label(key))
             if code not in vocab.INSOLVENCY_STATUSES:
@@ -225,24 +226,24 @@ def provisions(items: pd.DataFrame, as_of: DateLike, customers: pd.DataFrame | N
 
     rate = np.zeros(n)
     rule = np.full(n, NO_RULE, dtype=object)
+    by_age = np.zeros(n, dtype=bool)
     for age_rule in rules.age_rules:
         upper = days <= age_rule.max_days if age_rule.max_days is not None else True
         hit = (days >= age_rule.min_days) & upper
-        rate[hit], rule[hit] = age_rule.rate, age_rule.code
+        rate[hit], rule[hit], by_age[hit] = age_rule.rate, age_rule.code, True
     in_proceedings = np.zeros(n, dtype=bool)
     for code, status_rate in rules.status_rates.items():
         is_status = status == code
         in_proceedings |= is_status
         wins = is_status & (status_rate >= rate)
-        rate[wins], rule[wins] = status_rate, STATUS_RULE_PREFIX + code
+        rate[wins], rule[wins], by_age[wins] = status_rate, STATUS_RULE_PREFIX + code, False
     has_override = ~np.isnan(override)
-    rate[has_override], rule[has_override] = override[has_override], OVERRIDE_RULE
+    rate[has_override], rule[has_override], by_age[has_override] = override[has_override], OVERRIDE_RULE, False
     credit = amount <= 0
-    rate[credit], rule[credit] = 0.0, CREDIT_RULE
+    rate[credit], rule[credit], by_age[credit] = 0.0, CREDIT_RULE, False
 
-    provision = _round_div(base * np.round(rate * RATE_SCALE).astype("int64"), RATE_SCALE)
-    is_age = np.array([r.startswith(AGE_RULE_PREFIX) for r in rule], dtype=bool)
-    out = pd.DataFrame({c: items[c].to_numpy() for c in SCHEDULE_COLUMNS if c in items.columns}, index=range(n))
+    provision = _round_div(np.maximum(base, 0) * np.round(rate * RATE_SCALE).astype("int64"), RATE_SCALE)
+    out = items[[c for c in SCHEDULE_COLUMNS if c in items.columns]].reset_index(drop=True)
     out["status"] = pd.Categorical(status, categories=list(vocab.STATUS))
     out["days_past_due"] = days
     out["base_ht_cents"] = base
@@ -250,7 +251,7 @@ def provisions(items: pd.DataFrame, as_of: DateLike, customers: pd.DataFrame | N
     out["rate"] = rate
     out["rule"] = pd.array(rule, dtype="string")
     out["provision_cents"] = provision.astype("int64")
-    out["age_only"] = is_age & (provision > 0) & ~in_proceedings
+    out["age_only"] = by_age & (provision > 0) & ~in_proceedings
     return out[[c for c in SCHEDULE_COLUMNS if c in out.columns]]
 
 
@@ -323,25 +324,22 @@ def provision_change(previous: pd.DataFrame, current: pd.DataFrame) -> Provision
     """Dotation and reprise from the ``previous`` period's provisions schedule to the ``current``
     one (both from :func:`provisions`), netted per customer. Customers with no provision in
     either period are left out."""
-    def per_customer(schedule: pd.DataFrame) -> pd.DataFrame:
-        frame = pd.DataFrame({"customer_id": schedule["customer_id"].astype("string").to_numpy(),
-                              "customer_name": schedule["customer_name"].astype("string").to_numpy(),
-                              "provision_cents": schedule["provision_cents"].to_numpy(dtype="int64")})
-        return frame.groupby("customer_id", sort=False).agg(customer_name=("customer_name", "first"),
-                                                            provision_cents=("provision_cents", "sum"))
-
-    before, after = per_customer(previous), per_customer(current)
-    table = after.merge(before, how="outer", left_index=True, right_index=True, suffixes=("_now", "_before"))
-    table["customer_name"] = table["customer_name_now"].fillna(table["customer_name_before"])
-    table["previous_cents"] = table["provision_cents_before"].fillna(0).astype("int64")
-    table["current_cents"] = table["provision_cents_now"].fillna(0).astype("int64")
-    delta = (table["current_cents"] - table["previous_cents"]).to_numpy()
-    table["dotation_cents"] = np.where(delta > 0, delta, 0).astype("int64")
-    table["reprise_cents"] = np.where(delta < 0, -delta, 0).astype("int64")
-    table = table[(table["previous_cents"] != 0) | (table["current_cents"] != 0)]
-    table = table.assign(_delta=table["current_cents"] - table["previous_cents"])
-    table = table.sort_values(["_delta", "customer_id"], ascending=[False, True], kind="stable")
-    by_customer = table[["customer_name", *CHANGE_COLUMNS]]
+    both = pd.concat([schedule[["customer_id", "customer_name", "provision_cents"]].astype(
+        {"customer_id": "string", "customer_name": "string", "provision_cents": "int64"})
+        for schedule in (previous, current)], ignore_index=True)
+    both["period"] = np.repeat(["previous_cents", "current_cents"], [len(previous), len(current)])
+    table = (both.groupby(["customer_id", "period"], sort=False)["provision_cents"].sum()
+             .unstack("period", fill_value=0).reindex(columns=["previous_cents", "current_cents"], fill_value=0)
+             .astype("int64"))
+    table.columns.name = None
+    table.insert(0, "customer_name", both.groupby("customer_id", sort=False)["customer_name"].last())
+    delta = table["current_cents"] - table["previous_cents"]
+    table["dotation_cents"] = delta.clip(lower=0)
+    table["reprise_cents"] = (-delta).clip(lower=0)
+    keep = (table["previous_cents"] != 0) | (table["current_cents"] != 0)
+    by_customer = (table[keep].assign(change=delta[keep])
+                   .sort_values(["change", "customer_id"], ascending=[False, True], kind="stable")
+                   [["customer_name", *CHANGE_COLUMNS]])
     total = pd.DataFrame([by_customer[list(CHANGE_COLUMNS)].sum().to_numpy(dtype="int64")],
                          columns=list(CHANGE_COLUMNS), index=pd.Index(["total"], name="group"))
     return ProvisionChange(by_customer, total)

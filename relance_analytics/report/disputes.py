@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,6 +12,9 @@ from ..config import Buckets
 from ..disputes import DisputeSummary
 from ..io.excel import Sheet, write_workbook
 from .common import euros, percent
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 LIST_HEADERS = {
     "dispute_id": "N° litige", "customer_id": "Code client", "customer_name": "Raison sociale",
@@ -59,7 +63,7 @@ def display_list(summary: DisputeSummary, buckets: Buckets) -> pd.DataFrame:
     return out.rename(columns={**LIST_HEADERS, "long_open": _long_header(summary)})
 
 
-def highlight_long(table: pd.DataFrame, summary: DisputeSummary) -> "pd.io.formats.style.Styler":
+def highlight_long(table: pd.DataFrame, summary: DisputeSummary) -> Styler:
     """The screen dispute list with the disputes open for too long highlighted."""
     flag = _long_header(summary)
     return table.style.apply(lambda row: ["background-color: #FDE2E1" if row[flag] == "oui" else ""] * len(row),
