@@ -149,6 +149,7 @@ def dso(items: pd.DataFrame, sales: pd.DataFrame, as_of: DateLike, method: Metho
     method = method or params.method
     if method not in METHODS:
         raise ValueError(f"DSO method must be one of {METHODS}, got {method!r}")
+    _check_errors(errors)
     as_of = as_date(as_of)
     balance = aged_balance(items, as_of, by=by, buckets=Buckets())
     keys = _group_keys(items, by)
@@ -172,8 +173,6 @@ def dso(items: pd.DataFrame, sales: pd.DataFrame, as_of: DateLike, method: Metho
     gaps = _first_missing(missing, missing_best)
     if errors == "raise":
         _raise_first(gaps, grid, keys, balance.index, label, missing_months)
-    elif errors != "coerce":
-        raise ValueError(f"errors must be 'raise' or 'coerce', got {errors!r}")
     out["dso"] = total
     out["best_possible_dso"] = best
     out["average_days_delinquent"] = total - best
@@ -201,6 +200,7 @@ def cei(beginning: pd.DataFrame, items: pd.DataFrame, sales: pd.DataFrame, as_of
     One row per scope found in either snapshot: ``beginning_cents``, ``cei_sales_cents``,
     ``ending_cents``, ``ending_current_cents`` (int64 cents) and ``cei`` (percent, float).
     """
+    _check_errors(errors)
     as_of = as_date(as_of)
     end = aged_balance(items, as_of, by=by, buckets=Buckets())
     begin = aged_balance(beginning, as_of, by=by, buckets=Buckets())["total"]   # only its totals are used
@@ -213,16 +213,11 @@ def cei(beginning: pd.DataFrame, items: pd.DataFrame, sales: pd.DataFrame, as_of
     e = end["total"].reindex(index, fill_value=0).to_numpy(dtype="int64")
     ec = end["not_due"].reindex(index, fill_value=0).to_numpy(dtype="int64")
     n = params.cei_months
-    if missing_months:
-        if errors == "raise":
-            _raise_first([missing_months[0]] * len(index), grid, keys, index, "CEI", missing_months)
-        period_sales = np.zeros(len(index), dtype="int64")
-    numerator = n * b + period_sales - n * e
-    denominator = n * b + period_sales - n * ec
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1) * 100, np.nan)
-    if missing_months:
-        value[:] = np.nan
+    if missing_months and errors == "raise":
+        _raise_first([missing_months[0]] * len(index), grid, keys, index, "CEI", missing_months)
+    value = _share(n * b + period_sales - n * e, n * b + period_sales - n * ec) * 100
+    if missing_months:      # errors="coerce": the period's sales are unknown
+        value = np.full(len(index), np.nan)
     out = pd.DataFrame({"beginning_cents": b, "cei_sales_cents": period_sales, "ending_cents": e,
                         "ending_current_cents": ec, "cei": value}, index=index)
     out.attrs.update({"as_of": as_of, "window_start": start, "months": n})
@@ -284,10 +279,10 @@ def dso_summary(snapshots: Snapshots | Mapping[DateLike, pd.DataFrame], as_of: D
         out["cei"] = np.nan
         return out
     beginning = attach_customers(store.read(start), customers)
-    index = cei(beginning, items, sales, as_of, by=by, params=params, customers=customers,
-                sales_through=sales_through, errors=errors)
+    effectiveness = cei(beginning, items, sales, as_of, by=by, params=params, customers=customers,
+                        sales_through=sales_through, errors=errors)
     for col in ("beginning_cents", "cei_sales_cents", "cei"):
-        out[col] = index[col].reindex(out.index)
+        out[col] = effectiveness[col].reindex(out.index)
     return out
 
 
@@ -454,9 +449,18 @@ def _ratio(receivables: np.ndarray, period_sales: np.ndarray, period_days: int,
     if missing_months:
         out = np.where(positive, np.nan, 0.0)
         return out, [missing_months[0] if p else None for p in positive]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(period_sales > 0, receivables / np.where(period_sales > 0, period_sales, 1) * period_days, np.nan)
-    return np.where(positive, out, 0.0), [None] * len(receivables)
+    return np.where(positive, _share(receivables, period_sales) * period_days, 0.0), [None] * len(receivables)
+
+
+def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator / denominator as floats; NaN where the denominator is ≤ 0."""
+    positive = denominator > 0
+    return np.where(positive, numerator / np.where(positive, denominator, 1), np.nan)
+
+
+def _check_errors(errors: str) -> None:
+    if errors not in ("raise", "coerce"):
+        raise ValueError(f"errors must be 'raise' or 'coerce', got {errors!r}")
 
 
 def _first_missing(*lists: list[pd.Period | None]) -> list[pd.Period | None]:

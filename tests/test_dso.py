@@ -290,3 +290,25 @@ def test_countback_is_monotone_and_bounded_by_the_sales_history(monthly, amounts
             assert value <= covered + 1e-9
         else:
             assert value == math.inf
+
+
+def test_french_presentation_and_charts():
+    from relance_analytics.charts.dso import dso_by_collector_bars, dso_trend_lines
+    from relance_analytics.report.dso import display_dso, dso_sheet, method_summary
+
+    group = dso(items([("A", "2025-02-15", 2_100_000_00)]), sales(WORKED_SALES), "2025-03-31")
+    shown = display_dso(group)
+    assert list(shown.iloc[0][["Encours TTC", "DSO (jours)"]]) == ["2\u202f100\u202f000,00\u00a0€", "76,7\u00a0j"]
+    summary = method_summary({"countback": group, "ratio": dso(items([("A", "2025-02-15", 2_100_000_00)]),
+                                                               sales(WORKED_SALES), "2025-03-31", method="ratio")})
+    # ratio over the 3 months to 31/03: 2,100,000 / 2,400,000 × 90 days = 78.75
+    assert list(summary["method"]) == ["Par épuisement du chiffre d'affaires", "Ratio encours / ventes (90 j)"]
+    assert list(summary["dso"]) == pytest.approx([76.714286, 78.75])
+    sheet = dso_sheet("Synthèse", summary, "DSO")
+    assert sheet.frame["dso"].iloc[0] == 76.71 and "receivables_cents" in sheet.money
+    by_collector = dso(SPLIT_ITEMS, SPLIT_SALES, "2025-03-31", by="collector", customers=CUSTOMERS)
+    bars = dso_by_collector_bars(by_collector)
+    assert list(bars.data[0].x) == ["Claire", "Julien"] and list(bars.data[0].y) == pytest.approx([74.5, 45.0])
+    trend = pd.DataFrame({"as_of": [pd.Timestamp("2025-03-31")], "dso": [76.7], "best_possible_dso": [0.0],
+                          "average_days_delinquent": [76.7]})
+    assert [t.name for t in dso_trend_lines(trend).data] == ["DSO", "Meilleur DSO possible", "Retard moyen (ADD)"]

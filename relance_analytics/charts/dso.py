@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..report.dso import METRIC_LABELS
 from .common import SEPARATORS
 
 LINE_COLORS = {"dso": "#1F3864", "best_possible_dso": "#2E7D32", "average_days_delinquent": "#C62828"}
@@ -21,8 +20,8 @@ def dso_trend_lines(trend: pd.DataFrame, title: str = "DSO, meilleur DSO possibl
         fig.add_trace(go.Scatter(
             x=trend["as_of"], y=trend[col], name=SHORT_LABELS[col], mode="lines+markers+text",
             line={"color": color, "width": 3 if col == "dso" else 2, "dash": "dot" if col != "dso" else "solid"},
-            text=[f"{v:.1f}" for v in trend[col]], textposition="top center",
-            hovertemplate="%{x|%d/%m/%Y}<br>" + METRIC_LABELS[col] + " : %{y:.1f} j<extra></extra>"))
+            texttemplate="%{y:.1f}", textposition="top center",
+            hovertemplate="%{x|%d/%m/%Y}<br>" + SHORT_LABELS[col] + " : %{y:.1f} j<extra></extra>"))
     fig.update_layout(title=title, yaxis_title="Jours", xaxis_title="Dernière balance du mois",
                       xaxis={"tickformat": "%d/%m/%Y", "tickvals": list(trend["as_of"])},
                       yaxis={"rangemode": "tozero"}, legend_title="Indicateur", height=450, separators=SEPARATORS)
@@ -30,14 +29,16 @@ def dso_trend_lines(trend: pd.DataFrame, title: str = "DSO, meilleur DSO possibl
 
 
 def dso_by_collector_bars(by_collector: pd.DataFrame, title: str = "DSO par recouvreur") -> go.Figure:
-    """Grouped bars per collector: DSO and best possible DSO (days); the gap between them is the ADD."""
-    names = [str(i) for i in by_collector.index]
+    """Grouped bars per collector, highest DSO first: DSO and best possible DSO (days); the gap
+    between them is the ADD."""
+    table = by_collector.sort_values("dso", ascending=False, kind="stable")
+    names = [str(i) for i in table.index]
     fig = go.Figure()
     for col in ("dso", "best_possible_dso"):
         fig.add_trace(go.Bar(
-            x=names, y=by_collector[col], name=SHORT_LABELS[col], marker_color=LINE_COLORS[col],
+            x=names, y=table[col], name=SHORT_LABELS[col], marker_color=LINE_COLORS[col],
             texttemplate="%{y:.1f}", textposition="outside",
-            hovertemplate="%{x}<br>" + METRIC_LABELS[col] + " : %{y:.1f} j<extra></extra>"))
+            hovertemplate="%{x}<br>" + SHORT_LABELS[col] + " : %{y:.1f} j<extra></extra>"))
     fig.update_layout(title=title, barmode="group", yaxis_title="Jours", xaxis_title="Recouvreur",
                       legend_title="Indicateur", height=450, separators=SEPARATORS)
     return fig

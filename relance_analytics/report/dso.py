@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +30,8 @@ DSO_HEADERS = {
     "beginning_as_of": "Balance de début (CEI)", "beginning_cents": "Encours de début TTC",
     "cei_sales_cents": "Ventes TTC de la période (CEI)",
 }
+FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                 "octobre", "novembre", "décembre")
 DAY_COLUMNS = ("dso", "best_possible_dso", "average_days_delinquent")
 MONEY_COLUMNS = ("receivables_cents", "not_due_cents", "overdue_cents", "period_sales_cents",
                  "beginning_cents", "cei_sales_cents")
@@ -43,19 +44,34 @@ def days(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",") + "\u00a0j"
 
 
+def month_label(value: pd.Timestamp) -> str:
+    """``2026-11-01`` → ``novembre 2026``."""
+    return f"{FRENCH_MONTHS[value.month - 1]} {value.year}"
+
+
 def display_dso(frame: pd.DataFrame) -> pd.DataFrame:
     """A DSO frame for the screen: euros and days as French text, CEI in %, French headers."""
-    out = frame.reset_index(drop=frame.index.name == "group")
+    out = _flat(frame)
     for col in out.columns:
         if col in MONEY_COLUMNS:
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else euros(v))
         elif col in DAY_COLUMNS:
             out[col] = out[col].map(days)
+        elif col == "period_days":
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else days(v, 0))
         elif col == "cei":
-            out[col] = out[col].map(lambda v: percent(v / 100 if not math.isnan(v) else None))
-        elif col in ("as_of", "beginning_as_of", "month"):
+            out[col] = out[col].map(lambda v: percent(None if pd.isna(v) else v / 100))
+        elif col == "month":
+            out[col] = out[col].map(month_label)
+        elif col in ("as_of", "beginning_as_of", "missing_sales_month"):
             out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:%d/%m/%Y}")
     return out.rename(columns=DSO_HEADERS)
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its grouping columns (collector, customer…) as columns; no "total" label."""
+    plain = isinstance(frame.index, pd.RangeIndex) or frame.index.name == "group"
+    return frame.reset_index(drop=plain)
 
 
 def method_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -69,12 +85,15 @@ def method_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
             label += f" ({int(row['period_days'].iloc[0])} j)"
         row.insert(0, "method", label)
         rows.append(row)
-    return pd.concat(rows, ignore_index=True)
+    out = pd.concat(rows, ignore_index=True)
+    first = [c for c in out.columns if c not in ("period_sales_cents", "period_days", "beginning_as_of",
+                                                 "beginning_cents", "cei_sales_cents", "cei")]
+    return out[first + [c for c in out.columns if c not in first]]
 
 
 def dso_sheet(name: str, frame: pd.DataFrame, title: str) -> Sheet:
     """A workbook sheet of a DSO frame: euros, days to 2 decimals, CEI as a percentage."""
-    out = frame.reset_index(drop=frame.index.name == "group")
+    out = _flat(frame)
     for col in DAY_COLUMNS:
         if col in out.columns:
             out[col] = out[col].round(2)
