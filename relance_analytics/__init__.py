@@ -12,6 +12,7 @@ Money is integer cents (``*_cents`` columns); dates are ``datetime64[s]`` at mid
 from .aging import aged_balance, assign_buckets, bucket_shares, days_past_due, total_row
 from .config import Buckets, Settings
 from .disputes import dispute_summary
+from .drift import Drift, drift
 from .dso import DsoParams, MissingSalesError, cei, dso, dso_summary, dso_trend
 from .enrich import attach_customers
 from .ingest import ingest_file, ingest_folder
@@ -19,18 +20,19 @@ from .io import (
     ExportError, InputError, Problem, ReconciliationError, preset_names, read_actions,
     read_contacts, read_customers, read_disputes, read_open_items, read_sales,
 )
+from .history import bucket_trend, roll_rate_history
 from .journal import Journal
 from .promises import broken_promise_counts, evaluate_promises
 from .provisions import ProvisionRules, provision_change, provision_totals, provisions
 from .store import SnapshotStore
 
 __all__ = [
-    "Buckets", "DsoParams", "ExportError", "MissingSalesError", "InputError", "Journal", "Problem", "ProvisionRules",
+    "Buckets", "Drift", "DsoParams", "ExportError", "MissingSalesError", "InputError", "Journal", "Problem", "ProvisionRules",
     "ReconciliationError", "Settings", "SnapshotStore", "aged_balance", "assign_buckets",
-    "attach_customers", "broken_promise_counts", "bucket_shares", "cei", "days_past_due", "dispute_summary", "dso",
+    "attach_customers", "broken_promise_counts", "bucket_shares", "bucket_trend", "cei", "days_past_due", "dispute_summary", "drift", "dso",
     "dso_summary", "dso_trend",
     "evaluate_promises", "ingest_file", "ingest_folder", "preset_names", "provision_change",
     "provision_totals", "provisions", "read_actions", "read_contacts", "read_customers",
-    "read_disputes", "read_open_items", "read_sales", "total_row",
+    "read_disputes", "read_open_items", "read_sales", "roll_rate_history", "total_row",
 ]
 __version__ = "0.1.0"

@@ -59,30 +59,36 @@ def _bucket_case(buckets: Buckets, days: str) -> str:
 
 
 def trend_sql(root: Path, buckets: Buckets, dates: list[pd.Timestamp] | None = None) -> str:
-    """The trend query (one row per snapshot: bucket sums, total, overdue, items)."""
+    """The trend query: age and bucket every item, aggregate per (as_of, bucket) (the heavy
+    step), then spread the buckets into columns (one row per snapshot: bucket sums, total,
+    overdue, items)."""
     labels = buckets.labels
     overdue = ", ".join(str(labels.index(lab)) for lab in buckets.overdue_labels) or "NULL"
     source = str(Path(root) / "as_of=*" / "items.parquet").replace("'", "''")
     where = ""
     if dates is not None:
         where = "WHERE as_of IN (" + ", ".join(f"DATE '{d:%Y-%m-%d}'" for d in dates) + ")"
-    sums = ",\n  ".join(
-        f'CAST(COALESCE(SUM(amount_cents) FILTER (WHERE bucket = {i}), 0) AS BIGINT) AS "{lab}"'
+    columns = ",\n  ".join(
+        f'CAST(COALESCE(SUM(cents) FILTER (WHERE bucket = {i}), 0) AS BIGINT) AS "{lab}"'
         for i, lab in enumerate(labels))
     return f"""
 WITH aged AS (
   SELECT as_of, CAST(amount_cents AS BIGINT) AS amount_cents,
-         {_bucket_case(buckets, "date_diff('day', CAST(due_date AS DATE), as_of)")} AS bucket
+         {_bucket_case(buckets, "(as_of - CAST(due_date AS DATE))")} AS bucket
   FROM read_parquet('{source}', hive_partitioning = true, union_by_name = true,
                     hive_types = {{'as_of': DATE}})
   {where}
+), per_bucket AS (
+  SELECT as_of, bucket, SUM(amount_cents) AS cents, COUNT(*) AS n
+  FROM aged
+  GROUP BY as_of, bucket
 )
 SELECT as_of,
-  {sums},
-  CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) AS total,
-  CAST(COALESCE(SUM(amount_cents) FILTER (WHERE bucket IN ({overdue})), 0) AS BIGINT) AS overdue,
-  COUNT(*) AS items
-FROM aged
+  {columns},
+  CAST(SUM(cents) AS BIGINT) AS total,
+  CAST(COALESCE(SUM(cents) FILTER (WHERE bucket IN ({overdue})), 0) AS BIGINT) AS overdue,
+  CAST(SUM(n) AS BIGINT) AS items
+FROM per_bucket
 GROUP BY as_of
 ORDER BY as_of
 """

@@ -25,7 +25,7 @@ from .lock import workspace_lock
 from .store import DEFAULT_WORKSPACE, SnapshotStore
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-SUITE = ("aged_balance", "dso", "provisions", "disputes")
+SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes")
 
 
 class NotebookFailed(RuntimeError):

@@ -257,3 +257,30 @@ def test_conservation_over_random_snapshots(items, gap, edges):
         == parts["current_overdue"]
     rates = d.roll_rates["rate"].dropna()
     assert ((rates >= 0) & (rates <= 1)).all()
+
+
+def test_workbook_and_charts_in_french(tmp_path):
+    import openpyxl
+
+    from relance_analytics.charts.drift import bucket_trend_bars, overdue_bridge_waterfall, roll_rate_heatmap
+    from relance_analytics.report.drift import write_drift
+
+    d = drift(PREVIOUS, CURRENT, BEFORE, NOW)
+    buckets = ra.Buckets()
+    trend = pd.DataFrame([ra.aged_balance(PREVIOUS, BEFORE).iloc[0], ra.aged_balance(CURRENT, NOW).iloc[0]],
+                         index=pd.DatetimeIndex([BEFORE, NOW], name="as_of"))
+    history = d.roll_rates[["rate"]].T.set_axis(pd.DatetimeIndex([NOW], name="as_of"))
+    path = write_drift(tmp_path / "drift.xlsx", trend, buckets, d, history)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Matrice", "Taux de roulement", "Pont de l'échu", "Tendance", "Roulement par semaine"]
+    matrix = {row[0]: row[1:] for row in wb["Matrice"].iter_rows(min_row=4, values_only=True)}
+    assert matrix["1 à 30 j"][2] == 600.0 and matrix["Nouveaux avoirs et règlements non affectés"][1] == -120.0
+    bridge = [row for row in wb["Pont de l'échu"].iter_rows(min_row=4, values_only=True)]
+    assert bridge[0] == ("Échu au 13/11/2026", 2400.0) and bridge[-1] == ("Échu au 20/11/2026", 1180.0)
+    assert write_drift(tmp_path / "first.xlsx", trend.iloc[:1], buckets).exists()   # no previous snapshot
+
+    fall = overdue_bridge_waterfall(d).data[0]
+    assert list(fall.y) == [2400.0, 400.0, -1500.0, -120.0, 0.0, 1180.0] and fall.measure[-1] == "total"
+    assert len(bucket_trend_bars(trend, buckets).data) == len(buckets.labels) + 1
+    heat = roll_rate_heatmap(history, buckets).data[0]
+    assert heat.x[0] == "Non échu → 1 à 30 j" and heat.z[0][0] == pytest.approx(100 * 40_000 / 55_000)

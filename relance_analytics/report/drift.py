@@ -130,7 +130,8 @@ def write_drift(path: str | Path, trend: pd.DataFrame, buckets: Buckets, d: Drif
                   title=f"Glissement des créances {period} (lignes : tranche précédente, colonnes : tranche actuelle)"),
             Sheet("Taux de roulement", roll_rates_table(d), headers=ROLL_HEADERS,
                   money=["base_cents", "rolled_cents"], percent=["rate"],
-                  title=f"Taux de roulement {period} (part de l'encours encore ouvert passée dans une tranche plus ancienne)"),
+                  title=f"Taux de roulement {period} (part de l'encours encore ouvert passée dans une "
+                        "tranche plus ancienne)"),
             Sheet("Pont de l'échu", bridge_table(d), headers=BRIDGE_HEADERS, money=["cents"],
                   title=f"Passage de l'échu {period}"),
         ]
