@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,22 @@ class Problem:
         if self.column is not None:
             where.append(f"column {self.column!r}")
         text = self.message
-        if self.value is not None:
-            text += f": got {self.value!r}"
+        if self.value is not None and not (isinstance(self.value, str) and not self.value.strip()):
+            text += f": got {display(self.value)}"
         if self.expected:
             text += f", expected {self.expected}"
         return f"{', '.join(where)}: {text}" if where else text
+
+
+def display(value: object) -> str:
+    """A cell value as an analyst recognises it: dates as dd/mm/yyyy, texts quoted."""
+    if isinstance(value, (dt.datetime, dt.date)):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M:%S} (a time of day, not a date)"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
 
 
 class InputError(Exception):

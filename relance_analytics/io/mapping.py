@@ -71,10 +71,10 @@ class ColumnMapping:
 
     def type_code(self, value: str) -> str | None:
         """Canonical document type for a source code (``by_sign`` possible), or ``None``."""
-        return self._types.get(normalize_label(value))
+        return self.type_codes().get(normalize_label(value))
 
-    @property
-    def _types(self) -> dict[str, str]:
+    def type_codes(self) -> dict[str, str]:
+        """``{normalized source code: canonical document type}``."""
         return {normalize_label(k): v for k, v in self.document_types.items()}
 
     def locate(self, header_row: list[object]) -> dict[str, int]:

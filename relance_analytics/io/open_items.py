@@ -21,8 +21,8 @@ import pandas as pd
 
 from .errors import ExportError, Problem, ReconciliationError
 from .mapping import BY_SIGN, DOCUMENT_TYPES, ColumnMapping, MappingLike, resolve
-from .parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, parse_date_cells, parse_money, parse_text
-from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, data_findings, fill_merged, warn
+from .parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, normalize_labels, parse_date_cells, parse_money, parse_text
+from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, after_findings, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 60
 _TOTAL_LABEL = re.compile(
@@ -76,7 +76,7 @@ def _locate_header(wb: Workbook, sheet: str | None,
     empty: list[RawSheet] = []
     for name in sheets:
         raw = wb.read(name)
-        if raw.frame.empty or is_blank(pd.Series(raw.frame.to_numpy(dtype=object).ravel())).all():
+        if is_empty(raw.frame):
             empty.append(raw)
             continue
         for i, row in enumerate(raw.frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object)):
@@ -184,7 +184,7 @@ class _OpenItemParser:
         n = len(frame)
         blank_cells = np.column_stack([is_blank(frame[c]) for c in frame.columns]) if n else np.zeros((0, 0), bool)
         all_blank = blank_cells.all(axis=1) if n else np.zeros(0, bool)
-        labels = pd.Series(_first_text(frame, blank_cells), dtype=object).map(normalize_label)
+        labels = pd.Series(normalize_labels(_first_text(frame, blank_cells)), dtype=object)
         is_total = labels.str.match(_TOTAL_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
         is_grand = labels.str.match(_GRAND_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
         doc_blank = is_blank(self.col("document_id"))
@@ -194,10 +194,9 @@ class _OpenItemParser:
         for key in ("document_date", "due_date"):
             if key in self.cols:
                 dates_blank &= is_blank(self.col(key))
-        header_keys = {j: normalize_label(self.header[j]) for j in self.cols.values()}
         repeated = np.ones(n, dtype=bool)
-        for j, key in header_keys.items():
-            repeated &= frame[j].map(normalize_label).to_numpy() == key
+        for j in set(self.cols.values()):     # a repeated header is the header row again
+            repeated &= frame[j].to_numpy(dtype=object) == self.header[j]
         labelled = doc_blank & (is_total | cust_blank)
         undated = doc_blank & dates_blank & ~labelled
         non_item = all_blank | repeated | labelled | undated
@@ -216,7 +215,7 @@ class _OpenItemParser:
     # -- main ---------------------------------------------------------------------------
     def run(self) -> pd.DataFrame:
         raw = self.raw
-        if len(self.body) == 0 or is_blank(pd.Series(self.body.to_numpy(dtype=object).ravel())).all():
+        if is_empty(self.body):
             raise ExportError(raw.path, [Problem(f"no rows below the header (row {self.header_idx + 1})",
                                                  expected="the open items under the header")], raw.sheet)
         item_mask, grand_mask, lettered, skipped = self.classify()
@@ -226,10 +225,7 @@ class _OpenItemParser:
                 expected="rows with a document number, a customer and an amount")], raw.sheet)
         data_rows = self.body.index.to_numpy()[item_mask | grand_mask]
         found, notes = data_findings(raw, data_rows, {j: self.label(j) for j in self.cols.values()})
-        self.problems += found
         self.notes += notes
-        if found and raw.merged:
-            self.body = fill_merged(raw.frame, raw.merged).iloc[self.header_idx + 1:]
         undated_amount = self.undated & ~self.amount_blank(self.body)
         undated_rows = self.rows_text(undated_amount)
         control = self.control_total(grand_mask)
@@ -237,9 +233,8 @@ class _OpenItemParser:
         self.excel_rows = self.excel_rows[item_mask]
         open_rows = ~lettered[item_mask]
         frame = self.parse_items(open_rows)
-        if self.problems:
-            self.problems.sort(key=lambda p: (p.row or 0))
-            raise ExportError(raw.path, self.problems, raw.sheet)
+        if self.problems or found:
+            raise ExportError(raw.path, after_findings(found, self.problems), raw.sheet)
         total = int(frame["amount_cents"].sum())
         if control is not None and total != control[0]:
             raise ReconciliationError(raw.path, raw.sheet, total, control[0], control[1],
@@ -306,7 +301,7 @@ class _OpenItemParser:
             c, cbad, cblank = parse_money(frame[self.cols["credit"]])
             cents, bad, blank = d - c, dbad | cbad, dblank & cblank
         if "direction" in self.cols and not total_row:
-            codes = frame[self.cols["direction"]].map(normalize_label).map(_DIRECTION)
+            codes = pd.Series(normalize_labels(frame[self.cols["direction"]])).map(_DIRECTION)
             sign = codes.fillna(0).to_numpy(dtype=np.int64)
             conflict = (sign > 0) & (cents < 0)
             cents = np.where(sign == 0, cents, np.abs(cents) * sign)
@@ -334,7 +329,7 @@ class _OpenItemParser:
         amount, bad, amount_blank = self.amounts(self.body)
         key = self.amount_key()
         if "direction" in self.cols:
-            codes = self.col("direction").map(normalize_label).map(_DIRECTION)
+            codes = pd.Series(normalize_labels(self.col("direction"))).map(_DIRECTION)
             dir_bad = codes.isna().to_numpy()
             self.report(dir_bad, "direction", "unknown debit/credit code", "D (débit) or C (crédit)")
             money_bad, _, _ = parse_money(self.col(key)) if "amount" in self.cols else (bad, None, None)
@@ -404,8 +399,8 @@ class _OpenItemParser:
         if "document_type" not in self.cols:
             return pd.Categorical(by_sign, dtype=DOCUMENT_TYPE_DTYPE)
         codes, blank = parse_text(self.col("document_type"))
-        codes_s = pd.Series(codes, dtype=object).fillna("")
-        mapped = codes_s.map(lambda c: self.mapping.type_code(c)).to_numpy(dtype=object)
+        keys = pd.Series(normalize_labels(codes), dtype=object)
+        mapped = keys.map(self.mapping.type_codes()).to_numpy(dtype=object)
         unknown = pd.isna(mapped)
         known = sorted({k for k in self.mapping.document_types if k})
         self.report(unknown & ~blank, "document_type", "unknown document type",

@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import infer_dtype
 
 MIN_DATE = pd.Timestamp("1900-01-01")
 MAX_DATE = pd.Timestamp("2100-12-31")
@@ -30,8 +29,6 @@ NaT = np.datetime64("NaT", "s")
 
 # cell kinds (see :func:`cell_kinds`)
 BLANK, NUMBER, TEXT, DATE, OTHER = 0, 1, 2, 3, 4
-_NUMERIC_INFERRED = {"floating", "integer", "mixed-integer-float"}
-_DATE_INFERRED = {"date", "datetime", "datetime64"}
 
 
 def normalize_label(text: object) -> str:
@@ -51,45 +48,43 @@ def cell_kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per cell, its kind (:data:`NUMBER`, :data:`TEXT`, :data:`DATE`, :data:`OTHER` or
     :data:`BLANK`) and a blank mask (None/NaN/NaT or a string of spaces).
 
-    Vectorised for the usual columns (numbers, texts or dates with empty cells); only a column
-    mixing kinds is looked at cell by cell.
+    Vectorised: kinds come from the cells' types compared as arrays; only cells of unusual
+    types (numpy scalars, booleans, times…) are looked at one by one.
     """
     arr = values.to_numpy(dtype=object)
     n = len(arr)
     kinds = np.full(n, BLANK, dtype=np.int8)
-    blank = pd.isna(arr).astype(bool) if n else np.zeros(0, bool)
+    if n == 0:
+        return kinds, np.zeros(0, bool)
+    blank = pd.isna(arr).astype(bool)
     rest = ~blank
-    if rest.any():
-        empty = np.zeros(n, dtype=bool)
-        empty[rest] = arr[rest] == ""
-        blank |= empty
-        rest &= ~empty
-    if not rest.any():
-        return kinds, blank
+    rest[rest] = arr[rest] != ""
     idx = np.flatnonzero(rest)
+    if len(idx) == 0:
+        return kinds, ~rest
     sub = arr[idx]
-    inferred = infer_dtype(sub, skipna=False)
-    if inferred in _NUMERIC_INFERRED:
-        kinds[idx] = NUMBER
-    elif inferred in _DATE_INFERRED:
-        kinds[idx] = DATE
-    elif inferred == "string":
-        spaces = pd.Series(sub, dtype=object).str.strip().eq("").to_numpy(dtype=bool)
-        kinds[idx[~spaces]] = TEXT
-        blank[idx[spaces]] = True
-    else:
-        codes = np.fromiter((_kind_code(v) for v in sub), dtype=np.int8, count=len(sub))
-        kinds[idx] = codes
-        spaces = codes == BLANK
-        blank[idx[spaces]] = True
-    return kinds, blank
+    types = np.fromiter(map(type, sub), dtype=object, count=len(sub))
+    sub_kinds = np.full(len(sub), OTHER, dtype=np.int8)
+    sub_kinds[(types == float) | (types == int)] = NUMBER
+    text = types == str
+    sub_kinds[text] = TEXT
+    sub_kinds[(types == dt.date) | (types == dt.datetime) | (types == pd.Timestamp)] = DATE
+    odd = np.flatnonzero(sub_kinds == OTHER)
+    if len(odd):
+        sub_kinds[odd] = [_kind_code(v) for v in sub[odd]]
+    if text.any():
+        tidx = np.flatnonzero(text)
+        spaces = np.fromiter(map(str.isspace, sub[tidx]), dtype=bool, count=len(tidx))
+        sub_kinds[tidx[spaces]] = BLANK
+    kinds[idx] = sub_kinds
+    return kinds, kinds == BLANK
 
 
 def _kind_code(v: object) -> int:
     if isinstance(v, bool):
         return OTHER
     if isinstance(v, (int, float, np.integer, np.floating)):
-        return NUMBER if np.isfinite(v) else OTHER
+        return NUMBER
     if isinstance(v, str):
         return TEXT if v.strip() else BLANK
     if isinstance(v, (dt.date, np.datetime64)):
@@ -100,6 +95,15 @@ def _kind_code(v: object) -> int:
 def is_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: None/NaN or a string of spaces only."""
     return cell_kinds(values)[1]
+
+
+def normalize_labels(values: pd.Series | np.ndarray) -> np.ndarray:
+    """:func:`normalize_label` of many cells, computed once per distinct value."""
+    arr = np.asarray(values, dtype=object)
+    keys = pd.Series(arr, dtype=object)
+    uniq = pd.unique(keys)
+    table = {u: normalize_label(u) for u in uniq if not (isinstance(u, float) and np.isnan(u))}
+    return keys.map(table).fillna("").to_numpy(dtype=object)
 
 
 @lru_cache(maxsize=200_000)
@@ -270,7 +274,7 @@ def _as_datetime64(v: object) -> np.datetime64:
 def parse_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Cells to stripped strings (numbers without a spurious ``.0``); returns ``(text, blank)``."""
     blank = is_blank(values)
-    text = values.map(_to_text).to_numpy(dtype=object)
+    text = np.array(values.map(_to_text).to_numpy(dtype=object), dtype=object)
     text[blank] = None
     return text, blank
 

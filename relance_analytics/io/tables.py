@@ -9,6 +9,7 @@ A ``mapping`` dict ``{canonical: source header}`` overrides the French default h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -16,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from .errors import InputError, Problem
+from .errors import InputError, Problem, display
 from .parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, parse_date_cells, parse_money, parse_rate, parse_text
-from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, data_findings, fill_merged, warn
+from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, after_findings, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 30
 
@@ -125,7 +126,7 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
     """
     path = Path(path)
     fields = tuple(_override(f, mapping) for f in spec.fields)
-    with Workbook(path, InputError) as wb:
+    with Workbook(path, partial(InputError, kind=spec.kind)) as wb:
         raw, header_idx, cols = _locate(wb, spec, fields, sheet)
     frame = raw.frame
     header = list(frame.iloc[header_idx])
@@ -146,9 +147,8 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
     if not (~blank_row).any() and not spec.allow_empty:
         raise InputError(path, [Problem(f"no data below the header (row {header_idx + 1})",
                                         expected=f"the rows of the {spec.kind}")], raw.sheet, kind=spec.kind)
-    problems, notes = data_findings(raw, body.index.to_numpy()[~blank_row], labels)
-    if problems and raw.merged:
-        body = fill_merged(frame, raw.merged).iloc[header_idx + 1:]
+    found, notes = data_findings(raw, body.index.to_numpy()[~blank_row], labels)
+    problems: list[Problem] = []
     body = body[~blank_row]
     rows = body.index.to_numpy() + 1
     out: dict[str, object] = {}
@@ -173,7 +173,7 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
     if spec.key and len(result):
         dup = result.duplicated(list(spec.key), keep=False).to_numpy()
         for pos in np.flatnonzero(dup):
-            key = ", ".join(str(result[k].iloc[pos]) for k in spec.key)
+            key = ", ".join(display(result[k].iloc[pos]).strip("'") for k in spec.key)
             problems.append(Problem(f"duplicate {' + '.join(spec.key)} {key}", int(rows[pos]),
                                     None, None, "each key once"))
     for first, then, severity in spec.order:
@@ -190,9 +190,8 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
             listed = ", ".join(str(r) for r in rows[early][:LISTED_CELLS])
             notes.append(Problem(f"{int(early.sum())} row(s) with {message} (rows {listed}); kept as read",
                                  column=labels[cols[then]], expected=f"a date on or after {labels[cols[first]]}"))
-    if problems:
-        problems.sort(key=lambda p: p.row or 0)
-        raise InputError(path, problems, raw.sheet, kind=spec.kind)
+    if problems or found:
+        raise InputError(path, after_findings(found, problems), raw.sheet, kind=spec.kind)
     result.attrs.update({"source": str(path), "sheet": raw.sheet, "header_row": header_idx + 1,
                          "skipped_rows": {"blank": int(blank_row.sum())},
                          "warnings": warn(path, raw.sheet, notes, spec.kind)})
@@ -215,7 +214,7 @@ def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],
     empty = 0
     for name in names:
         raw = wb.read(name)
-        if raw.frame.empty or is_blank(pd.Series(raw.frame.to_numpy(dtype=object).ravel())).all():
+        if is_empty(raw.frame):
             empty += 1
             continue
         header_idx, cols, row = _find_header(raw.frame, fields)
@@ -236,13 +235,16 @@ def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],
                          one, kind=spec.kind)
     assert best is not None
     raw, row, cols = best
-    missing = [" / ".join(f.headers) for f in fields if f.required and f.name not in cols]
+    wanted = "; ".join(" / ".join(f.headers) for f in fields if f.required)
     where = "" if len(names) == 1 else f" on any of the sheets {', '.join(map(repr, names))}"
-    raise InputError(wb.path, [Problem(f"header row not found or incomplete{where}: missing column(s) "
-                                       + "; ".join(missing), None if row is None else row + 1,
-                                       expected="a header row with " + "; ".join(
-                                           " / ".join(f.headers) for f in fields if f.required))],
-                     raw.sheet if one is not None else None, kind=spec.kind)
+    if cols:
+        missing = "; ".join(" / ".join(f.headers) for f in fields if f.required and f.name not in cols)
+        problem = Problem(f"header row incomplete{where}: missing column(s) {missing}", row + 1 if row is not None else None,
+                          expected=f"a header row with {wanted}")
+    else:
+        problem = Problem(f"no header row found in the first {HEADER_SEARCH_ROWS} rows{where}",
+                          expected=f"a header row with {wanted}")
+    raise InputError(wb.path, [problem], raw.sheet if one is not None else None, kind=spec.kind)
 
 
 def _override(f: Field, mapping: dict[str, str] | None) -> Field:

@@ -35,6 +35,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Callable
 from xml.etree import ElementTree
 
 import numpy as np
@@ -51,6 +52,10 @@ MAX_TEXT_BYTES = 1 << 30                  # CSV/text exports
 PROLOG_BYTES = 64 << 10                   # an XML member's prolog must end within 64 KiB
 SCAN_CHUNK = 4 << 20
 LISTED_CELLS = 8                          # cells named in one warning
+
+ErrorFactory = Callable[..., InputError]
+"""Builds the reader's error: ``error(path, problems, sheet=None)`` (an :class:`InputError`
+subclass, or a ``functools.partial`` of one fixing its ``kind``)."""
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -138,7 +143,7 @@ def _describe(head: bytes) -> str:
     return "a text file (a CSV export? give it a .csv name)"
 
 
-def check_container(path: Path, error: type[InputError] = InputError) -> None:
+def check_container(path: Path, error: ErrorFactory = InputError) -> None:
     """Reject what is not a safe spreadsheet or text export, before any decompression."""
     if not path.exists():
         raise error(path, [Problem("file not found")])
@@ -188,7 +193,7 @@ def _has_encrypted_stream(path: Path) -> bool:
         return _ENCRYPTED_STREAM in fh.read(4 << 20)
 
 
-def _check_zip(path: Path, suffix: str, error: type[InputError]) -> None:
+def _check_zip(path: Path, suffix: str, error: ErrorFactory) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -250,7 +255,7 @@ class Workbook:
     A CSV/text file is a workbook with one sheet named ``None``.
     """
 
-    def __init__(self, path: str | Path, error: type[InputError] = InputError):
+    def __init__(self, path: str | Path, error: ErrorFactory = InputError):
         self.path = Path(path)
         self.error = error
         check_container(self.path, error)
@@ -310,13 +315,13 @@ def _calamine_problem(exc: Exception) -> Problem:
                    expected="a workbook that Excel opens: export it again")
 
 
-def sheet_names(path: Path, error: type[InputError] = InputError) -> list[str | None]:
+def sheet_names(path: Path, error: ErrorFactory = InputError) -> list[str | None]:
     """Sheet names of a workbook (``[None]`` for a CSV)."""
     with Workbook(path, error) as wb:
         return wb.sheet_names
 
 
-def read_raw(path: str | Path, sheet: str | None = None, error: type[InputError] = InputError) -> RawSheet:
+def read_raw(path: str | Path, sheet: str | None = None, error: ErrorFactory = InputError) -> RawSheet:
     """Every cell of one sheet (first sheet by default) or of a CSV file, as objects."""
     with Workbook(path, error) as wb:
         return wb.read(sheet)
@@ -347,7 +352,7 @@ class _XlsxIndex:
     date1904: bool
 
     @classmethod
-    def load(cls, path: Path, error: type[InputError]) -> "_XlsxIndex":
+    def load(cls, path: Path, error: ErrorFactory) -> "_XlsxIndex":
         try:
             with zipfile.ZipFile(path) as zf:
                 book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
@@ -367,12 +372,12 @@ class _XlsxIndex:
                 date1904 = el.get("date1904", "0").lower() in ("1", "true")
         return cls(path, members, date1904)
 
-    def scan(self, sheet: str, error: type[InputError]) -> CellScan | None:
+    def scan(self, sheet: str, error: ErrorFactory) -> CellScan | None:
         member = self.members.get(sheet)
         return None if member is None else scan_sheet_xml(self.path, member, error)
 
 
-def scan_sheet_xml(path: Path, member: str, error: type[InputError] = InputError) -> CellScan:
+def scan_sheet_xml(path: Path, member: str, error: ErrorFactory = InputError) -> CellScan:
     """Stream one sheet's XML in bounded chunks; note formulas, error values and hidden rows.
 
     Chunks are cut after a row's end tag; a chunk without any marker costs a few ``bytes``
@@ -527,16 +532,18 @@ def data_findings(raw: RawSheet, rows: np.ndarray, columns: dict[int, str]) -> t
     return problems, notes
 
 
-def fill_merged(frame: pd.DataFrame, merged: tuple[tuple[int, int, int, int], ...]) -> pd.DataFrame:
-    """A copy of ``frame`` with each merged range filled with its top-left value (used only to
-    avoid reporting a merged range's empty cells a second time)."""
-    if not merged:
-        return frame
-    values = frame.to_numpy(dtype=object, copy=True)
-    for r0, c0, r1, c1 in merged:
-        if r0 < values.shape[0] and c0 < values.shape[1]:
-            values[r0:r1 + 1, c0:c1 + 1] = values[r0, c0]
-    return pd.DataFrame(values, index=frame.index, columns=frame.columns)
+def after_findings(findings: list[Problem], problems: list[Problem]) -> list[Problem]:
+    """``findings`` then ``problems``, without the problems of cells a finding already explains
+    (the empty cell under a merge, a formula with no result, an error value)."""
+    explained = {(p.row, p.column) for p in findings if p.row is not None}
+    rest = [p for p in problems if (p.row, p.column) not in explained]
+    return sorted(findings + rest, key=lambda p: p.row or 0)
+
+
+def is_empty(frame: pd.DataFrame) -> bool:
+    """True when a frame has no cell with a value (spaces-only strings count as values here)."""
+    cells = frame.to_numpy(dtype=object)
+    return bool((pd.isna(cells) | (cells == "")).all()) if cells.size else True
 
 
 def warn(path: Path, sheet: str | None, notes: list[Problem], kind: str) -> list[str]:
@@ -565,7 +572,7 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")  # ISO-8859-1 decodes every byte
 
 
-def _read_text(path: Path, error: type[InputError]) -> pd.DataFrame:
+def _read_text(path: Path, error: ErrorFactory) -> pd.DataFrame:
     """A CSV/text export: UTF-8 (BOM or not), UTF-16 with BOM, Windows-1252 or ISO-8859-1;
     separator ``;``, tab, ``|`` or ``,`` (the one giving the most rows of one common width)."""
     try:

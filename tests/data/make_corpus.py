@@ -1,0 +1,686 @@
+"""The corpus of broken and hostile input files, one or more per reader (tests/io/test_hostile.py).
+
+Every file is generated, never hand-edited: workbooks with xlsxwriter (fixed document
+properties), then, for the hostile cases, their zip rewritten with fixed timestamps (formula
+results removed, entity bombs, declared sizes patched, truncation); CSV/text bytes written
+directly; the password-protected workbook is a minimal OLE2/CFB container holding the
+``EncryptionInfo``/``EncryptedPackage`` streams that Excel writes for an encrypted .xlsx. No
+randomness: the same call gives the same files.
+
+The tests build the corpus once per session in a temporary folder, so no binary is committed.
+To look at the files: ``python tests/data/make_corpus.py OUT_DIR`` (prints each file and the
+outcome the tests expect).
+
+Each :class:`Case` names the reader, the file, and the expected outcome: ``error`` (one
+``InputError``/``ExportError`` whose message holds every fragment of ``expect``),
+``warning`` (read, with an ``InputWarning`` holding the fragments) or ``ok`` (read silently,
+``check`` says what to verify).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import struct
+import sys
+import zipfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+import xlsxwriter
+
+FIXED = dt.datetime(2026, 11, 20, 18, 0)
+ZIP_TIME = (2026, 11, 20, 18, 0, 0)
+
+
+# ----------------------------------------------------------------------------------------------
+# cells with a meaning beyond their value
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class F:
+    """A formula cell; ``value`` is the saved result, ``None`` for a formula saved without one."""
+
+    formula: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class Serial:
+    """A raw number formatted as a date (e.g. a negative serial: a date before 1900)."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    rows: list[list[object]]
+    merges: tuple[tuple[str, object], ...] = ()      # ("A8:A9", value shown)
+    hidden: tuple[int, ...] = ()                     # Excel row numbers
+
+
+def d(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def write_xlsx(path: Path, sheets: list[Sheet], date_1904: bool = False) -> Path:
+    """Write sheets with xlsxwriter; formulas with ``value=None`` are saved without a result."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                         "strings_to_urls": False, "date_1904": date_1904})
+    wb.set_properties({"created": FIXED})
+    date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
+    unsaved: list[tuple[int, str]] = []
+    for n, sheet in enumerate(sheets, start=1):
+        ws = wb.add_worksheet(sheet.name)
+        for r, row in enumerate(sheet.rows):
+            for c, v in enumerate(row):
+                if v is None:
+                    continue
+                if isinstance(v, F):
+                    ws.write_formula(r, c, v.formula, None, 0 if v.value is None else v.value)
+                    if v.value is None:
+                        unsaved.append((n, v.formula.lstrip("=")))
+                elif isinstance(v, Serial):
+                    ws.write_number(r, c, v.value, date_fmt)
+                elif isinstance(v, (dt.date, dt.datetime)):
+                    ws.write_datetime(r, c, v, date_fmt)
+                elif isinstance(v, str):
+                    ws.write_string(r, c, v)
+                else:
+                    ws.write_number(r, c, v)
+        for ref, value in sheet.merges:
+            ws.merge_range(ref, value)
+        for r in sheet.hidden:
+            ws.set_row(r - 1, None, None, {"hidden": True})
+    wb.close()
+    if unsaved:
+        def drop_results(name: str, data: bytes) -> bytes:
+            for n, formula in unsaved:
+                if name == f"xl/worksheets/sheet{n}.xml":
+                    esc = formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
+                    data = data.replace(b"<f>" + esc + b"</f><v>0</v>", b"<f>" + esc + b"</f>")
+            return data
+        rewrite_zip(path, drop_results)
+    return path
+
+
+def rewrite_zip(path: Path, edit: Callable[[str, bytes], bytes]) -> None:
+    """Rewrite every member of a zip through ``edit(name, data)``, deterministically."""
+    with zipfile.ZipFile(path) as zf:
+        members = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members:
+            out.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), edit(name, data),
+                         compress_type=zipfile.ZIP_DEFLATED)
+
+
+# ----------------------------------------------------------------------------------------------
+# hostile containers
+# ----------------------------------------------------------------------------------------------
+LOL = ('<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
+    f'<!ENTITY lol{i} "{(f"&lol{i - 1};" if i > 1 else "&lol;") * 10}">' for i in range(1, 10)) + "]>")
+
+
+def entity_bomb(path: Path, base: Path, member: str) -> Path:
+    """``base`` with a "billion laughs" DTD in ``member`` and the entity used in a cell."""
+    path.write_bytes(base.read_bytes())
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != member:
+            return data
+        text = data.decode()
+        end = text.index("?>") + 2
+        text = text[:end] + LOL + text[end:]
+        text = re.sub(r"<t>([^<]*)</t>", "<t>&lol9;</t>", text, count=1) if "sharedStrings" in member \
+            else text.replace("<sheetData>", "<sheetData><!-- &lol9; -->", 1)
+        return text.encode()
+    rewrite_zip(path, edit)
+    return path
+
+
+def declared_size_bomb(path: Path, base: Path, member: str = "xl/worksheets/sheet1.xml",
+                       size: int = 0xF000_0000) -> Path:
+    """``base`` whose zip directory declares ``size`` bytes for ``member`` (≈ 4 GB)."""
+    raw = bytearray(base.read_bytes())
+    name = member.encode()
+    pos = raw.find(name)
+    while pos >= 0:
+        if raw[pos - 30:pos - 26] == b"PK\x03\x04":          # local file header
+            struct.pack_into("<I", raw, pos - 30 + 22, size)
+        elif raw[pos - 46:pos - 42] == b"PK\x01\x02":        # central directory entry
+            struct.pack_into("<I", raw, pos - 46 + 24, size)
+        pos = raw.find(name, pos + 1)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def ratio_bomb(path: Path, base: Path, megabytes: int = 64) -> Path:
+    """``base`` whose sheet XML is padded with ``megabytes`` MiB of spaces (ratio ≈ 1000×),
+    streamed so that building it needs little memory."""
+    with zipfile.ZipFile(base) as zf:
+        members = [(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if name != "xl/worksheets/sheet1.xml":
+                out.writestr(info, data)
+                continue
+            head, tail = data.split(b"<sheetData>", 1)
+            with out.open(info, "w", force_zip64=True) as fh:
+                fh.write(head + b"<sheetData>")
+                block = b" " * (1 << 20)
+                for _ in range(megabytes):
+                    fh.write(block)
+                fh.write(tail)
+    return path
+
+
+def truncated(path: Path, base: Path) -> Path:
+    data = base.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def cfb_container(path: Path, encrypted: bool = True) -> Path:
+    """A minimal OLE2/CFB file: header, one FAT sector, one directory sector (Root Entry and,
+    when ``encrypted``, the ``EncryptionInfo`` and ``EncryptedPackage`` streams)."""
+    free, end, fat = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end, 0)
+    struct.pack_into("<I", header, 76, 0)
+    for k in range(1, 109):
+        struct.pack_into("<I", header, 76 + 4 * k, free)
+    fat_sector = struct.pack("<II", fat, end) + struct.pack("<I", free) * 126
+
+    def entry(name: str, kind: int, child: int = free, right: int = free) -> bytes:
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        e = bytearray(128)
+        e[0:len(raw)] = raw
+        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
+        struct.pack_into("<III", e, 68, free, right, child)
+        struct.pack_into("<I", e, 116, end)
+        return bytes(e)
+    entries = [entry("Root Entry", 5, child=1 if encrypted else free)]
+    if encrypted:
+        entries += [entry("EncryptionInfo", 2, right=2), entry("EncryptedPackage", 2)]
+    entries += [bytes(128)] * (4 - len(entries))
+    path.write_bytes(bytes(header) + fat_sector + b"".join(entries))
+    return path
+
+
+# ----------------------------------------------------------------------------------------------
+# the readers' valid tables, to be broken one way at a time
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Table:
+    """A valid input of one reader: header, rows, and which columns hold which kind of value."""
+
+    reader: str
+    sheet: str
+    header: list[str]
+    rows: list[list[object]]
+    title: list[list[object]] = field(default_factory=list)    # rows above the header
+    footer: list[list[object]] = field(default_factory=list)   # rows below the items
+    money: str = ""        # a money column
+    date: str = ""         # a date column
+    later: str = ""        # a date column that must not be before ``date``
+    required: str = ""     # a required column to drop
+    kind: str = ""         # the error's kind, as in its message
+
+    def col(self, header: str) -> int:
+        return self.header.index(header)
+
+    @property
+    def first_row(self) -> int:
+        """Excel row of the first data row."""
+        return len(self.title) + 2
+
+    def all_rows(self, rows: list[list[object]] | None = None, header: list[str] | None = None) -> list[list[object]]:
+        return [*self.title, header or self.header, *(self.rows if rows is None else rows), *self.footer]
+
+    def with_cell(self, i: int, column: str, value: object) -> list[list[object]]:
+        rows = [list(r) for r in self.rows]
+        rows[i][self.col(column)] = value
+        return rows
+
+    def letter(self, column: str) -> str:
+        return chr(65 + self.col(column))
+
+
+SAGE = Table(
+    "open_items", "Balance âgée",
+    ["Code client", "Raison sociale", "Type", "N° pièce", "Date pièce", "Échéance", "Montant HT", "Solde TTC"],
+    [["C001", "Alpha SARL", "FA", "FA-1", d("2026-09-01"), d("2026-10-01"), 1000.00, 1200.00],
+     ["C001", "Alpha SARL", "AV", "AV-1", d("2026-10-05"), d("2026-10-05"), -100.00, -120.00],
+     ["C002", "Béta SA", "RG", "RG-1", d("2026-11-02"), d("2026-11-02"), -50.10, -50.10],
+     ["C002", "Béta SA", "FA", "FA-2", d("2026-11-10"), d("2026-12-10"), 0.10, 0.12]],
+    title=[["Ateliers Test SAS"], ["Balance âgée clients au 20/11/2026"], ["Filtres : comptes 411"], [], []],
+    footer=[[], ["Total général", None, None, None, None, None, 849.90, 1030.02]],
+    money="Solde TTC", date="Date pièce", later="Échéance", required="Solde TTC", kind="open-item export")
+
+ODOO_HEADER = ["Date", "Pièce", "Journal", "Compte", "Partenaire", "Réf - Libellé", "Date d'échéance", "Résiduel"]
+ODOO = Table(
+    "open_items", "Balance âgée auxiliaire", ODOO_HEADER,
+    [["01/08/2026", "FA-1", "Factures clients", "411100", "[C001] Alpha SARL", "x", "31/08/2026", "1\u202f234,56"],
+     ["02/08/2026", "AV-1", "Factures clients", "411100", "[C001] Alpha SARL", "x", "02/08/2026", "-34,56"],
+     ["03/09/2026", "RG-9", "Banque", "411100", "[C002] Béta SA", "x", "03/09/2026", "(10,00)"]],
+    title=[["Balance âgée auxiliaire - Test"], ["Date au : 11/09/2026"], ["411100 - Clients"]],
+    footer=[[], ["Total général", None, None, None, None, None, None, "1\u00a0190,00"],
+            ["Pourcentages", None, None, None, None, None, None, "100 %"]],
+    money="Résiduel", date="Date", later="Date d'échéance", required="Pièce", kind="open-item export")
+
+CUSTOMERS = Table(
+    "customers", "Clients",
+    ["Code client", "Raison sociale", "Segment", "Recouvreur", "Statut", "Encours autorisé",
+     "Délai de paiement", "Circuit facture", "Taux de provision spécifique"],
+    [["C001", "Alpha SARL", "PME", "Claire Martin", "actif", 50000, "45 jours", "validation achats", None],
+     ["C002", "Béta SA", "ETI", "Julien Petit", "redressement judiciaire", 20000, "30 jours fin de mois",
+      "dirigeant", 0.5],
+     ["C003", "Gamma SAS", "PME", "Claire Martin", "actif", 10000, "60 jours", "comptabilité fournisseurs", None]],
+    money="Encours autorisé", required="Statut", kind="customers file")
+
+SALES = Table(
+    "sales", "Ventes", ["Code client", "Mois", "CA HT", "Taux TVA"],
+    [["C001", d("2026-09-01"), 12000.50, 0.2], ["C001", d("2026-10-01"), 8000.00, 0.2],
+     ["C002", d("2026-09-01"), 4000.00, 0.055]],
+    money="CA HT", date="Mois", required="CA HT", kind="sales file")
+
+DISPUTES = Table(
+    "disputes", "Litiges",
+    ["N° litige", "Code client", "N° pièce", "Type", "Montant", "Ouvert le", "Résolu le", "Responsable",
+     "Téléphone responsable", "E-mail responsable", "Motif"],
+    [["L001", "C001", "FA-1", "commercial", 1200.00, d("2026-09-15"), None, "Paul Roux", "01 23 45 67 89",
+      "p.roux@test.fr", "prix"],
+     ["L002", "C002", "FA-2", "technique", 0.12, d("2026-08-01"), d("2026-09-01"), "Anne Vidal", None, None, None]],
+    money="Montant", date="Ouvert le", later="Résolu le", required="Type", kind="disputes file")
+
+ACTIONS = Table(
+    "actions", "Actions",
+    ["Date", "Code client", "N° pièces", "Canal", "Interlocuteur", "Résultat", "Code excuse", "Montant promis",
+     "Date promise", "Mode de règlement", "Date de rappel", "Note", "Recouvreur"],
+    [[d("2026-11-02"), "C001", "FA-1", "téléphone", "M. Durand", "promesse", None, 1200.00, d("2026-11-15"),
+      "virement", None, "ok", "Claire Martin"],
+     [d("2026-11-05"), "C002", "FA-2, RG-1", "e-mail", None, "relance envoyée", None, None, None, None, None,
+      None, "Julien Petit"]],
+    money="Montant promis", date="Date", later="Date promise", required="Résultat", kind="actions file")
+
+TABLES = {"sage": SAGE, "odoo": ODOO, "customers": CUSTOMERS, "sales": SALES, "disputes": DISPUTES,
+          "actions": ACTIONS}
+
+
+# ----------------------------------------------------------------------------------------------
+# cases
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    """One corpus file and what reading it must give."""
+
+    name: str                                   # file name (unique)
+    reader: str                                 # open_items | customers | sales | disputes | actions | contacts
+    build: Callable[[Path], Path]
+    outcome: str = "error"                      # error | warning | ok
+    expect: tuple[str, ...] = ()                # fragments of the error/warning message
+    kwargs: dict = field(default_factory=dict)  # extra arguments of the reader
+    check: Callable[[object], None] | None = None   # what to verify on the frame read
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+def _xlsx(table: Table, rows: list[list[object]] | None = None, header: list[str] | None = None,
+          **sheet: object) -> Callable[[Path], Path]:
+    return lambda p: write_xlsx(p, [Sheet(table.sheet, table.all_rows(rows, header), **sheet)])  # type: ignore[arg-type]
+
+
+def _rows_check(n: int, **attrs: object) -> Callable[[object], None]:
+    def check(frame: object) -> None:
+        assert len(frame) == n, f"expected {n} rows, read {len(frame)}"  # type: ignore[arg-type]
+        for key, value in attrs.items():
+            got = frame.attrs[key] if key in frame.attrs else None  # type: ignore[attr-defined]
+            if isinstance(value, dict):
+                assert {k: got[k] for k in value} == value, got
+            else:
+                assert got == value, got
+    return check
+
+
+def container_cases(prefix: str, table: Table, base: Callable[[Path], Path]) -> list[Case]:
+    """0-byte, truncated, non-Excel, HTML .xls, encrypted, old OLE, entity and zip bombs."""
+    r = table.reader
+    kind = table.kind
+
+    def from_base(make: Callable[[Path, Path], Path]) -> Callable[[Path], Path]:
+        def build(p: Path) -> Path:
+            src = p.with_name(p.stem + "__base.xlsx")
+            base(src)
+            make(p, src)
+            src.unlink()
+            return p
+        return build
+
+    def text(data: bytes) -> Callable[[Path], Path]:
+        def build(p: Path) -> Path:
+            p.write_bytes(data)
+            return p
+        return build
+    return [
+        Case(f"{prefix}_empty_0_bytes.xlsx", r, text(b""), expect=(kind, "the file is empty (0 bytes)")),
+        Case(f"{prefix}_truncated_zip.xlsx", r, from_base(truncated),
+             expect=(kind, "corrupt or truncated .xlsx file", "expected a complete .xlsx file")),
+        Case(f"{prefix}_csv_named_xlsx.xlsx", r, text("Code client;Montant\r\nC001;12,00\r\n".encode("cp1252")),
+             expect=(kind, "not an Excel workbook despite its .xlsx name", "a text file")),
+        Case(f"{prefix}_html_named_xls.xls", r, text(b"<html><body><table><tr><td>C001</td></tr></table></body></html>"),
+             expect=(kind, "not an .xls workbook", "an HTML page")),
+        Case(f"{prefix}_password_protected.xlsx", r, lambda p: cfb_container(p, encrypted=True),
+             expect=(kind, "password-protected (encrypted)", "remove the password")),
+        Case(f"{prefix}_ole_named_xlsx.xlsx", r, lambda p: cfb_container(p, encrypted=False),
+             expect=(kind, "an OLE2 container", "save it again from Excel as .xlsx")),
+        Case(f"{prefix}_entity_bomb_sheet.xlsx", r,
+             from_base(lambda p, b: entity_bomb(p, b, "xl/worksheets/sheet1.xml")),
+             expect=(kind, "member xl/worksheets/sheet1.xml declares XML entities", "possible XML entity bomb")),
+        Case(f"{prefix}_entity_bomb_strings.xlsx", r,
+             from_base(lambda p, b: entity_bomb(p, b, "xl/sharedStrings.xml")),
+             expect=(kind, "member xl/sharedStrings.xml declares XML entities", "possible XML entity bomb")),
+        Case(f"{prefix}_zip_bomb_declared.xlsx", r, from_base(declared_size_bomb),
+             expect=(kind, "declares 4,026,", "bytes once unzipped", "possible zip bomb")),
+        Case(f"{prefix}_xlsx_named_csv.csv", r, lambda p: base(p),
+             expect=(kind, "an Excel workbook despite its .csv name")),
+    ]
+
+
+def sheet_cases(prefix: str, t: Table) -> list[Case]:
+    """Structure and cell problems of one tabular reader (workbook files)."""
+    r, kind = t.reader, t.kind
+    first = t.first_row
+    is_items = r == "open_items"
+    cases = [
+        Case(f"{prefix}_empty_sheet.xlsx", r, lambda p: write_xlsx(p, [Sheet(t.sheet, [])]),
+             expect=(kind, f"sheet {t.sheet!r}", "the sheet is empty")),
+        Case(f"{prefix}_missing_column.xlsx", r,
+             _xlsx(t, [row[:t.col(t.required)] + row[t.col(t.required) + 1:] for row in t.rows],
+                   [h for h in t.header if h != t.required]),
+             expect=(kind, f"sheet {t.sheet!r}", f"row {first - 1}",
+                     "header row incomplete", "missing" if is_items else f"missing column(s) {t.required}")),
+        Case(f"{prefix}_duplicated_column.xlsx", r,
+             _xlsx(t, [row + [row[t.col(t.required)]] for row in t.rows], t.header + [t.required]),
+             expect=(kind, f"sheet {t.sheet!r}", f"row {first - 1}", f"{t.required!r}",
+                     f"appears in columns {t.letter(t.required)} and {chr(65 + len(t.header))}",
+                     "each")),
+        Case(f"{prefix}_text_in_amount.xlsx", r, _xlsx(t, t.with_cell(1, t.money, "douze euros")),
+             expect=(kind, f"sheet {t.sheet!r}", f"row {first + 1}", f"column '{t.money} ({t.letter(t.money)})'",
+                     "got 'douze euros'", "expected an amount in euros")),
+        Case(f"{prefix}_three_decimals.xlsx", r, _xlsx(t, t.with_cell(0, t.money, 12.345)),
+             expect=(kind, f"row {first}", f"column '{t.money} ({t.letter(t.money)})'", "got 12.345")),
+        Case(f"{prefix}_header_only.xlsx", r, _xlsx(t, []),
+             **({"outcome": "ok", "check": _rows_check(0)} if r in ("disputes", "actions") else
+                {"expect": (kind, f"sheet {t.sheet!r}", f"row {first - 1}",
+                            "below the header" if is_items else "no data below the header")})),
+        Case(f"{prefix}_blank_rows_in_middle.xlsx", r,
+             _xlsx(t, [t.rows[0], [], [None, "   "], *t.rows[1:]]), outcome="ok",
+             check=_rows_check(len(t.rows), skipped_rows={"blank": 2 + (1 if is_items else 0)})),
+        Case(f"{prefix}_merged_title.xlsx", r,
+             lambda p: write_xlsx(p, [Sheet(t.sheet, [[None], *t.all_rows()], merges=(("A1:F1", "Export du 20/11/2026"),))]),
+             outcome="ok", check=_rows_check(len(t.rows))),
+        Case(f"{prefix}_merged_cells_over_data.xlsx", r,
+             _xlsx(t, t.with_cell(1, t.header[1], None),
+                   merges=((f"B{first}:B{first + 1}", t.rows[0][1]),)),
+             expect=(kind, f"sheet {t.sheet!r}", f"row {first + 1}", f"merged cells B{first}:B{first + 1}",
+                     f"B{first + 1} is empty", "unmerge the cells")),
+        Case(f"{prefix}_items_on_second_sheet.xlsx", r,
+             lambda p: write_xlsx(p, [Sheet("Notes", [["Export ERP"], ["voir onglet suivant"]]),
+                                      Sheet("Feuil2", t.all_rows())]),
+             outcome="ok", check=_rows_check(len(t.rows), sheet="Feuil2")),
+        Case(f"{prefix}_header_on_two_sheets.xlsx", r,
+             lambda p: write_xlsx(p, [Sheet("Feuil1", t.all_rows()), Sheet("Feuil2", t.all_rows())]),
+             expect=(kind, "several sheets", "'Feuil1'", "'Feuil2'")),
+        Case(f"{prefix}_no_header_on_any_sheet.xlsx", r,
+             lambda p: write_xlsx(p, [Sheet("Feuil1", [["Bonjour"]]), Sheet("Feuil2", [["a", "b"], [1, 2]])]),
+             expect=(kind, "'Feuil1'", "'Feuil2'",
+                     "no header row found")),
+        Case(f"{prefix}_hidden_rows.xlsx", r, _xlsx(t, hidden=(first + 1,)), outcome="warning",
+             expect=(kind, f"sheet {t.sheet!r}", "1 hidden row read like the others", f"row {first + 1}")),
+        Case(f"{prefix}_formula_without_result.xlsx", r,
+             _xlsx(t, t.with_cell(0, t.money, F("=1000+200"))),
+             expect=(kind, f"sheet {t.sheet!r}", f"row {first}", f"column '{t.money} ({t.letter(t.money)})'",
+                     f"cell {t.letter(t.money)}{first} holds a formula (=1000+200) with no saved result",
+                     "values, not formulas")),
+        Case(f"{prefix}_formula_with_saved_result.xlsx", r,
+             _xlsx(t, t.with_cell(0, t.money, F("=1000+200", t.rows[0][t.col(t.money)]))), outcome="warning",
+             expect=(kind, "1 formula cell read from the result saved with the file",
+                     f"{t.letter(t.money)}{first}")),
+        Case(f"{prefix}_excel_error_value.xlsx", r, _xlsx(t, t.with_cell(1, t.money, F("=1/0", "#DIV/0!"))),
+             expect=(kind, f"row {first + 1}", f"column '{t.money} ({t.letter(t.money)})'",
+                     "Excel error value: got '#DIV/0!'")),
+    ]
+    if t.date:
+        cases += [
+            Case(f"{prefix}_date_before_1900_text.xlsx", r, _xlsx(t, t.with_cell(0, t.date, "15/03/1850")),
+                 expect=(kind, f"row {first}", f"column '{t.date} ({t.letter(t.date)})'", "date out of range",
+                         "got '15/03/1850'", "between 01/01/1900 and 31/12/2100")),
+            Case(f"{prefix}_date_before_1900_serial.xlsx", r, _xlsx(t, t.with_cell(0, t.date, Serial(-18260))),
+                 expect=(kind, f"row {first}", f"column '{t.date} ({t.letter(t.date)})'",
+                         "(a time of day, not a date)")),
+            Case(f"{prefix}_date_after_2100.xlsx", r, _xlsx(t, t.with_cell(0, t.date, d("2150-01-01"))),
+                 expect=(kind, f"row {first}", f"column '{t.date} ({t.letter(t.date)})'", "date out of range",
+                         "got 01/01/2150")),
+            Case(f"{prefix}_unparseable_date.xlsx", r, _xlsx(t, t.with_cell(1, t.date, "31/02/2026")),
+                 expect=(kind, f"row {first + 1}", f"column '{t.date} ({t.letter(t.date)})'",
+                         "got '31/02/2026'", "a date such as 31/12/2026")),
+            Case(f"{prefix}_date_1904_system.xlsx", r,
+                 lambda p: write_xlsx(p, [Sheet(t.sheet, t.all_rows())], date_1904=True), outcome="ok",
+                 check=_dates_check(t)),
+        ]
+    return cases
+
+
+def _dates_check(t: Table) -> Callable[[object], None]:
+    key = {"open_items": "document_date", "sales": "month", "disputes": "opened", "actions": "date"}[t.reader]
+
+    def check(frame: object) -> None:
+        got = [v.date() for v in frame[key]]  # type: ignore[index]
+        want = [row[t.col(t.date)].date() if isinstance(row[t.col(t.date)], dt.datetime)
+                else dt.datetime.strptime(row[t.col(t.date)], "%d/%m/%Y").date() for row in t.rows]
+        assert got == want, (got, want)
+    return check
+
+
+def open_item_cases() -> list[Case]:
+    t = SAGE
+    first = t.first_row                     # Excel row 7
+    total_row = first + len(t.rows) + 1     # after one blank row
+    cases = [
+        Case("sage_duplicate_document_id.xlsx", "open_items", _xlsx(t, t.with_cell(2, "N° pièce", "FA-1")),
+             expect=("open-item export", "row 9, column 'N° pièce (D)'", "duplicate document number (also on row 7)",
+                     "got 'FA-1'", "each open document once")),
+        Case("sage_totals_mismatch.xlsx", "open_items",
+             lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.title, t.header, *t.rows, [],
+                                                      ["Total général", None, None, None, None, None, None, 1030.12]])]),
+             expect=("open-item export", f"row {total_row}", "column 'Solde TTC (H)'", "sum to 1030.02",
+                     "says 1030.12", "difference -0.10")),
+        Case("sage_two_grand_totals.xlsx", "open_items",
+             lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.all_rows(), ["Total général", None, None, None, None, None,
+                                                                      None, 1030.02]])]),
+             expect=("open-item export", "several grand total rows", "a single 'Total général' row")),
+        Case("sage_wrong_sheet_name.xlsx", "open_items", _xlsx(t), kwargs={"sheet": "Balance"},
+             expect=("open-item export", "sheet 'Balance' not found", "one of 'Balance âgée'")),
+        Case("sage_only_totals.xlsx", "open_items",
+             lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.title, t.header, *t.footer])]),
+             expect=("open-item export", "no open items below the header (row 6)")),
+        Case("sage_missing_customer_and_amount.xlsx", "open_items",
+             _xlsx(t, [r if i != 1 else [None, *r[1:7], None] for i, r in enumerate(t.rows)]),
+             expect=("row 8, column 'Code client (A)': missing customer account",
+                     "row 8, column 'Solde TTC (H)': missing amount")),
+        Case("sage_due_before_document_date.xlsx", "open_items", _xlsx(t, t.with_cell(0, "Échéance", d("2026-08-01"))),
+             outcome="warning",
+             expect=("1 item(s) due before their document date (rows 7)", "column 'Échéance (F)'",
+                     "aged from their due date")),
+        Case("sage_unknown_document_type.xlsx", "open_items", _xlsx(t, t.with_cell(0, "Type", "ZZ")),
+             expect=("row 7, column 'Type (C)': unknown document type: got 'ZZ'", "one of 'AV'")),
+        Case("sage_numero_lookalike_header.xlsx", "open_items",
+             _xlsx(t, header=[h.replace("N°", "Nº") for h in t.header]), outcome="ok",
+             check=_rows_check(len(t.rows), mapping="sage")),
+        Case("sage_nbsp_thousands_text.xlsx", "open_items",
+             _xlsx(t, [[*r[:7], f"{r[7]:,.2f}".replace(",", "\u00a0").replace(".", ",")] for r in t.rows[:3]]
+                   + [[*t.rows[3][:7], "0,12"]]),
+             outcome="ok", check=_amounts_check([120000, -12000, -5010, 12])),
+        Case("sage_english_amount_in_french_column.xlsx", "open_items",
+             _xlsx(t, [[*r[:7], s] for r, s in zip(t.rows, ["1 200,00", "-120,00", "-50,10", "1,234"])]),
+             expect=("row 10, column 'Solde TTC (H)': unreadable amount: got '1,234'",)),
+        Case("sage_unlabelled_subtotals_no_total.xlsx", "open_items",
+             lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.title, t.header, *t.rows[:2],
+                                                      ["C001", "Alpha SARL", None, None, None, None, 900, 1080]])]),
+             outcome="warning",
+             expect=("1 row(s) with an amount but no document number nor date", "rows 9",
+                     "a grand total row to check them against")),
+    ]
+    cases += container_cases("sage", t, _xlsx(t))
+    cases += [
+        Case("sage_zip_bomb_ratio.xlsx", "open_items",
+             lambda p: _from(p, _xlsx(t), ratio_bomb),
+             expect=("open-item export", "member xl/worksheets/sheet1.xml declares 67,", "possible zip bomb")),
+    ]
+    return cases
+
+
+def _from(p: Path, base: Callable[[Path], Path], make: Callable[[Path, Path], Path]) -> Path:
+    src = p.with_name(p.stem + "__base.xlsx")
+    base(src)
+    make(p, src)
+    src.unlink()
+    return p
+
+
+def _amounts_check(cents: list[int]) -> Callable[[object], None]:
+    def check(frame: object) -> None:
+        assert list(frame["amount_cents"]) == cents, list(frame["amount_cents"])  # type: ignore[index]
+    return check
+
+
+def _text(data: bytes) -> Callable[[Path], Path]:
+    def build(p: Path) -> Path:
+        p.write_bytes(data)
+        return p
+    return build
+
+
+CSV_HEADER = "Compte;Nom;Pièce;Date;Echéance;Débit;Crédit"
+CSV_MAPPING = {"customer_id": "Compte", "customer_name": "Nom", "document_id": "Pièce", "document_date": "Date",
+               "due_date": "Échéance", "debit": "Débit", "credit": "Crédit"}
+
+
+def csv_cases() -> list[Case]:
+    def csv(lines: list[str], encoding: str = "cp1252", bom: bytes = b"") -> Callable[[Path], Path]:
+        return _text(bom + "".join(line + "\r\n" for line in lines).encode(encoding))
+    good = ["C9;Gamma;F1;01/10/2026;31/10/2026;1\u00a0000,50;", "C9;Gamma;A1;05/11/2026;05/11/2026;;200,25",
+            "C10;Delta;F2;02/10/2026;01/11/2026;99,00;"]
+    total = "Total;;;;;1\u00a0099,50;200,25"
+    kw = {"mapping": CSV_MAPPING}
+    return [
+        Case("csv_cp1252_semicolon.csv", "open_items", csv([CSV_HEADER, *good, total]), "ok", kwargs=kw,
+             check=_amounts_check([100050, -20025, 9900])),
+        Case("csv_utf8_bom_semicolon.csv", "open_items", csv([CSV_HEADER, *good, total], "utf-8", b"\xef\xbb\xbf"),
+             "ok", kwargs=kw, check=_amounts_check([100050, -20025, 9900])),
+        Case("csv_utf16_tab.txt", "open_items",
+             csv([line.replace(";", "\t") for line in [CSV_HEADER, *good, total]], "utf-16"), "ok", kwargs=kw,
+             check=_amounts_check([100050, -20025, 9900])),
+        Case("csv_text_in_debit.csv", "open_items", csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;;n/a;", total]),
+             kwargs=kw, expect=("open-item export", "row 3, column 'Débit (F)': unreadable amount: got 'n/a'")),
+        Case("csv_unparseable_date.csv", "open_items", csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;2026/31/12;;1,00"]),
+             kwargs=kw, expect=("row 3, column 'Echéance (E)': unreadable date: got '2026/31/12'",)),
+        Case("csv_duplicate_document.csv", "open_items", csv([CSV_HEADER, good[0], good[0]]), kwargs=kw,
+             expect=("row 3, column 'Pièce (C)': duplicate document number (also on row 2)",)),
+        Case("csv_missing_column.csv", "open_items",
+             csv([CSV_HEADER.replace(";Crédit", ""), *[g.rsplit(";", 1)[0] for g in good]]), kwargs=kw,
+             expect=("header row incomplete for mapping 'custom'", "missing amount (or debit and credit)")),
+        Case("csv_unbalanced_quote.csv", "open_items", csv([CSV_HEADER, '"C9;Gamma;F1;01/10/2026;31/10/2026;10,00;',
+                                                           *good[1:]]), kwargs=kw,
+             expect=("open-item export", "malformed CSV", "balanced quotes")),
+        Case("csv_binary_named_csv.csv", "open_items", _text(b"\x00\x01\x02binary\x00" * 50),
+             expect=("open-item export", "a binary file despite its .csv name")),
+        Case("csv_totals_mismatch.csv", "open_items", csv([CSV_HEADER, *good, "Total;;;;;1\u00a0099,50;200,00"]),
+             kwargs=kw, expect=("row 5", "column 'Débit (F)'", "sum to 899.25", "says 899.50")),
+    ]
+
+
+def table_cases() -> list[Case]:
+    cases: list[Case] = []
+    for prefix, t in (("customers", CUSTOMERS), ("sales", SALES), ("disputes", DISPUTES), ("actions", ACTIONS)):
+        cases += sheet_cases(prefix, t)
+        cases += container_cases(prefix, t, _xlsx(t))
+        cases.append(Case(f"{prefix}_duplicate_key.xlsx" if prefix != "actions" else "actions_unknown_channel.xlsx",
+                          t.reader, *(_key_case(prefix, t))))
+    cases += [
+        Case("sales_date_1904_serial_numbers.xlsx", "sales",
+             lambda p: write_xlsx(p, [Sheet("Ventes", SALES.all_rows(
+                 [[r[0], (r[1] - d("1904-01-01")).days, *r[2:]] for r in SALES.rows]))], date_1904=True),
+             outcome="ok", check=_dates_check(SALES)),
+        Case("sales_date_1900_serial_numbers.xlsx", "sales",
+             _xlsx(SALES, [[r[0], (r[1] - d("1899-12-30")).days, *r[2:]] for r in SALES.rows]),
+             outcome="ok", check=_dates_check(SALES)),
+        Case("sales_serial_60_phantom_leap_day.xlsx", "sales", _xlsx(SALES, SALES.with_cell(0, "Mois", 60)),
+             expect=("sales file", "row 2, column 'Mois (B)': unreadable value: got 60", "a date such as 31/12/2026")),
+        Case("customers_wrong_sheet_name.xlsx", "customers",
+             lambda p: write_xlsx(p, [Sheet("Feuil1", CUSTOMERS.all_rows())]), outcome="ok",
+             check=_rows_check(3, sheet="Feuil1")),
+        Case("contacts_sheet_missing.xlsx", "contacts", _xlsx(CUSTOMERS),
+             expect=("contacts sheet", "sheet 'Contacts' not found", "one of 'Clients'")),
+        Case("customers_unknown_status.xlsx", "customers", _xlsx(CUSTOMERS, CUSTOMERS.with_cell(2, "Statut", "en faillite")),
+             expect=("customers file", "row 4, column 'Statut (E)': unreadable value: got 'en faillite'",
+                     "one of 'actif'")),
+        Case("disputes_resolved_before_opened.xlsx", "disputes",
+             _xlsx(DISPUTES, DISPUTES.with_cell(1, "Résolu le", d("2026-07-01"))),
+             expect=("disputes file", "row 3, column 'Résolu le (G)'", "before Ouvert le (F)",
+                     "a date on or after Ouvert le (F)")),
+        Case("actions_promise_before_call.xlsx", "actions",
+             _xlsx(ACTIONS, ACTIONS.with_cell(0, "Date promise", d("2026-10-01"))), outcome="warning",
+             expect=("actions file", "1 row(s) with Date promise (I) before Date (A) (rows 2)", "kept as read")),
+    ]
+    return cases
+
+
+def _key_case(prefix: str, t: Table) -> tuple:
+    if prefix == "customers":
+        return (_xlsx(t, t.with_cell(2, "Code client", "C001")), "error",
+                ("customers file", "row 2: duplicate customer_id C001", "row 4: duplicate customer_id C001"))
+    if prefix == "sales":
+        return (_xlsx(t, t.with_cell(1, "Mois", d("2026-09-01"))), "error",
+                ("sales file", "row 3: duplicate customer_id + month C001, 01/09/2026"))
+    if prefix == "disputes":
+        return (_xlsx(t, t.with_cell(1, "N° litige", "L001")), "error",
+                ("disputes file", "row 3: duplicate dispute_id L001"))
+    return (_xlsx(t, t.with_cell(1, "Canal", "pigeon voyageur")), "error",
+            ("actions file", "row 3, column 'Canal (D)': unreadable value: got 'pigeon voyageur'"))
+
+
+def odoo_cases() -> list[Case]:
+    t = ODOO
+    return [
+        *sheet_cases("odoo", replace(t, required="Résiduel")),
+        Case("odoo_text_amount_garbage.xlsx", "open_items", _xlsx(t, t.with_cell(0, "Résiduel", "1 234,5x")),
+             expect=("row 5, column 'Résiduel (H)': unreadable amount: got '1 234,5x'",)),
+    ]
+
+
+def build_cases() -> list[Case]:
+    """Every case of the corpus (names are unique)."""
+    cases = open_item_cases() + odoo_cases() + csv_cases() + table_cases()
+    names = [c.name for c in cases]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    return cases
+
+
+def build_corpus(out_dir: Path) -> list[tuple[Case, Path]]:
+    """Write every file of the corpus into ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [(case, case.build(out_dir / case.name)) for case in build_cases()]
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "corpus")
+    for case, path in build_corpus(target):
+        print(f"{path.name:48} {case.reader:11} {case.outcome:8} {' | '.join(case.expect)}")
