@@ -17,6 +17,7 @@ import plotly.io as pio
 import pytest
 
 from relance_analytics.browser import HeadlessChromium, PageReport, unavailable_reason
+from relance_analytics.weekly import SUITE
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Referenced by nbconvert's lab template (require.js, MathJax 2) and plotly's notebook renderer
@@ -104,19 +105,18 @@ def assert_renders_offline(seen: PageReport, expected_charts: int) -> None:
 
 
 @pytest.mark.slow
-def test_weekly_report_renders_offline_in_french(chromium, sample_report, tmp_path):
+@pytest.mark.parametrize("notebook", SUITE)
+def test_weekly_report_renders_offline_in_french(chromium, sample_report, tmp_path, notebook):
     report_dir, _ = sample_report
-    pages = sorted(report_dir.glob("*.html"))
-    assert "aged_balance.html" in [p.name for p in pages]
-    for html in pages:
-        shot = tmp_path / f"{html.stem}.png"
-        seen = chromium.open(html, screenshot=shot)
-        assert_renders_offline(seen, plotly_outputs(html.with_suffix(".ipynb")))
-        width, height = png_size(shot)
-        assert width == 1280 and height > 900              # the full page, not just the viewport
-        if html.stem == "aged_balance":
-            assert len(seen.charts) == 3                   # by bucket, by collector, top customers
-            assert "Balance âgée clients" in seen.text and "Répartition par tranche d'âge" in seen.text
-            assert "Par recouvreur" in seen.text and "Principaux clients" in seen.text
-            assert [c.title[:12] for c in seen.charts] == ["Balance âgée"] * 3, [c.title for c in seen.charts]
-            assert "Non échu" in seen.text and "Plus de 120 j" in seen.text   # French bucket labels
+    html, shot = report_dir / f"{notebook}.html", tmp_path / f"{notebook}.png"
+    seen = chromium.open(html, screenshot=shot)
+    assert_renders_offline(seen, plotly_outputs(html.with_suffix(".ipynb")))
+    assert all(c.title for c in seen.charts), f"{html.name}: charts without a title"
+    width, height = png_size(shot)
+    assert width == 1280 and height > 900                  # the full page, not just the viewport
+    if notebook == "aged_balance":
+        assert len(seen.charts) == 3                       # by bucket, by collector, top customers
+        assert "Balance âgée clients" in seen.text and "Répartition par tranche d'âge" in seen.text
+        assert "Par recouvreur" in seen.text and "Principaux clients" in seen.text
+        assert [c.title[:12] for c in seen.charts] == ["Balance âgée"] * 3, [c.title for c in seen.charts]
+        assert "Non échu" in seen.text and "Plus de 120 j" in seen.text   # French bucket labels
