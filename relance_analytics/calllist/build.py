@@ -37,7 +37,7 @@ from .talking_points import (Situation, describe_action, excuse_answer, next_ste
 CALL_RULES = ("R1", "R2", "R3", "R4", "R5", "R12")
 KEY_VERSION = 1
 #: Where a reason's row lives (``CallList.reasons["list"]``).
-LISTS = {"calls": "appels", "deferred": "e-mail", "disputes": "litiges", "formal_notices": "mises en demeure",
+LISTS = {"calls": "appels", "deferred": "reportées", "disputes": "litiges", "formal_notices": "mises en demeure",
          "litigation": "contentieux", "claims": "créances à déclarer"}
 
 
@@ -72,8 +72,9 @@ class CallList:
 
     @property
     def collectors(self) -> list[str]:
-        """Collectors with a phone list or deferred rows, sorted."""
-        return sorted(set(self.rows["collector"]) | set(self.deferred["collector"]))
+        """Collectors with a row on any list, sorted."""
+        frames = (self.rows, self.deferred, self.disputes, self.formal_notices, self.litigation, self.claims)
+        return sorted({str(c) for frame in frames for c in frame["collector"].dropna()})
 
     @cached_property
     def by_collector(self) -> dict[str, pd.DataFrame]:
@@ -138,48 +139,55 @@ def call_list(items: pd.DataFrame, customers: pd.DataFrame | None, journal_actio
 
 
 class _Rows:
-    """Per-customer lookups shared by the row builders."""
+    """Per-customer lookups shared by the row builders (plain Python, built once)."""
 
     def __init__(self, f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None):
         self.f = f
-        self.items = {k: g for k, g in f.items.groupby("cid", sort=False)}
-        self.actions = {k: g for k, g in f.actions.groupby("cid", sort=False)}
-        self.reasons = {k: g for k, g in reasons.groupby("cid", sort=False)}
-        self.resolved = {k: g for k, g in f.resolved.groupby("cid", sort=False)}
-        self.disputed = {k: tuple(g["document_id"]) for k, g in f.disputes.groupby("cid", sort=False)}
-        self.contacts = choose_contacts(f.accounts["invoice_circuit"], contacts)
+        self.reasons: dict[str, list[dict[str, object]]] = {}
+        for record in reasons.to_dict("records"):
+            self.reasons.setdefault(str(record["cid"]), []).append(record)
+        self.resolved: dict[str, list[tuple[str, str, pd.Timestamp]]] = {}
+        for cid, doc, kind, when in zip(f.resolved["cid"], f.resolved["document_id"], f.resolved["dispute_type"],
+                                        f.resolved["resolved"]):
+            self.resolved.setdefault(str(cid), []).append((str(doc), str(kind), pd.Timestamp(when)))
+        self.disputed: dict[str, list[str]] = {}
+        for cid, doc in zip(f.disputes["cid"], f.disputes["document_id"]):
+            self.disputed.setdefault(str(cid), []).append(str(doc))
+        self.contacts = choose_contacts(f.accounts["invoice_circuit"], contacts).to_dict("index")
+        self.promise_status = dict(zip(f.promises["action_id"].tolist(), f.promises["status"].astype(str).tolist()))
 
-    def describe(self, actions: pd.DataFrame) -> list[str]:
-        return [describe_action(r.date, r.channel, r.outcome, self.f.as_of, contact=r.contact, excuse=r.excuse,
-                                promise_cents=r.promise_amount_cents, promise_date=r.promise_date,
-                                method=r.payment_method, callback=r.callback_date)
-                for r in actions.itertuples(index=False)]
-
-    def episode(self, cid: str) -> pd.DataFrame:
-        """The customer's actions since its oldest unpaid due date (formal notices included)."""
-        acts = self.actions.get(cid)
-        start = self.f.accounts.at[cid, "oldest_due"]
-        if acts is None or pd.isna(start):
-            return self.f.actions.iloc[:0]
-        return acts[acts["date"] > start]
-
-    def chased(self, cid: str) -> pd.DataFrame:
-        g = self.items.get(cid)
-        return g[g["chased"].to_numpy()].sort_values(["due_date", "document_id"], kind="stable")
+    def describe(self, actions: list[dict[str, object]], contacts: bool = True, notes: bool = False) -> list[str]:
+        """One line per action (``describe_action``); without the contact's name for a letter."""
+        return [describe_action(a["date"], a["channel"], a["outcome"], self.f.as_of,
+                                contact=a["contact"] if contacts else None, excuse=a["excuse"],
+                                promise_cents=a["promise_amount_cents"], promise_date=a["promise_date"],
+                                method=a["payment_method"], callback=a["callback_date"],
+                                note=a["note"] if notes else None)
+                for a in actions]
 
     def base(self, cid: str) -> dict[str, object]:
-        acc = self.f.accounts.loc[cid]
-        contact = self.contacts.loc[cid]
+        acc = self.f.account[cid]
         return {"customer_id": cid, "customer_name": acc["customer_name"], "collector": acc["collector"],
-                "circuit": acc["invoice_circuit"], **{c: contact[c] for c in CONTACT_COLUMNS}}
+                "circuit": acc["invoice_circuit"], **{c: self.contacts[cid][c] for c in CONTACT_COLUMNS}}
 
-    def reason_texts(self, cid: str, rules: tuple[str, ...] | None = None) -> str:
-        g = self.reasons.get(cid)
-        if g is None:
-            return ""
-        if rules is not None:
-            g = g[g["rule"].isin(rules)]
-        return "\n".join(g["text"])
+    def of(self, cid: str, rule: str) -> list[dict[str, object]]:
+        """The customer's reasons of one rule."""
+        return [x for x in self.reasons.get(cid, ()) if x["rule"] == rule]
+
+    def reason_texts(self, cid: str, rules: tuple[str, ...]) -> str:
+        return "\n".join(str(x["text"]) for x in self.reasons.get(cid, ()) if x["rule"] in rules)
+
+    def agreed(self, cid: str, letter: bool = False) -> list[str]:
+        """Promises and callbacks of the episode with each promise's status (what was agreed); for
+        a letter, without the contacts' names nor the promises kept."""
+        labels = {"kept": "tenue", "broken": "non tenue", "pending": "en cours"}
+        acts = [a for a in self.f.episode(cid) if a["outcome"] == "promise" or not pd.isna(a["callback_date"])]
+        lines = []
+        for line, action in zip(self.describe(acts, contacts=not letter), acts):
+            state = self.promise_status.get(action["order"], "")
+            if not (letter and state == "kept"):
+                lines.append(f"{line} ({labels[state]})" if state else line)
+        return lines
 
 
 def _documents_text(docs: list[tuple[str, int, pd.Timestamp]], as_of: pd.Timestamp, limit: int = 12) -> str:
@@ -194,81 +202,61 @@ def _key(as_of: pd.Timestamp, cid: str, collector: str, docs: list[str]) -> str:
                        "documents": docs}, ensure_ascii=False, separators=(",", ":"))
 
 
+def _optional(value: object) -> object:
+    return None if pd.isna(value) else value
+
+
 def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> dict[str, object]:
     f, p = r.f, r.f.params
-    acc = f.accounts.loc[cid]
-    reasons = r.reasons[cid]
-    chased = r.chased(cid)
-    overdue = [(str(d), int(c), pd.Timestamp(due)) for d, c, due in
-               zip(chased["document_id"], chased["amount_cents"], chased["due_date"])]
-    r2_docs = {d for docs in reasons.loc[reasons["rule"] == "R2", "docs"] for d in docs}
-    g = r.items[cid]
-    pre = g[g["document_id"].astype(str).isin(r2_docs)].sort_values(["due_date", "document_id"], kind="stable")
-    pre_due = [(str(d), int(c), pd.Timestamp(due)) for d, c, due in zip(pre["document_id"], pre["amount_cents"],
-                                                                     pre["due_date"])]
-    docs = overdue + [d for d in pre_due if d[0] not in {o[0] for o in overdue}]
+    acc = f.account[cid]
+    overdue = f.chased(cid)
+    r2_docs = {d for x in r.of(cid, "R2") for d in x["docs"]}
+    pre_due = [(d, c, due) for d, c, due, _ in f.open_items[cid] if d in r2_docs]
+    seen = {d for d, _, _ in overdue}
+    docs = overdue + [x for x in pre_due if x[0] not in seen]
     gross = sum(c for _, c, _ in docs)
     weighted = sum(c * max((f.as_of - due).days, 0) for _, c, due in docs) / gross if gross > 0 else 0.0
     net = max(gross + int(acc["credits_cents"]), 0)
-    r1 = reasons[reasons["rule"] == "R1"].sort_values("date", kind="stable")
-    r5 = reasons[reasons["rule"] == "R5"]
+    r1 = sorted(r.of(cid, "R1"), key=lambda x: x["date"])
+    r5 = r.of(cid, "R5")
     callback = acc["callback_date"]
-    resolved = r.resolved.get(cid)
     s = Situation(
         as_of=f.as_of, rules=rules, overdue=tuple(overdue), pre_due=tuple(pre_due),
         credits_cents=int(acc["credits_cents"]),
-        broken=(r1["date"].iloc[0], None if pd.isna(r1["cents"].iloc[0]) else int(r1["cents"].iloc[0])) if len(r1) else None,
-        document_sent=r5["date"].iloc[0] if len(r5) else None,
+        broken=(r1[0]["date"], None if pd.isna(r1[0]["cents"]) else int(r1[0]["cents"])) if r1 else None,
+        document_sent=r5[0]["date"] if r5 else None,
         callback=(acc["last_date"], callback) if not pd.isna(callback) and callback <= f.as_of else None,
         unsuccessful=int(acc["unsuccessful"]), notice_after=p.formal_notice_after_reminders,
-        excuse=None if pd.isna(acc["excuse"]) else str(acc["excuse"]),
-        excuse_date=None if pd.isna(acc["excuse_date"]) else acc["excuse_date"],
-        financial_difficulty=bool(acc["financial_difficulty"]),
-        resolved=tuple(zip(resolved["document_id"], resolved["dispute_type"], resolved["resolved"]))
-        if resolved is not None else (),
-        disputed=r.disputed.get(cid, ()), proposal_days=p.proposal_days,
+        excuse=_optional(acc["excuse"]), excuse_date=_optional(acc["excuse_date"]),
+        financial_difficulty=bool(acc["financial_difficulty"]), resolved=tuple(r.resolved.get(cid, ())),
+        disputed=tuple(r.disputed.get(cid, ())), proposal_days=p.proposal_days,
         broken_proposal_days=p.broken_promise_proposal_days)
     first, second, third = talking_points(s)
-    acts = r.actions.get(cid, f.actions.iloc[:0])
     value = float(score(np.array([net]), np.array([weighted]), p)[0])
     doc_ids = [d for d, _, _ in docs]
+    history = f.history.get(cid, [])
+    reminders = [a for a in f.episode(cid) if not a["is_formal_notice"]]
     return {
         **r.base(cid), "tier": tier(set(rules)), "rules": " ".join(x for x in RULES if x in rules),
         "reasons": r.reason_texts(cid, CALL_RULES), "next_step": next_step(s),
-        "documents": tuple(doc_ids), "documents_text": _documents_text(docs, f.as_of),
+        "documents": tuple(doc_ids), "documents_text": _documents_text(docs, f.as_of), "document_lines": tuple(docs),
         "at_stake_cents": gross, "credits_cents": int(acc["credits_cents"]), "net_cents": net,
         "not_due_cents": int(acc["not_due_cents"]), "disputed_cents": int(acc["disputed_cents"]),
         "max_days": int(acc["max_days"]), "weighted_days": round(weighted, 1), "score": value,
         "score_text": explain(net, weighted, value, p),
-        "last_actions": "\n".join(r.describe(acts.tail(p.recent_actions).iloc[::-1])),
-        "reminders": reminders_text(r.describe(r.episode(cid)[lambda a: ~a["is_formal_notice"]]),
-                                    None if pd.isna(acc["oldest_due"]) else acc["oldest_due"],
-                                    int(acc["unsuccessful"]), p.formal_notice_after_reminders, f.as_of),
+        "last_actions": "\n".join(r.describe(history[::-1][:p.recent_actions], notes=True)),
+        "reminders": reminders_text(r.describe(reminders), _optional(acc["oldest_due"]), int(acc["unsuccessful"]),
+                                    p.formal_notice_after_reminders, f.as_of),
         "situation": first, "requirement": second, "proposal": third, "excuse": s.excuse or "",
         "excuse_answer": excuse_answer(s), "notes": notes(s),
         "key": _key(f.as_of, cid, str(acc["collector"]), doc_ids),
     }
 
 
-def _agreed(r: _Rows, cid: str) -> str:
-    """Promises and callbacks of the episode, with each promise's status (the letter's "what was agreed")."""
-    acts = r.episode(cid)
-    acts = acts[(acts["outcome"] == "promise").to_numpy() | acts["callback_date"].notna().to_numpy()]
-    status = dict(zip(r.f.promises["action_id"], r.f.promises["status"].astype(str)))
-    labels = {"kept": "tenue", "broken": "non tenue", "pending": "en cours"}
-    lines = []
-    for line, action_id in zip(r.describe(acts), acts["order"]):
-        state = labels.get(status.get(action_id, ""), "")
-        lines.append(f"{line} ({state})" if state else line)
-    return "\n".join(lines)
-
-
-def _escalation_row(r: _Rows, cid: str) -> dict[str, object]:
+def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> dict[str, object]:
     f = r.f
-    acc = f.accounts.loc[cid]
-    chased = r.chased(cid)
-    docs = [(str(d), int(c), pd.Timestamp(due)) for d, c, due in
-            zip(chased["document_id"], chased["amount_cents"], chased["due_date"])]
+    acc = f.account[cid]
+    docs = f.chased(cid)
     notice = acc["formal_notice_date"]
     announced = litigation_date(f, cid)
     if pd.isna(notice):
@@ -277,30 +265,33 @@ def _escalation_row(r: _Rows, cid: str) -> dict[str, object]:
         state = "délai de la mise en demeure échu : transmettre le dossier au contentieux maintenant"
     else:
         state = f"transmettre au contentieux le {day(announced, f.as_of)} à défaut de règlement"
+    episode = f.episode(cid)
     return {
         **r.base(cid), "documents": tuple(d for d, _, _ in docs), "documents_text": _documents_text(docs, f.as_of),
-        "overdue_cents": int(acc["overdue_cents"]), "credits_cents": int(acc["credits_cents"]),
+        "document_lines": tuple(docs), "overdue_cents": int(acc["overdue_cents"]),
+        "credits_cents": int(acc["credits_cents"]),
         "net_cents": max(int(acc["overdue_cents"]) + int(acc["credits_cents"]), 0), "max_days": int(acc["max_days"]),
-        "oldest_due": acc["oldest_due"], "formal_notice_date": notice, "deadline": announced,
-        "litigation_status": state, "actions_taken": "\n".join(r.describe(r.episode(cid))),
-        "agreed": _agreed(r, cid),
+        "oldest_due": acc["oldest_due"], "reasons": r.reason_texts(cid, rules), "formal_notice_date": notice,
+        "deadline": announced, "litigation_status": state, "actions_taken": "\n".join(r.describe(episode)),
+        "agreed": "\n".join(r.agreed(cid)), "letter_actions": tuple(r.describe(episode, contacts=False)),
+        "letter_agreed": tuple(r.agreed(cid, letter=True)),
     }
 
 
 def _claims(r: _Rows, cids: list[str]) -> pd.DataFrame:
     p = r.f.params
+    items = r.f.items[r.f.items["cid"].isin(cids).to_numpy()]
     rows = []
-    for cid in cids:
-        g = r.items[cid]
+    for cid, g in items.groupby("cid", sort=True):
         amount = g["amount_cents"].to_numpy(dtype="int64")
         base, _ = base_ht_cents(g, p.default_vat_rate)
         ht = int(base[amount > 0].sum())
         status = str(g["status"].iloc[0])
-        rows.append({**r.base(cid), "status": vocab.STATUS.get(status, status), "items": len(g),
+        rows.append({**r.base(str(cid)), "status": vocab.STATUS.get(status, status), "items": len(g),
                      "invoices_cents": int(amount[amount > 0].sum()), "credits_cents": int(amount[amount < 0].sum()),
                      "claim_cents": int(amount.sum()), "base_ht_cents": ht, "provision_rate": p.claim_provision_rate,
                      "provision_cents": int(round(ht * p.claim_provision_rate)),
-                     "documents": tuple(g["document_id"].astype(str)), "reasons": r.reason_texts(cid, ("R9",)),
+                     "documents": tuple(g["document_id"].astype(str)), "reasons": r.reason_texts(str(cid), ("R9",)),
                      "action": "Déclarer la créance au mandataire judiciaire dans les deux mois de la publication du "
                                "jugement au BODACC ; provisionner ; ne plus appeler pour un paiement."})
     return _frame(rows, CLAIM_COLUMNS)
@@ -308,14 +299,15 @@ def _claims(r: _Rows, cids: list[str]) -> pd.DataFrame:
 
 CALL_COLUMNS = ("collector", "rank", "customer_id", "customer_name", "tier", "rules", "reasons", "next_step",
                 "contact_name", "contact_role", "contact_phone", "contact_email", "second_contact", "contact_alert",
-                "circuit", "documents", "documents_text", "at_stake_cents", "credits_cents", "net_cents",
+                "circuit", "documents", "documents_text", "document_lines", "at_stake_cents", "credits_cents", "net_cents",
                 "not_due_cents", "disputed_cents", "max_days", "weighted_days", "score", "score_text",
                 "last_actions", "reminders", "situation", "requirement", "proposal", "excuse", "excuse_answer",
                 "notes", "key")
 ESCALATION_COLUMNS = ("collector", "customer_id", "customer_name", "contact_name", "contact_role", "contact_phone",
                       "contact_email", "second_contact", "contact_alert", "circuit", "documents", "documents_text",
-                      "overdue_cents", "credits_cents", "net_cents", "max_days", "oldest_due", "reasons",
-                      "formal_notice_date", "deadline", "litigation_status", "actions_taken", "agreed")
+                      "document_lines", "overdue_cents", "credits_cents", "net_cents", "max_days", "oldest_due",
+                      "reasons", "formal_notice_date", "deadline", "litigation_status", "actions_taken", "agreed",
+                      "letter_actions", "letter_agreed")
 CLAIM_COLUMNS = ("collector", "customer_id", "customer_name", "contact_name", "contact_phone", "contact_email",
                  "status", "items", "invoices_cents", "credits_cents", "claim_cents", "base_ht_cents",
                  "provision_rate", "provision_cents", "documents", "reasons", "action")
@@ -384,7 +376,7 @@ def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = No
     deferred = deferred[["cid", *CALL_COLUMNS, "defer_reason"]]
 
     def escalation(cids: set[str], rules: tuple[str, ...]) -> pd.DataFrame:
-        rows = [{**_escalation_row(r, cid), "reasons": r.reason_texts(cid, rules)} for cid in sorted(cids)]
+        rows = [_escalation_row(r, cid, rules) for cid in sorted(cids)]
         return _frame(rows, ESCALATION_COLUMNS).sort_values(["collector", "net_cents", "customer_id"],
                                                             ascending=[True, False, True], kind="stable",
                                                             ignore_index=True)

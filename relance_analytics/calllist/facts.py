@@ -19,6 +19,7 @@ Vocabulary used by the rules (all dates are days, amounts integer cents TTC):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -57,6 +58,54 @@ class Facts:
     disputes: pd.DataFrame
     resolved: pd.DataFrame
 
+    @cached_property
+    def account(self) -> dict[str, dict[str, object]]:
+        """``accounts`` as one plain dict per customer (fast access while building rows)."""
+        return self.accounts.to_dict("index")
+
+    @cached_property
+    def history(self) -> dict[str, list[dict[str, object]]]:
+        """Each customer's actions as plain dicts, oldest first."""
+        out: dict[str, list[dict[str, object]]] = {}
+        for record in self.actions.to_dict("records"):
+            out.setdefault(str(record["cid"]), []).append(record)
+        return out
+
+    @cached_property
+    def open_items(self) -> dict[str, list[tuple[str, int, pd.Timestamp, bool]]]:
+        """Each customer's open items ``(document_id, cents, due_date, chased)`` by due date, then id."""
+        it = self.items.sort_values(["cid", "due_date", "document_id"], kind="stable")
+        out: dict[str, list[tuple[str, int, pd.Timestamp, bool]]] = {}
+        for cid, doc, cents, due, chased in zip(it["cid"].tolist(), _ids(it["document_id"]).tolist(),
+                                                it["amount_cents"].tolist(), it["due_date"].tolist(),
+                                                it["chased"].tolist()):
+            out.setdefault(cid, []).append((doc, int(cents), pd.Timestamp(due), bool(chased)))
+        return out
+
+    def chased(self, cid: str) -> list[tuple[str, int, pd.Timestamp]]:
+        """The customer's chased items ``(document_id, cents, due_date)``, oldest due first."""
+        return [(d, c, due) for d, c, due, chased in self.open_items.get(cid, ()) if chased]
+
+    @cached_property
+    def reminded(self) -> list[str]:
+        """Customers with a chased item due before their last action (the cadence applies), sorted."""
+        last = self.accounts["last_date"]
+        return sorted(cid for cid, items in self.open_items.items()
+                      if not pd.isna(last.get(cid)) and any(ch and due < last[cid] for _, _, due, ch in items))
+
+    def episode(self, cid: str) -> list[dict[str, object]]:
+        """The customer's actions since its oldest unpaid due date (formal notices included)."""
+        start = self.account[cid]["oldest_due"] if cid in self.account else pd.NaT
+        if pd.isna(start):
+            return []
+        return [a for a in self.history.get(cid, ()) if a["date"] > start]
+
+
+def map_dates(keys: pd.Series, dates: pd.Series) -> np.ndarray:
+    """``dates[key]`` for each key as ``datetime64[s]`` (NaT when absent, also for empty inputs)."""
+    table = dates.astype("datetime64[s]") if len(dates) else pd.Series(dtype="datetime64[s]")
+    return table.reindex(pd.Index(keys.to_numpy(dtype=object))).to_numpy(dtype="datetime64[s]")
+
 
 def _ids(values: pd.Series) -> np.ndarray:
     return values.astype("string").fillna("").to_numpy(dtype=object)
@@ -69,6 +118,7 @@ def _codes(values: pd.Series) -> np.ndarray:
 def prepare_actions(actions: pd.DataFrame, as_of: pd.Timestamp, params: CallListParams) -> pd.DataFrame:
     """Actions dated on or before ``as_of``, sorted by customer, date and id, with rule flags."""
     acts = actions[actions["date"].to_numpy(dtype="datetime64[s]") <= as_of.to_datetime64()].copy()
+    acts.attrs = {}
     acts["order"] = acts["id"].to_numpy() if "id" in acts.columns else acts.index.to_numpy()
     acts["cid"] = _ids(acts["customer_id"])
     acts["docs"] = [split_document_ids(v) for v in acts["document_ids"].astype(object)]
@@ -146,6 +196,7 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
     if customers is not None and not {"status", "collector"} <= set(items.columns):
         items = attach_customers(items, customers)
     items = items.reset_index(drop=True).copy()
+    items.attrs = {}                      # (pandas deep-copies attrs on every operation)
     items["cid"] = _ids(items["customer_id"])
     for col, default in (("collector", "(non affecté)"), ("status", "active"), ("invoice_circuit", "")):
         values = items[col].astype("string") if col in items.columns else pd.Series(pd.NA, index=items.index, dtype="string")
@@ -213,11 +264,11 @@ def _accounts(items: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, a
 def _history(acc: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, as_of: pd.Timestamp,
              params: CallListParams) -> pd.DataFrame:
     """Add the figures of each customer's action history to the accounts frame."""
-    start = acts["cid"].map(acc["oldest_due"]).to_numpy(dtype="datetime64[s]")
+    start = map_dates(acts["cid"], acc["oldest_due"])
     date = acts["date"].to_numpy(dtype="datetime64[s]")
     in_episode = ~np.isnat(start) & (date > start)
     result_date = acts[acts["is_result"].to_numpy()].groupby("cid")["date"].max()
-    reset = acts["cid"].map(result_date).to_numpy(dtype="datetime64[s]")
+    reset = map_dates(acts["cid"], result_date)
     since_reset = in_episode & (np.isnat(reset) | (date > reset))
     window = date > (as_of - pd.Timedelta(days=params.litigation_window_days)).to_datetime64()
 
@@ -246,7 +297,6 @@ def _history(acc: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, as_o
     acc["last_outcome"] = last["outcome"].astype("string").reindex(acc.index)
     acc["last_channel"] = last["channel"].astype("string").reindex(acc.index)
     acc["last_excuse"] = last["excuse"].astype("string").reindex(acc.index)
-    acc["last_note"] = last["note"].astype("string").reindex(acc.index) if "note" in last else pd.NA
     acc["last_docs"] = last["docs"].reindex(acc.index)
     acc["last_evasive"] = last["is_evasive"].reindex(acc.index).fillna(False).astype(bool)
     acc["callback_date"] = last["callback_date"].reindex(acc.index).astype("datetime64[s]")
@@ -254,7 +304,7 @@ def _history(acc: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, as_o
     acc["excuse"] = excuses["excuse"].astype("string").reindex(acc.index)
     acc["excuse_date"] = excuses["date"].reindex(acc.index).astype("datetime64[s]")
 
-    p_start = promises["cid"].map(acc["oldest_due"]).to_numpy(dtype="datetime64[s]")
+    p_start = map_dates(promises["cid"], acc["oldest_due"])
     p_date = promises["promise_date"].to_numpy(dtype="datetime64[s]")
     broken = ((promises["status"] == "broken").to_numpy() & ~np.isnat(p_start) & (p_date >= p_start)
               & (p_date < as_of.to_datetime64()))

@@ -12,8 +12,10 @@ Order: tier first — 1 broken promise (R1), 2 overdue reminders (R3, R4, R5, R1
 
 With the default scale of 30 days, 10 000 € on average 30 days late scores 20 000, the same
 amount 90 days late 40 000. Rows with a net amount below ``small_amount_cents`` (except
-broken promises) go to the e-mail reminders instead of the phone list; the others beyond the
-collector's capacity are cut: both are kept in the call list's ``deferred`` frame and counted.
+broken promises) go to the e-mail reminders instead of the phone list — or, when credits cover
+the whole amount (net 0), to lettering, without any reminder; the others beyond the collector's
+capacity are cut (and get an e-mail reminder): all are kept in the call list's ``deferred``
+frame with their reason, and counted.
 """
 
 from __future__ import annotations
@@ -57,17 +59,20 @@ def rank_and_cut(rows: pd.DataFrame, params: CallListParams) -> tuple[pd.DataFra
     ordered = rows.sort_values(["collector", "tier", "score", "cid"], ascending=[True, True, False, True],
                                kind="stable").reset_index(drop=True)
     small = (ordered["net_cents"] < params.small_amount_cents).to_numpy() & (ordered["tier"] != 1).to_numpy()
+    covered = (ordered["net_cents"] <= 0).to_numpy()
     phone = ordered[~small].copy()
     phone["rank"] = phone.groupby("collector").cumcount() + 1
     capacity = phone["collector"].map(params.capacity).astype("int64")
     totals = phone.groupby("collector")["cid"].transform("size")
     over = (phone["rank"] > capacity).to_numpy()
     cut = phone[over].copy()
-    cut["defer_reason"] = [f"R10 au-delà de la capacité du jour ({cap} appels) : rang {r} sur {n}"
+    cut["defer_reason"] = [f"R10 au-delà de la capacité du jour ({cap} appels) : rang {r} sur {n}, relance par e-mail"
                            for cap, r, n in zip(capacity[over], cut["rank"], totals[over])]
     below = ordered[small].copy()
     below["rank"] = pd.NA
-    below["defer_reason"] = f"montant net inférieur au seuil d'appel de {euros(params.small_amount_cents)}"
+    below["defer_reason"] = np.where(
+        covered[small], "avoirs et règlements non affectés couvrent l'échu : lettrage à faire, pas de relance",
+        f"montant net inférieur au seuil d'appel de {euros(params.small_amount_cents)} : relance par e-mail")
     kept = phone[~over].reset_index(drop=True)
     deferred = pd.concat([cut, below], ignore_index=True)
     deferred["rank"] = deferred["rank"].astype("Int64")

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import vocab
 from ..report.common import euros, percent
-from .facts import DAY, Facts
+from .facts import DAY, Facts, map_dates
 
 REASON_COLUMNS = ("cid", "rule", "text", "docs", "date", "cents")
 RuleFunction = Callable[[Facts], pd.DataFrame]
@@ -54,10 +54,6 @@ def docs_phrase(docs: list[str], cents: int, noun: str = "pièce") -> str:
     return f"{len(docs)} {noun}s ({euros(cents)})"
 
 
-def _chased(f: Facts) -> pd.DataFrame:
-    return f.items[f.items["chased"].to_numpy()]
-
-
 def r1_broken_promises(f: Facts) -> pd.DataFrame:
     """R1: a promise whose date has passed without the money, followed up every day until paid.
 
@@ -65,14 +61,12 @@ def r1_broken_promises(f: Facts) -> pd.DataFrame:
     still chased and the amount received is below the amount promised. ``date``: the promise
     date; ``cents``: the amount promised (NA when the promise gave none).
     """
-    chased = _chased(f)
-    chased_docs = chased.groupby("cid")["document_id"].agg(lambda s: set(s.astype(str)))
     p = f.promises[(f.promises["status"] == "broken").to_numpy()]
     rows = []
     for cid, docs, date, amount, received, open_cents in zip(
             p["cid"], p["docs"], p["promise_date"], p["promise_amount_cents"].astype(object),
             p["received_cents"], p["open_cents"]):
-        still = chased_docs.get(cid, set())
+        still = {d for d, _, _ in f.chased(cid)}
         concerned = tuple(d for d in docs if d in still) if docs else tuple(sorted(still))
         promised = None if pd.isna(amount) else int(amount)
         if not concerned or open_cents <= 0 or (promised is not None and received >= promised):
@@ -95,7 +89,7 @@ def r2_pre_due_calls(f: Facts) -> pd.DataFrame:
     big = (it["amount_cents"].to_numpy(dtype="int64") >= p.significant_amount_cents) & free \
         & (it["document_type"].astype("string") == "invoice").to_numpy()
     dpd = it["days_past_due"].to_numpy()
-    last = it["cid"].map(f.accounts["last_date"]).to_numpy(dtype="datetime64[s]")
+    last = map_dates(it["cid"], f.accounts["last_date"])
     due = it["due_date"].to_numpy(dtype="datetime64[s]")
     week_start = due - np.timedelta64(p.pre_due_days, "D")
     pre_due = big & (dpd <= 0) & (dpd >= -p.pre_due_days) & (np.isnat(last) | (last < week_start))
@@ -124,8 +118,8 @@ def r3_first_reminder(f: Facts) -> pd.DataFrame:
     """R3: chased items with no action since their due date; the first reminder is due at the
     latest ``first_reminder_days`` after the due date. ``date``: the oldest such due date;
     ``cents``: their amount."""
-    chased = _chased(f)
-    last = chased["cid"].map(f.accounts["last_date"]).to_numpy(dtype="datetime64[s]")
+    chased = f.items[f.items["chased"].to_numpy()]
+    last = map_dates(chased["cid"], f.accounts["last_date"])
     unreminded = np.isnat(last) | (last <= chased["due_date"].to_numpy(dtype="datetime64[s]"))
     rows = []
     for cid, g in chased[unreminded].groupby("cid", sort=True):
@@ -141,21 +135,13 @@ def r3_first_reminder(f: Facts) -> pd.DataFrame:
     return _reasons(rows)
 
 
-def _reminded(f: Facts) -> pd.DataFrame:
-    """Accounts with chased items due before their last action (the cadence applies to them)."""
-    chased = _chased(f)
-    last = chased["cid"].map(f.accounts["last_date"]).to_numpy(dtype="datetime64[s]")
-    reminded = ~np.isnat(last) & (last > chased["due_date"].to_numpy(dtype="datetime64[s]"))
-    return f.accounts.loc[sorted(set(chased.loc[reminded, "cid"]))]
-
-
 def r4_cadence(f: Facts) -> pd.DataFrame:
     """R4: at most ``cadence_days`` (never more than ``cadence_max_days``) between two
     reminders until a dated promise or a dispute; an agreed callback date replaces the cadence
     (the row waits for it, then comes back on that date). ``date``: the callback date, else the
     last reminder's date."""
     p = f.params
-    acc = _reminded(f)
+    acc = f.accounts.loc[f.reminded]
     rows = []
     for cid, last, callback in zip(acc.index, acc["last_date"], acc["callback_date"]):
         if not pd.isna(callback):
@@ -176,7 +162,7 @@ def r5_document_followup(f: Facts) -> pd.DataFrame:
     """R5: a duplicate or document sent (the last action) is followed up within
     ``document_followup_days``; fires from the day after sending while items are chased.
     ``date``: the day the document was sent."""
-    acc = _reminded(f)
+    acc = f.accounts.loc[f.reminded]
     sent = acc[(acc["last_outcome"] == "document_sent").to_numpy() & acc["callback_date"].isna().to_numpy()
                & (acc["last_date"] < f.as_of).to_numpy()]
     rows = []
@@ -213,14 +199,12 @@ def r6_disputes(f: Facts) -> pd.DataFrame:
     return _reasons(rows)
 
 
-def _unsuccessful_list(f: Facts, cid: str, since: pd.Timestamp | None = None) -> str:
-    """``e-mail 02/10, téléphone 12/10`` for the customer's reminders without result."""
-    a = f.actions[(f.actions["cid"] == cid).to_numpy() & f.actions["is_unsuccessful"].to_numpy()]
-    start = f.accounts.at[cid, "oldest_due"]
-    result = f.accounts.at[cid, "result_date"]
-    bound = max(x for x in (start, result, since) if x is not None and not pd.isna(x))
-    a = a[a["date"] > bound]
-    return ", ".join(f"{vocab.CHANNEL.get(str(c), str(c))} {day(d, f.as_of)}" for c, d in zip(a["channel"], a["date"]))
+def _unsuccessful_list(f: Facts, cid: str) -> str:
+    """``e-mail 02/10, téléphone 12/10``: the customer's reminders without result since its last result."""
+    result = f.account[cid]["result_date"]
+    actions = [a for a in f.episode(cid) if a["is_unsuccessful"] and (pd.isna(result) or a["date"] > result)]
+    return ", ".join(f"{vocab.CHANNEL.get(str(a['channel']), str(a['channel']))} {day(a['date'], f.as_of)}"
+                     for a in actions)
 
 
 def r7_formal_notice(f: Facts) -> pd.DataFrame:
@@ -239,7 +223,7 @@ def r7_formal_notice(f: Facts) -> pd.DataFrame:
 
 def litigation_date(f: Facts, cid: str) -> pd.Timestamp:
     """The litigation date announced (formal notice date + its delay) or to announce (as-of + delay)."""
-    notice = f.accounts.at[cid, "formal_notice_date"]
+    notice = f.account[cid]["formal_notice_date"]
     base = f.as_of if pd.isna(notice) else notice
     return base + pd.Timedelta(days=f.params.formal_notice_deadline_days)
 
@@ -256,7 +240,7 @@ def r8_litigation(f: Facts) -> pd.DataFrame:
     eligible = (acc["overdue_cents"] > 0).to_numpy() & ~acc["status"].isin(list(p.insolvency_statuses)).to_numpy()
     rows = []
     for cid in acc.index[eligible]:
-        a = acc.loc[cid]
+        a = f.account[cid]
         announced = litigation_date(f, cid)
         notice = a["formal_notice_date"]
         tail = (f"transmettre au contentieux, annoncé pour le {day(announced, f.as_of)}" if not pd.isna(notice)
@@ -299,13 +283,10 @@ def r12_evasive_answers(f: Facts) -> pd.DataFrame:
     acc = f.accounts
     hit = acc[acc.index.isin(due) & acc["last_evasive"].to_numpy()]
     rows = []
-    for cid, date, outcome, excuse, note in zip(hit.index, hit["last_date"], hit["last_outcome"], hit["last_excuse"],
-                                                hit["last_note"]):
+    for cid, date, outcome, excuse in zip(hit.index, hit["last_date"], hit["last_outcome"], hit["last_excuse"]):
         what = {"evasive": "réponse évasive", "promise": "promesse sans date"}.get(str(outcome), "excuse")
         if not pd.isna(excuse):
             what += f" ({vocab.EXCUSE.get(str(excuse), str(excuse))})"
-        if not pd.isna(note) and len(str(note)) <= 60:
-            what += f" « {note} »"
         rows.append((cid, "R12", f"R12 {what} le {day(date, f.as_of)}, sans date de paiement : la cadence continue",
                      (), date, None))
     return _reasons(rows)

@@ -57,7 +57,8 @@ class Situation:
 
     @property
     def net_cents(self) -> int:
-        return max(self.overdue_cents + sum(c for _, c, _ in self.pre_due) + self.credits_cents, 0)
+        """What is due now: overdue items net of credits (pre-due invoices are due at their date)."""
+        return max(self.overdue_cents + self.credits_cents, 0)
 
     @property
     def oldest(self) -> tuple[str, int, pd.Timestamp] | None:
@@ -151,6 +152,9 @@ def proposal(s: Situation) -> str:
         return (f"Pouvez-vous me confirmer que le règlement partira pour le {due}, et par quel mode ? "
                 f"Je vous en adresse un récapitulatif écrit.")
     text = f"Je vous propose un règlement de {euros(s.net_cents)} par virement au plus tard le {when}."
+    if s.pre_due:
+        text += (f" Les factures à échoir ({euros(sum(p[1] for p in s.pre_due))}) restent payables à leur échéance, "
+                 f"à partir du {s.d(min(p[2] for p in s.pre_due))}.")
     if s.financial_difficulty:
         text += (f" Si ce montant est difficile à réunir d'un coup, quel montant pouvez-vous régler d'ici le "
                  f"{when}, et à quelles dates pour le solde ?")
@@ -253,8 +257,9 @@ def next_step(s: Situation) -> str:
 
 def describe_action(date: pd.Timestamp, channel: object, outcome: object, as_of: pd.Timestamp, *,
                     contact: object = None, excuse: object = None, promise_cents: object = None,
-                    promise_date: object = None, method: object = None, callback: object = None) -> str:
-    """``12/11 téléphone : promesse 4 500,00 € le 20/11 (virement) – J. Martin``."""
+                    promise_date: object = None, method: object = None, callback: object = None,
+                    note: object = None) -> str:
+    """``12/11 téléphone : promesse 4 500,00 € le 20/11 (virement) – J. Martin`` (+ ``: note``)."""
     text = f"{day(date, as_of)} {vocab.CHANNEL.get(str(channel), str(channel))} : {vocab.OUTCOME.get(str(outcome), str(outcome))}"
     if not pd.isna(excuse) and excuse:
         text += f" ({vocab.EXCUSE.get(str(excuse), str(excuse))})"
@@ -267,6 +272,9 @@ def describe_action(date: pd.Timestamp, channel: object, outcome: object, as_of:
         text += f", rappel le {day(callback, as_of)}"
     if not pd.isna(contact) and str(contact).strip():
         text += f" – {contact}"
+    if not pd.isna(note) and str(note).strip():
+        note = " ".join(str(note).split())
+        text += f" : {note[:117] + '…' if len(note) > 120 else note}"
     return text
 
 

@@ -1,0 +1,256 @@
+"""Written follow-up of the calls: e-mail drafts and formal-notice letter drafts.
+
+* ``emails/<collector>/recap_<customer>_<date>_<n>.eml``: the written recap of every recent
+  outcome with a promise (amount, date, method) or a callback date (R13: after a call, a recap);
+* ``emails/<collector>/relance_<customer>.eml``: an automatic reminder for the overdue items no
+  phone list carries (rows cut by the capacity or below the small amount);
+* ``mises_en_demeure/mise_en_demeure_<customer>.html``: a letter per customer of the
+  formal-notice list: actions taken, what was agreed, amounts due, deadline, consequences.
+
+E-mails are standard RFC 5322 files written with the stdlib :mod:`email` package (UTF-8,
+``X-Unsent: 1`` so Outlook opens them as drafts to send), addressed to the row's contact.
+
+The letters are **HTML** (not .docx, whose library is not available): Word and LibreOffice
+open an .html file as an editable document and keep its table of invoices and its layout
+(File > Open, then "Save as .docx" on the letterhead), a browser prints it as is, and unlike
+plain text or Markdown the table of invoices stays aligned once pasted into a letterhead
+template. Every value is HTML-escaped. Bracketed fields (``[adresse]``) are for the analyst.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+
+import pandas as pd
+
+from .. import vocab
+from ..report.common import euros
+from .build import CallList
+from .contacts import choose_contacts
+from .rules import day
+from .workbook import letter_name, mail_url
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+@dataclass
+class Drafts:
+    """Files written by :func:`write_drafts`."""
+
+    recaps: list[Path] = field(default_factory=list)
+    reminders: list[Path] = field(default_factory=list)
+    letters: list[Path] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        return [*self.recaps, *self.reminders, *self.letters]
+
+
+def slug(text: object) -> str:
+    """A safe file-name part: letters, digits, ``_`` and ``-`` only."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", plain).strip("_")[:60] or "x"
+
+
+def _header(text: object) -> str:
+    return _CONTROL.sub(" ", str(text)).strip()
+
+
+def _message(subject: str, body: str, to_name: object, to_email: object, collector: str, sender: str | None,
+             when: pd.Timestamp) -> EmailMessage:
+    msg = EmailMessage(policy=SMTP)
+    msg["Subject"] = _header(subject)
+    if mail_url(to_email):
+        msg["To"] = formataddr((_header(to_name) if isinstance(to_name, str) else "", str(to_email).strip()))
+    if sender and mail_url(sender):
+        msg["From"] = formataddr((_header(collector), sender))
+    msg["Date"] = format_datetime((when + pd.Timedelta(hours=9)).to_pydatetime())
+    msg["X-Unsent"] = "1"
+    msg.set_content(body)
+    return msg
+
+
+def _save(msg: EmailMessage, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(msg.as_bytes())
+    return path
+
+
+def _greeting(name: object) -> str:
+    return f"Bonjour {name}," if isinstance(name, str) and name.strip() else "Madame, Monsieur,"
+
+
+def _signature(collector: str, company: str) -> str:
+    return "\n".join(x for x in ("Bien cordialement,", "", collector, company) if x is not None)
+
+
+def _lines(docs: tuple[tuple[str, int, pd.Timestamp], ...], as_of: pd.Timestamp) -> str:
+    return "\n".join(f"  - {d} : {euros(c)}, échéance du {day(due, as_of)}" for d, c, due in docs)
+
+
+def recap_body(action: pd.Series, contact: object, collector: str, company: str, as_of: pd.Timestamp) -> tuple[str, str]:
+    """Subject and text of the written recap of one call with a promise or a callback."""
+    when = day(action["date"], as_of)
+    docs = ", ".join(str(action["document_ids"]).split(",")) if not pd.isna(action["document_ids"]) else ""
+    concerning = f" concernant {docs}" if docs else ""
+    lines = [_greeting(contact), "", f"Je vous remercie pour notre entretien téléphonique du {when}."]
+    if action["outcome"] == "promise" and not pd.isna(action["promise_date"]):
+        amount = euros(int(action["promise_amount_cents"])) if not pd.isna(action["promise_amount_cents"]) \
+            else "le montant dû"
+        method = vocab.PAYMENT_METHOD.get(str(action["payment_method"]), "") if not pd.isna(action["payment_method"]) else ""
+        subject = f"Récapitulatif de notre entretien du {when} : règlement de {amount} le {day(action['promise_date'], as_of)}"
+        lines += ["Comme convenu, je vous confirme votre engagement :",
+                  f"  - règlement de {amount}{' par ' + method if method else ''} "
+                  f"au plus tard le {day(action['promise_date'], as_of)}{concerning}.", "",
+                  "Nous comptons sur ce règlement à la date convenue. S'il ne nous était pas parvenu à cette date, "
+                  "je reprendrais contact avec vous dès le lendemain."]
+        if not pd.isna(action["callback_date"]):
+            lines += ["", f"Je vous rappellerai par ailleurs le {day(action['callback_date'], as_of)}."]
+    else:
+        subject = f"Suite à notre entretien du {when} : rappel convenu le {day(action['callback_date'], as_of)}"
+        lines += [f"Comme convenu, je vous rappellerai le {day(action['callback_date'], as_of)} pour faire le point "
+                  f"sur le règlement{concerning}.", "",
+                  "D'ici là, n'hésitez pas à me communiquer la date de mise en paiement dès qu'elle sera arrêtée."]
+    return subject, "\n".join([*lines, "", _signature(collector, company)])
+
+
+def reminder_body(row: pd.Series, company: str, as_of: pd.Timestamp) -> tuple[str, str]:
+    """Subject and text of the automatic reminder of a deferred row."""
+    docs = tuple(row["document_lines"])
+    subject = f"Relance : factures échues au {as_of:%d/%m/%Y} – {row['customer_name']}"
+    lines = [_greeting(row["contact_name"]), "",
+             f"Sauf erreur de notre part, {'la facture suivante reste' if len(docs) == 1 else 'les factures suivantes restent'} "
+             f"impayée{'s' if len(docs) > 1 else ''} à ce jour :", _lines(docs, as_of), "",
+             f"Montant total : {euros(row['at_stake_cents'])}"]
+    if row["credits_cents"] < 0:
+        lines.append(f"Après imputation de vos avoirs et règlements en attente ({euros(row['credits_cents'])}) : "
+                     f"{euros(row['net_cents'])}")
+    lines += ["", ("Ce montant était payable à l'échéance convenue. Nous vous remercions de procéder à son "
+                   if len(docs) == 1 else
+                   "Ces montants étaient payables aux échéances convenues. Nous vous remercions de procéder à leur ")
+              + "règlement sans délai et de nous indiquer par retour la date à laquelle il nous parviendra.",
+              "Si une difficulté concerne l'une de ces factures, merci de nous la signaler dès maintenant afin que "
+              "nous la traitions rapidement ; si votre règlement est déjà parti, merci de nous en préciser la date "
+              "et le mode.", "", _signature(str(row["collector"]), company)]
+    return subject, "\n".join(lines)
+
+
+def letter_html(row: pd.Series, company: str, as_of: pd.Timestamp) -> str:
+    """The formal-notice letter draft of one formal-notice row (HTML, every value escaped)."""
+    e = html.escape
+    docs = tuple(row["document_lines"])
+    table = "\n".join(f"<tr><td>{e(d)}</td><td>{due:%d/%m/%Y}</td><td class=\"n\">{e(euros(c))}</td></tr>"
+                      for d, c, due in docs)
+    actions = "".join(f"<li>{e(line)}</li>" for line in row["letter_actions"]) or "<li>[à compléter]</li>"
+    agreed = "".join(f"<li>{e(line)}</li>" for line in row["letter_agreed"])
+    agreed_block = (f"<p>Ce qui avait été convenu avec vos services :</p><ul>{agreed}</ul>" if agreed else
+                    "<p>Aucun engagement de paiement daté n'a été obtenu malgré ces démarches.</p>")
+    credits = (f"<p>Après imputation de vos avoirs et règlements en attente ({e(euros(row['credits_cents']))}), "
+               f"le montant restant dû est de <b>{e(euros(row['net_cents']))}</b>.</p>"
+               if row["credits_cents"] < 0 else "")
+    deadline = pd.Timestamp(row["deadline"])
+    return f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8">
+<title>Mise en demeure – {e(str(row['customer_name']))}</title>
+<style>body{{font-family:Arial,sans-serif;font-size:11pt;max-width:17cm;margin:2cm auto;line-height:1.4}}
+table{{border-collapse:collapse;margin:0.5em 0}}td,th{{border:1px solid #999;padding:3px 8px}}
+.n{{text-align:right}}.right{{margin-left:9cm}}</style></head><body>
+<p>{e(company or '[Raison sociale du créancier]')}<br>[Adresse]<br>[Téléphone – e-mail]</p>
+<p class="right">{e(str(row['customer_name']))}<br>À l'attention de la direction<br>[Adresse du client]</p>
+<p class="right">[Ville], le {as_of:%d/%m/%Y}</p>
+<p><b>Lettre recommandée avec demande d'avis de réception</b><br>
+<b>Objet : mise en demeure de payer – {e(euros(row['net_cents']))}</b><br>
+Vos références client : {e(str(row['customer_id']))}</p>
+<p>Madame, Monsieur,</p>
+<p>Malgré nos relances successives, les factures suivantes restent impayées à ce jour :</p>
+<table><tr><th>Facture</th><th>Échéance</th><th>Montant TTC</th></tr>
+{table}
+<tr><td colspan="2"><b>Total</b></td><td class="n"><b>{e(euros(row['overdue_cents']))}</b></td></tr></table>
+{credits}
+<p>Nos démarches à ce sujet :</p><ul>{actions}</ul>
+{agreed_block}
+<p>Par la présente, nous vous mettons en demeure de nous régler la somme de <b>{e(euros(row['net_cents']))}</b>
+au plus tard le <b>{deadline:%d/%m/%Y}</b>.</p>
+<p>À défaut de règlement à cette date, nous transmettrons le dossier au contentieux sans autre avis, en vue
+d'un recouvrement judiciaire dont les frais resteront à votre charge. Nous vous rappelons que tout retard de
+paiement fait courir de plein droit des pénalités de retard et une indemnité forfaitaire pour frais de
+recouvrement de 40 € par facture (articles L441-10 et D441-5 du Code de commerce).</p>
+<p>Si ce règlement est déjà parti, nous vous remercions de nous en communiquer la date et le mode.</p>
+<p>Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.</p>
+<p>{e(str(row['collector']))}<br>{e(company)}</p>
+</body></html>
+"""
+
+
+def write_drafts(out_dir: str | Path, cl: CallList, actions: pd.DataFrame, contacts: pd.DataFrame | None = None,
+                 customers: pd.DataFrame | None = None, company: str = "", since: pd.Timestamp | None = None,
+                 collectors: list[str] | None = None) -> Drafts:
+    """Write the recaps of the outcomes dated after ``since`` (default: the 7 days up to the
+    list's date) with a promise or a callback, the reminders of the deferred rows and the
+    formal-notice letters under ``out_dir``; ``collectors`` limits them to those collectors."""
+    out = Path(out_dir)
+    as_of = cl.as_of
+    since = since if since is not None else as_of - pd.Timedelta(days=7)
+    p = cl.params
+    keep = set(collectors) if collectors else None
+    written = Drafts()
+
+    date = actions["date"].to_numpy(dtype="datetime64[s]")
+    recent = actions[(date > since.to_datetime64()) & (date <= as_of.to_datetime64())
+                     & ((actions["outcome"] == "promise").to_numpy() & actions["promise_date"].notna().to_numpy()
+                        | actions["callback_date"].notna().to_numpy())]
+    collector_of = (customers.set_index(customers["customer_id"].astype(str))["collector"]
+                    if customers is not None else pd.Series(dtype="string"))
+    circuits = (customers.set_index(customers["customer_id"].astype(str))["invoice_circuit"]
+                if customers is not None and "invoice_circuit" in customers else
+                pd.Series(pd.NA, index=pd.Index(recent["customer_id"].astype(str).unique()), dtype="string"))
+    chosen = choose_contacts(circuits.reindex(recent["customer_id"].astype(str).unique()), contacts)
+    seen: dict[str, int] = {}
+    for _, action in recent.iterrows():
+        cid = str(action["customer_id"])
+        collector = str(action["collector"]) if not pd.isna(action["collector"]) else str(collector_of.get(cid, ""))
+        if keep is not None and collector not in keep:
+            continue
+        name, email = _recap_address(cid, action["contact"], contacts, chosen)
+        subject, body = recap_body(action, name, collector, company, as_of)
+        stem = f"recap_{slug(cid)}_{pd.Timestamp(action['date']):%Y%m%d}"
+        seen[stem] = seen.get(stem, 0) + 1
+        path = out / "emails" / slug(collector or "non_affecte") / f"{stem}_{seen[stem]}.eml"
+        written.recaps.append(_save(_message(subject, body, name, email, collector, p.collector_emails.get(collector),
+                                             as_of), path))
+    for _, row in cl.deferred.iterrows():
+        if (keep is not None and row["collector"] not in keep) or row["net_cents"] <= 0:
+            continue                       # net 0: credits cover the overdue, lettering instead of a reminder
+        subject, body = reminder_body(row, company, as_of)
+        path = out / "emails" / slug(row["collector"]) / f"relance_{slug(row['customer_id'])}.eml"
+        written.reminders.append(_save(_message(subject, body, row["contact_name"], row["contact_email"],
+                                                str(row["collector"]), p.collector_emails.get(str(row["collector"])),
+                                                as_of), path))
+    for _, row in cl.formal_notices.iterrows():
+        if keep is not None and row["collector"] not in keep:
+            continue
+        path = out / "mises_en_demeure" / letter_name(row["customer_id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(letter_html(row, company, as_of), encoding="utf-8")
+        written.letters.append(path)
+    return written
+
+
+def _recap_address(cid: str, contact: object, contacts: pd.DataFrame | None,
+                   chosen: pd.DataFrame) -> tuple[object, object]:
+    """The contact reached (found by name among the customer's contacts), else the R11 contact."""
+    if contacts is not None and isinstance(contact, str) and contact.strip():
+        mine = contacts[contacts["customer_id"].astype(str) == cid]
+        match = mine[mine["name"].astype(str).str.casefold() == contact.strip().casefold()]
+        if len(match):
+            return match["name"].iloc[0], match["email"].iloc[0]
+    if cid in chosen.index:
+        return chosen.at[cid, "contact_name"], chosen.at[cid, "contact_email"]
+    return None, None

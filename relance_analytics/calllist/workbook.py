@@ -1,0 +1,369 @@
+"""``call_list.xlsx``: what the collectors read and fill, and what the import reads back.
+
+Sheets: ``Synthèse`` (counts per collector and per rule, the score formula), one sheet per
+collector (its phone list in rank order), ``Relances par e-mail`` (rows beyond capacity or
+below the small amount), ``Litiges à résoudre``, ``Mises en demeure``, ``Contentieux``,
+``Créances à déclarer``, and a hidden ``Listes`` sheet holding the drop-down values.
+
+Every list sheet has its header on row 1 (frozen, with filters), French headers, euro and
+date formats, column widths; phones and e-mails are written as ``tel:`` / ``mailto:``
+hyperlinks (only when they look like a phone number or an address; otherwise as text). Every
+other string is written as text, never as a formula (xlsxwriter with ``strings_to_formulas``
+off and explicit ``write_string``). The phone-list sheets end with the columns the collector
+fills (:data:`FILL_COLUMNS`, yellow, with data validation and drop-down lists) and a hidden
+``Clé`` column identifying the row for :mod:`~relance_analytics.calllist.outcomes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.url import Url, UrlTypes
+
+from .. import vocab
+from ..io.excel import DATE_FORMAT, EURO_FORMAT, WORKBOOK_OPTIONS
+from .build import CallList
+from .ranking import TIERS
+from .rules import RULE_LABELS
+
+KEY_HEADER = "Clé"
+LISTS_SHEET = "Listes"
+SUMMARY_SHEET = "Synthèse"
+DEFERRED_SHEET = "Relances par e-mail"
+SIDE_SHEETS = {"disputes": "Litiges à résoudre", "formal_notices": "Mises en demeure", "litigation": "Contentieux",
+               "claims": "Créances à déclarer"}
+RESERVED = {LISTS_SHEET, SUMMARY_SHEET, DEFERRED_SHEET, *SIDE_SHEETS.values()}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: frame column, French header, kind and width (characters)."""
+
+    code: str
+    header: str
+    kind: str = "text"     # text, wrap, int, float, money, percent, date, tel, mail, label, fill_*
+    width: int = 14
+
+
+#: Columns the collector fills, in order (code, header, kind); read back by the import.
+FILL_COLUMNS = (
+    Column("call_date", "Date de l'appel", "fill_date", 12),
+    Column("outcome", "Résultat", "fill_outcome", 20),
+    Column("excuse", "Code excuse", "fill_excuse", 22),
+    Column("promise_amount", "Montant promis", "fill_money", 14),
+    Column("promise_date", "Date promise", "fill_date", 12),
+    Column("payment_method", "Mode de règlement", "fill_method", 16),
+    Column("callback_date", "Date de rappel", "fill_date", 12),
+    Column("documents", "Pièces concernées", "fill_text", 18),
+    Column("contact", "Interlocuteur joint", "fill_text", 20),
+    Column("note", "Note", "fill_text", 40),
+)
+CALL_COLUMNS = (
+    Column("rank", "Rang", "int", 6), Column("customer_id", "Code client", "text", 11),
+    Column("customer_name", "Raison sociale", "text", 26), Column("reasons", "Motifs", "wrap", 55),
+    Column("next_step", "Prochaine étape", "wrap", 38), Column("contact_name", "Interlocuteur", "text", 22),
+    Column("contact_role", "Fonction", "role", 18), Column("contact_phone", "Téléphone", "tel", 16),
+    Column("contact_email", "E-mail", "mail", 28), Column("contact_alert", "Alerte contact", "wrap", 28),
+    Column("second_contact", "Autre interlocuteur", "wrap", 28), Column("net_cents", "Montant net dû", "money", 15),
+    Column("at_stake_cents", "Montant en jeu", "money", 15), Column("credits_cents", "Avoirs à imputer", "money", 15),
+    Column("max_days", "Retard max (j)", "int", 9), Column("weighted_days", "Âge pondéré (j)", "float", 9),
+    Column("score", "Score R10", "score", 10), Column("score_text", "Calcul du score", "wrap", 34),
+    Column("documents_text", "Pièces", "wrap", 42), Column("last_actions", "Dernières actions", "wrap", 42),
+    Column("reminders", "Relances déjà faites", "wrap", 48), Column("situation", "1. Situation", "wrap", 48),
+    Column("requirement", "2. Exigence", "wrap", 48), Column("proposal", "3. Proposition", "wrap", 48),
+    Column("excuse_answer", "Réponse à la dernière excuse", "wrap", 48), Column("notes", "À savoir", "wrap", 36),
+)
+KEY_COLUMN = Column("key", KEY_HEADER, "key", 10)
+DEFERRED_COLUMNS = (Column("collector", "Recouvreur", "text", 16), Column("defer_reason", "Motif du report", "wrap", 34))
+CONTACT = (Column("contact_name", "Interlocuteur", "text", 22), Column("contact_role", "Fonction", "role", 18),
+           Column("contact_phone", "Téléphone", "tel", 16), Column("contact_email", "E-mail", "mail", 28))
+IDENTITY = (Column("collector", "Recouvreur", "text", 16), Column("customer_id", "Code client", "text", 11),
+            Column("customer_name", "Raison sociale", "text", 26))
+SIDE_COLUMNS = {
+    "disputes": (*IDENTITY, Column("dispute_id", "N° litige", "text", 10), Column("document_id", "N° pièce", "text", 15),
+                 Column("dispute_type", "Type", "text", 13), Column("opened", "Ouvert le", "date", 11),
+                 Column("days_open", "Ancienneté (j)", "int", 9), Column("disputed_cents", "Montant contesté", "money", 15),
+                 Column("item_open_cents", "Solde de la pièce", "money", 15),
+                 Column("owner", "Responsable", "text", 20), Column("owner_phone", "Téléphone", "tel", 16),
+                 Column("owner_email", "E-mail", "mail", 28), Column("reason", "Motif", "wrap", 34),
+                 Column("source", "Origine", "text", 18), Column("reasons", "Règle", "wrap", 60)),
+    "formal_notices": (*IDENTITY, *CONTACT, Column("net_cents", "Montant dû", "money", 15),
+                       Column("overdue_cents", "Échu", "money", 15), Column("credits_cents", "Avoirs à imputer", "money", 15),
+                       Column("max_days", "Retard max (j)", "int", 9), Column("documents_text", "Pièces", "wrap", 42),
+                       Column("reasons", "Motifs", "wrap", 60), Column("actions_taken", "Actions menées", "wrap", 48),
+                       Column("agreed", "Ce qui avait été convenu", "wrap", 42),
+                       Column("deadline", "Date limite de paiement", "date", 12),
+                       Column("litigation_status", "Suite", "wrap", 36), Column("letter", "Lettre", "text", 22)),
+    "litigation": (*IDENTITY, *CONTACT, Column("net_cents", "Montant dû", "money", 15),
+                   Column("overdue_cents", "Échu", "money", 15), Column("max_days", "Retard max (j)", "int", 9),
+                   Column("documents_text", "Pièces", "wrap", 42), Column("reasons", "Motifs", "wrap", 60),
+                   Column("formal_notice_date", "Mise en demeure du", "date", 12),
+                   Column("deadline", "Date annoncée", "date", 12), Column("litigation_status", "Suite", "wrap", 36),
+                   Column("actions_taken", "Actions menées", "wrap", 48),
+                   Column("agreed", "Ce qui avait été convenu", "wrap", 42)),
+    "claims": (*IDENTITY, Column("status", "Procédure", "text", 22), Column("contact_name", "Interlocuteur", "text", 22),
+               Column("items", "Nb pièces", "int", 8), Column("invoices_cents", "Factures TTC", "money", 15),
+               Column("credits_cents", "Avoirs / règlements", "money", 15),
+               Column("claim_cents", "Créance à déclarer TTC", "money", 16), Column("base_ht_cents", "Base HT", "money", 15),
+               Column("provision_rate", "Taux de provision", "percent", 10),
+               Column("provision_cents", "Provision", "money", 15), Column("reasons", "Règle", "wrap", 55),
+               Column("action", "À faire", "wrap", 48)),
+}
+_PHONE = re.compile(r"^\+?[0-9][0-9 .()\-]{5,22}$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
+
+
+class _PhoneUrl(Url):
+    """A ``tel:`` hyperlink (xlsxwriter knows http, mailto, internal and file links only)."""
+
+    def _parse_url(self) -> None:
+        if self._link.startswith("tel:"):
+            self._link_type = UrlTypes.URL
+        else:
+            super()._parse_url()
+
+
+def phone_url(phone: object) -> str | None:
+    """``tel:+33123456789`` for a French or international number, ``None`` if it is not one."""
+    if not isinstance(phone, str) or not _PHONE.match(phone.strip()):
+        return None
+    digits = re.sub(r"\D", "", phone)
+    if phone.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if len(digits) == 10 and digits.startswith("0"):
+        return f"tel:+33{digits[1:]}"
+    return f"tel:{digits}"
+
+
+def mail_url(email: object) -> str | None:
+    """``mailto:`` link of a plain e-mail address, ``None`` if it is not one."""
+    return f"mailto:{email.strip()}" if isinstance(email, str) and _EMAIL.match(email.strip()) else None
+
+
+def sheet_name(collector: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (≤ 31 characters) for a collector."""
+    base = _SHEET_FORBIDDEN.sub(" ", str(collector)).strip()[:31] or "Recouvreur"
+    name, n = base, 2
+    while name in taken or name in RESERVED:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"valign": "top"}
+        self.header = wb.add_format({**base, "bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF",
+                                     "text_wrap": True, "border": 1})
+        self.fill_header = wb.add_format({**base, "bold": True, "bg_color": "#BF8F00", "font_color": "#FFFFFF",
+                                          "text_wrap": True, "border": 1})
+        self.text = wb.add_format(base)
+        self.wrap = wb.add_format({**base, "text_wrap": True})
+        self.money = wb.add_format({**base, "num_format": EURO_FORMAT})
+        self.date = wb.add_format({**base, "num_format": DATE_FORMAT})
+        self.int = wb.add_format({**base, "num_format": "0"})
+        self.float = wb.add_format({**base, "num_format": "0.0"})
+        self.score = wb.add_format({**base, "num_format": "#,##0"})
+        self.percent = wb.add_format({**base, "num_format": "0 %"})
+        self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
+        self.fill = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
+        self.fill_date = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
+                                        "num_format": DATE_FORMAT})
+        self.fill_money = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
+                                         "num_format": EURO_FORMAT})
+        self.title = wb.add_format({"bold": True, "font_size": 13})
+        self.bold = wb.add_format({"bold": True})
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, (str, tuple, list)) and pd.isna(value))
+
+
+def _label(value: object) -> str:
+    return vocab.CONTACT_ROLE.get(str(value), str(value))
+
+
+def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col: int, column: Column,
+                value: object) -> None:
+    if _missing(value) or (isinstance(value, str) and not value):
+        return
+    kind = column.kind
+    if kind == "money":
+        ws.write_number(row, col, int(value) / 100, fm.money)
+    elif kind in ("int", "float", "score", "percent"):
+        ws.write_number(row, col, float(value), getattr(fm, kind))
+    elif kind == "date":
+        ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fm.date)
+    elif kind == "tel" and phone_url(value):
+        link = _PhoneUrl(str(phone_url(value)))
+        link.text = str(value).strip()          # (a Url object's display text is not taken from the call)
+        ws.write_url(row, col, link, fm.link)
+    elif kind == "mail" and mail_url(value):
+        ws.write_url(row, col, mail_url(value), fm.link, str(value).strip())
+    else:
+        text = ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else \
+            _label(value) if kind == "role" else str(value)
+        ws.write_string(row, col, text, fm.wrap if kind == "wrap" else fm.text)
+
+
+def _write_table(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, frame: pd.DataFrame,
+                 columns: Sequence[Column], freeze_cols: int = 3) -> None:
+    """Header on row 1 (frozen, filters), one row per frame row, formats and widths."""
+    for j, column in enumerate(columns):
+        fill = column.kind.startswith("fill_")
+        ws.write_string(0, j, column.header, fm.fill_header if fill else fm.header)
+        ws.set_column(j, j, column.width, None, {"hidden": column.kind == "key"})
+        if fill:
+            fmt = {"fill_date": fm.fill_date, "fill_money": fm.fill_money}.get(column.kind, fm.fill)
+            for i in range(len(frame)):
+                ws.write_blank(i + 1, j, None, fmt)
+        elif column.code in frame.columns:
+            for i, value in enumerate(frame[column.code].to_numpy(dtype=object)):
+                _write_cell(ws, fm, i + 1, j, column, value)
+    ws.set_row(0, 45)
+    ws.freeze_panes(1, freeze_cols)
+    ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+
+
+def _validations(ws: xlsxwriter.worksheet.Worksheet, columns: Sequence[Column], rows: int) -> None:
+    """Drop-down lists and type checks on the fill columns of ``rows`` data rows."""
+    if rows == 0:
+        return
+    lists = {"fill_outcome": ("A", len(vocab.OUTCOME), "Résultat de l'appel"),
+             "fill_excuse": ("B", len(vocab.EXCUSE), "Excuse avancée par le client"),
+             "fill_method": ("C", len(vocab.PAYMENT_METHOD), "Mode de règlement promis")}
+    for j, column in enumerate(columns):
+        if column.kind in lists:
+            letter, n, title = lists[column.kind]
+            rule = {"validate": "list", "source": f"={LISTS_SHEET}!${letter}$2:${letter}${n + 1}",
+                    "input_title": title[:32], "input_message": "Choisir dans la liste.",
+                    "error_title": "Valeur inconnue", "error_message": "Choisissez une valeur de la liste déroulante."}
+        elif column.kind == "fill_date":
+            rule = {"validate": "date", "criteria": "between", "minimum": dt.date(2000, 1, 1),
+                    "maximum": dt.date(2100, 12, 31), "error_title": "Date attendue",
+                    "error_message": "Saisissez une date (jj/mm/aaaa)."}
+        elif column.kind == "fill_money":
+            rule = {"validate": "decimal", "criteria": ">", "value": 0, "error_title": "Montant attendu",
+                    "error_message": "Saisissez un montant en euros, positif."}
+        else:
+            continue
+        ws.data_validation(1, j, rows, j, rule)
+
+
+def _lists_sheet(wb: xlsxwriter.Workbook, fm: _Formats) -> None:
+    ws = wb.add_worksheet(LISTS_SHEET)
+    for j, (header, labels) in enumerate((("Résultat", vocab.OUTCOME), ("Code excuse", vocab.EXCUSE),
+                                          ("Mode de règlement", vocab.PAYMENT_METHOD))):
+        ws.write_string(0, j, header, fm.header)
+        for i, label in enumerate(labels.values(), start=1):
+            ws.write_string(i, j, label)
+        ws.set_column(j, j, 26)
+    ws.hide()
+
+
+def _summary_sheet(wb: xlsxwriter.Workbook, fm: _Formats, cl: CallList, sheets: dict[str, str]) -> None:
+    ws = wb.add_worksheet(SUMMARY_SHEET)
+    ws.write_string(0, 0, f"Liste d'appels au {cl.as_of:%d/%m/%Y}", fm.title)
+    ws.write_string(1, 0, "Ordre (R10) : promesses non tenues, puis relances par score décroissant, puis appels "
+                          "avant échéance. " + cl.score_formula + ".")
+    summary = cl.summary().reset_index()
+    summary["sheet"] = summary["collector"].map(sheets).fillna("")
+    for col in ("calls_cents", "deferred_cents"):
+        summary[col] = summary[col].astype("int64")
+    columns = (Column("collector", "Recouvreur", "text", 20), Column("sheet", "Feuille", "text", 18),
+               Column("capacity", "Capacité / jour", "int", 10), Column("calls", "Appels", "int", 8),
+               Column("cut", "Coupés (capacité)", "int", 10), Column("small", "Petits montants", "int", 10),
+               Column("calls_cents", "Montant à appeler", "money", 16),
+               Column("deferred_cents", "Montant relancé par e-mail", "money", 16),
+               Column("disputes", "Litiges", "int", 8), Column("formal_notices", "Mises en demeure", "int", 10),
+               Column("litigation", "Contentieux", "int", 10), Column("claims", "Créances à déclarer", "int", 10))
+    top = 3
+    for j, column in enumerate(columns):
+        ws.write_string(top, j, column.header, fm.header)
+        ws.set_column(j, j, column.width)
+        for i, value in enumerate(summary[column.code].to_numpy(dtype=object)):
+            _write_cell(ws, fm, top + 1 + i, j, column, value)
+    total_row = top + 1 + len(summary)
+    ws.write_string(total_row, 0, "Total", fm.bold)
+    for j, column in enumerate(columns[2:], start=2):
+        total = int(summary[column.code].sum())
+        if column.kind == "money":
+            ws.write_number(total_row, j, total / 100, fm.money)
+        else:
+            ws.write_number(total_row, j, total, fm.int)
+    counts = cl.reason_counts.reset_index()
+    top = total_row + 3
+    ws.write_string(top - 1, 0, "Lignes par règle et par liste", fm.bold)
+    headers = ["Règle", "Libellé", *counts.columns[2:]]
+    for j, header in enumerate(headers):
+        ws.write_string(top, j, str(header), fm.header)
+    for i, row in enumerate(counts.itertuples(index=False), start=1):
+        ws.write_string(top + i, 0, str(row[0]))
+        ws.write_string(top + i, 1, str(row[1]))
+        for j, value in enumerate(row[2:], start=2):
+            ws.write_number(top + i, j, int(value), fm.int)
+    top += len(counts) + 3
+    ws.write_string(top, 0, "Niveaux de priorité", fm.bold)
+    for i, (k, label) in enumerate(TIERS.items(), start=1):
+        ws.write_string(top + i, 0, f"{k} : {label}")
+    top += len(TIERS) + 2
+    ws.write_string(top, 0, "Règles", fm.bold)
+    for i, (rule, label) in enumerate(RULE_LABELS.items(), start=1):
+        ws.write_string(top + i, 0, f"{rule} : {label}")
+
+
+def letter_name(customer_id: str) -> str:
+    """File name of a formal-notice letter draft (same in the workbook and the drafts folder)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", str(customer_id)).strip("_") or "client"
+    return f"mise_en_demeure_{safe}.html"
+
+
+def write_call_list(path: str | Path, cl: CallList, collectors: Sequence[str] | None = None) -> Path:
+    """Write ``call_list.xlsx`` atomically (temporary file, then rename); ``collectors`` limits
+    the phone-list sheets and every side list to those collectors."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keep = set(collectors) if collectors else None
+
+    def only(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if keep is None else frame[frame["collector"].isin(keep)].reset_index(drop=True)
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        wb = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "default_date_format": DATE_FORMAT})
+        wb.set_properties({"title": f"Liste d'appels au {cl.as_of:%d/%m/%Y}", "created": cl.as_of.to_pydatetime()})
+        fm = _Formats(wb)
+        taken: set[str] = set()
+        names = {c: sheet_name(c, taken) for c in cl.collectors if keep is None or c in keep}
+        rows = only(cl.rows)
+        _summary_sheet(wb, fm, cl, {c: n for c, n in names.items() if c in set(rows["collector"])})
+        call_columns = (*CALL_COLUMNS, *FILL_COLUMNS, KEY_COLUMN)
+        for collector, frame in rows.groupby("collector", sort=True):
+            ws = wb.add_worksheet(names[str(collector)])
+            _write_table(ws, fm, frame.reset_index(drop=True), call_columns)
+            _validations(ws, call_columns, len(frame))
+        deferred = only(cl.deferred)
+        deferred_columns = (*DEFERRED_COLUMNS, *CALL_COLUMNS, *FILL_COLUMNS, KEY_COLUMN)
+        ws = wb.add_worksheet(DEFERRED_SHEET)
+        _write_table(ws, fm, deferred, deferred_columns, freeze_cols=4)
+        _validations(ws, deferred_columns, len(deferred))
+        for name, title in SIDE_SHEETS.items():
+            frame = only(getattr(cl, name))
+            if name == "formal_notices":
+                frame = frame.assign(letter=[letter_name(c) for c in frame["customer_id"]])
+            _write_table(wb.add_worksheet(title), fm, frame, SIDE_COLUMNS[name])
+        _lists_sheet(wb, fm)
+        wb.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

