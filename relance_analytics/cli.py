@@ -97,7 +97,8 @@ def sample(out_dir: Path, seed: int) -> None:
 @main.command("import-actions")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="TOML file mapping the export's headers to the action columns ([columns] table).")
+              help="TOML file mapping the export's headers to the action columns ([columns] table) "
+                   "(default: the headers of the sample's actions.xlsx).")
 @click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
               help="Workspace holding the action journal (journal.sqlite).")
 @click.pass_context

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -25,6 +26,7 @@ from .lock import workspace_lock
 from .store import DEFAULT_WORKSPACE, SnapshotStore
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+PREVIEW = "apercu.png"   # full-page screenshot of the first section, for the README and e-mails
 SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes")
 
 
@@ -73,6 +75,26 @@ def export_html(notebook: Path, target: Path) -> Path:
     return target
 
 
+def save_preview(folder: Path, section: str, progress: Callable[[str], None]) -> Path | None:
+    """Screenshot ``folder/<section>.html`` to ``folder/apercu.png`` in headless Chromium.
+
+    Optional: when no browser is installed, or it fails, the run goes on and ``progress`` says why.
+    """
+    from .browser import BrowserError, save_screenshot, unavailable_reason
+
+    if reason := unavailable_reason():
+        progress(f"aperçu non généré : {reason}")
+        return None
+    try:
+        seen = save_screenshot(folder / f"{section}.html", folder / PREVIEW)
+    except BrowserError as exc:
+        progress(f"aperçu non généré : {exc}")
+        return None
+    if seen.errors or seen.unrendered:
+        progress(f"aperçu : {len(seen.unrendered)} graphique(s) non dessiné(s), erreurs JavaScript : {list(seen.errors)}")
+    return folder / PREVIEW
+
+
 def _swap_into_place(tmp: Path, final: Path) -> None:
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
@@ -83,18 +105,21 @@ def _swap_into_place(tmp: Path, final: Path) -> None:
 
 def run_weekly(data_dir: str | Path, out_dir: str | Path = "reports", as_of: str | None = None,
                workspace: str | Path | None = None, notebooks_dir: str | Path | None = None,
-               suite: tuple[str, ...] = SUITE, progress: Callable[[str], None] = lambda s: None) -> WeeklyResult:
+               suite: tuple[str, ...] = SUITE, progress: Callable[[str], None] = lambda s: None,
+               preview: bool = True) -> WeeklyResult:
     """Ingest ``data_dir/exports``, run the report notebooks for ``as_of`` (default: latest
-    export) and publish ``out_dir/<as_of>/``. Raises :class:`NotebookFailed` on a failing notebook
-    and :class:`~relance_analytics.lock.WorkspaceBusy` when another run holds the workspace."""
+    export) and publish ``out_dir/<as_of>/``; with ``preview``, also a screenshot of the first
+    section (:data:`PREVIEW`) when a headless Chromium is available. Raises
+    :class:`NotebookFailed` on a failing notebook and :class:`~relance_analytics.lock.WorkspaceBusy`
+    when another run holds the workspace."""
     workspace = Path(workspace or DEFAULT_WORKSPACE).resolve()
     with workspace_lock(workspace):
         return _run(Path(data_dir).resolve(), Path(out_dir).resolve(), as_of, workspace,
-                    Path(notebooks_dir or NOTEBOOKS_DIR), suite, progress)
+                    Path(notebooks_dir or NOTEBOOKS_DIR), suite, progress, preview)
 
 
 def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, notebooks_dir: Path,
-         suite: tuple[str, ...], progress: Callable[[str], None]) -> WeeklyResult:
+         suite: tuple[str, ...], progress: Callable[[str], None], preview: bool) -> WeeklyResult:
     settings = Settings.load(data_dir / "relance.toml")
     store = SnapshotStore(workspace)
     ingested = ingest_folder(data_dir / "exports", store, settings.mapping,
@@ -111,6 +136,7 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
     try:
         for name in suite:
             progress(f"notebook {name}…")
+            started = time.perf_counter()
             executed = tmp / f"{name}.ipynb"
             try:
                 pm.execute_notebook(notebooks_dir / f"{name}.ipynb", executed, parameters=params,
@@ -122,6 +148,9 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
                 raise NotebookFailed(f"{name}.ipynb", exc.exec_count, f"{exc.ename}: {exc.evalue}",
                                      failed / f"{name}.ipynb") from None
             export_html(executed, tmp / f"{name}.html")
+            progress(f"notebook {name} terminé en {time.perf_counter() - started:.1f} s")
+        if preview and suite:
+            save_preview(tmp, suite[0], progress)
         _swap_into_place(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -17,7 +17,7 @@ import plotly.io as pio
 import pytest
 
 from relance_analytics.browser import HeadlessChromium, PageReport, unavailable_reason
-from relance_analytics.weekly import SUITE
+from relance_analytics.weekly import PREVIEW, SUITE
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 # Referenced by nbconvert's lab template (require.js, MathJax 2) and plotly's notebook renderer
@@ -120,3 +120,13 @@ def test_weekly_report_renders_offline_in_french(chromium, sample_report, tmp_pa
         assert "Par recouvreur" in seen.text and "Principaux clients" in seen.text
         assert [c.title[:12] for c in seen.charts] == ["Balance âgée"] * 3, [c.title for c in seen.charts]
         assert "Non échu" in seen.text and "Plus de 120 j" in seen.text   # French bucket labels
+
+
+@pytest.mark.slow
+def test_weekly_run_saves_a_preview_of_the_report(chromium, sample_report):
+    """The weekly run screenshots its first section (the aged balance) for the README."""
+    report_dir, _ = sample_report
+    preview = report_dir / PREVIEW
+    assert preview.is_file(), f"{PREVIEW} missing from {sorted(p.name for p in report_dir.iterdir())}"
+    width, height = png_size(preview)
+    assert width == 1280 and height > 900

@@ -31,14 +31,14 @@ def snapshot_tree(folder: Path) -> dict[str, bytes]:
 
 def test_failing_notebook_keeps_previous_report_intact(tmp_path):
     data, out, ws = tiny_data(tmp_path), tmp_path / "reports", tmp_path / "ws"
-    ok = run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",))
+    ok = run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
     assert ok.report_dir == out / "2026-11-20"
     assert (ok.report_dir / "marker.txt").read_text() == "report 2026-11-20"
     assert {p.name for p in ok.files} == {"marker.txt", "writes_marker.ipynb", "writes_marker.html"}
     before = snapshot_tree(ok.report_dir)
 
     with pytest.raises(NotebookFailed) as info:
-        run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker", "fails"))
+        run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker", "fails"), preview=False)
     err = info.value
     # execution count 4: parameters, papermill's injected parameters, "x = 1", then the failing cell
     assert err.notebook == "fails.ipynb" and err.cell == 4
@@ -94,11 +94,11 @@ def test_second_run_on_the_same_workspace_is_refused(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(WorkspaceBusy) as info:
-            run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",))
+            run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
         assert info.value.holder == str(holder.pid)
         assert "another run is already using the workspace" in str(info.value)
     finally:
         holder.kill()
         holder.wait()
     # the lock dies with its process: the next run goes through
-    run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",))
+    run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
