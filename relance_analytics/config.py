@@ -64,16 +64,20 @@ class Settings:
 
     @classmethod
     def load(cls, path: str | Path | None) -> "Settings":
-        """Settings from a TOML file (``None`` or a missing file gives the defaults)."""
+        """Settings from a TOML file (``None`` or a missing file gives the defaults). A mapping
+        file named in ``[exports] mapping`` is taken relative to the TOML file's folder."""
         if path is None or not Path(path).is_file():
             return cls()
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{path}: invalid TOML ({exc})") from None
+        mapping = str(data.get("exports", {}).get("mapping", "auto"))
+        if mapping.endswith(".toml") and not Path(mapping).is_absolute():
+            mapping = str(Path(path).resolve().parent / mapping)   # relative to relance.toml's folder
         return cls(
             company=data.get("company", {}).get("name", ""),
-            mapping=data.get("exports", {}).get("mapping", "auto"),
+            mapping=mapping,
             buckets=Buckets(tuple(data.get("aging", {}).get("edges", Buckets().edges))),
             default_vat_rate=float(data.get("vat", {}).get("default_rate", 0.20)),
             collectors=dict(data.get("collectors", {})),
