@@ -1,4 +1,5 @@
-"""Command line: ``relance weekly``, ``relance ingest``, ``relance sample``."""
+"""Command line: ``relance weekly``, ``relance ingest``, ``relance sample``, ``relance import-actions``,
+``relance import-outcomes``."""
 
 from __future__ import annotations
 
@@ -121,6 +122,32 @@ def import_actions(ctx: click.Context, file: Path, mapping: Path | None, workspa
         s = "s" if new > 1 else ""
         click.echo(f"{file.name} : {new} nouvelle{s} action{s} enregistrée{s} (journal : {total} actions, "
                    f"{journal.path})")
+
+
+@main.command("import-outcomes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
+              help="Workspace holding the action journal (journal.sqlite).")
+@click.pass_context
+def import_outcomes(ctx: click.Context, file: Path, workspace: Path) -> None:
+    """Record the outcomes filled in a call_list.xlsx into the action journal (all or nothing; a
+    workbook imported before records nothing new)."""
+    from .calllist import import_outcomes as record_outcomes
+    from .io.errors import InputError
+    from .journal import Journal
+
+    try:
+        new = record_outcomes(file, workspace)
+        with Journal.open(workspace) as journal:
+            total, path = len(journal), journal.path
+    except InputError as exc:
+        _fail(exc, ctx.obj["verbose"], "corrigez les cellules signalées (feuille, ligne, colonne) puis importez "
+                                       "de nouveau : rien n'a été enregistré.")
+    except (ValueError, RuntimeError) as exc:
+        _fail(exc, ctx.obj["verbose"])
+    else:
+        s = "s" if new > 1 else ""
+        click.echo(f"{file.name} : {new} résultat{s} d'appel enregistré{s} (journal : {total} actions, {path})")
 
 
 if __name__ == "__main__":

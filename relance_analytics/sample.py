@@ -49,7 +49,7 @@ HOLIDAYS = frozenset(_o(*d) for d in (
     (2026, 11, 11), (2026, 12, 25)))
 
 COLLECTORS = ("Claire Martin", "Julien Petit", "Sophie Bernard", "Karim Haddad", "Laura Moreau")
-COLLECTOR_CAPACITY = (25, 22, 28, 20, 30)
+COLLECTOR_CAPACITY = (12, 15, 18, 14, 20)   # calls a day: the sample fills most lists and cuts a few rows
 SEGMENTS = ("PME", "ETI", "Grand compte", "Distribution", "Collectivité")
 SEGMENT_SHARE = (0.45, 0.20, 0.08, 0.17, 0.10)
 SEGMENT_MEDIAN_HT = {"PME": 5_000.0, "ETI": 18_000.0, "Grand compte": 60_000.0,

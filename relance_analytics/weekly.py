@@ -22,12 +22,13 @@ from nbconvert import HTMLExporter
 from .aging import as_date
 from .config import Settings
 from .ingest import Ingested, ingest_folder
+from .journal import Journal
 from .lock import workspace_lock
 from .store import DEFAULT_WORKSPACE, SnapshotStore
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 PREVIEW = "apercu.png"   # full-page screenshot of the first section, for the README and e-mails
-SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes")
+SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes", "call_list")
 
 
 class NotebookFailed(RuntimeError):
@@ -107,11 +108,12 @@ def run_weekly(data_dir: str | Path, out_dir: str | Path = "reports", as_of: str
                workspace: str | Path | None = None, notebooks_dir: str | Path | None = None,
                suite: tuple[str, ...] = SUITE, progress: Callable[[str], None] = lambda s: None,
                preview: bool = True) -> WeeklyResult:
-    """Ingest ``data_dir/exports``, run the report notebooks for ``as_of`` (default: latest
-    export) and publish ``out_dir/<as_of>/``; with ``preview``, also a screenshot of the first
-    section (:data:`PREVIEW`) when a headless Chromium is available. Raises
-    :class:`NotebookFailed` on a failing notebook and :class:`~relance_analytics.lock.WorkspaceBusy`
-    when another run holds the workspace."""
+    """Ingest ``data_dir/exports`` and ``data_dir/actions.xlsx`` (into the action journal, when
+    present), run the report notebooks for ``as_of`` (default: latest export) and publish
+    ``out_dir/<as_of>/``; with ``preview``, also a screenshot of the first section
+    (:data:`PREVIEW`) when a headless Chromium is available. Raises :class:`NotebookFailed` on a
+    failing notebook and :class:`~relance_analytics.lock.WorkspaceBusy` when another run holds
+    the workspace."""
     workspace = Path(workspace or DEFAULT_WORKSPACE).resolve()
     with workspace_lock(workspace):
         return _run(Path(data_dir).resolve(), Path(out_dir).resolve(), as_of, workspace,
@@ -125,6 +127,11 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
     ingested = ingest_folder(data_dir / "exports", store, settings.mapping,
                              progress=lambda r: progress(
                                  f"export {r.path.name}: {'inchangé' if r.skipped else f'{r.items} pièces'}"))
+    actions_file = data_dir / "actions.xlsx"
+    if actions_file.is_file():          # idempotent: actions already in the journal are skipped
+        with Journal.open(workspace) as journal:
+            new = journal.import_file(actions_file)
+        progress(f"journal des actions : {actions_file.name}, {new} nouvelle(s) action(s)")
     date = as_date(as_of) if as_of else store.latest()
     store.read(date)  # fails early with the stored dates when the as-of has no snapshot
     final = out_dir / f"{date:%Y-%m-%d}"

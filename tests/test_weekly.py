@@ -11,10 +11,12 @@ import openpyxl
 import pytest
 
 import relance_analytics as ra
-from relance_analytics.weekly import NotebookFailed, run_weekly
+from relance_analytics.journal import Journal
+from relance_analytics.weekly import SUITE, NotebookFailed, run_weekly
 from tests.builders import d, sage_export
 
 FIXTURES = Path(__file__).parent / "data" / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def tiny_data(tmp_path: Path) -> Path:
@@ -49,6 +51,19 @@ def test_failing_notebook_keeps_previous_report_intact(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary folder left
 
 
+def test_the_run_feeds_the_action_journal_once(tmp_path):
+    data, ws = tiny_data(tmp_path), tmp_path / "ws"
+    shutil.copy(ROOT / "data" / "sample" / "actions.xlsx", data / "actions.xlsx")
+    expected = len(ra.read_actions(data / "actions.xlsx"))
+    for new in (expected, 0):                    # the second run finds every action already recorded
+        lines: list[str] = []
+        run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",),
+                   progress=lines.append, preview=False)
+        assert f"journal des actions : actions.xlsx, {new} nouvelle(s) action(s)" in lines
+    with Journal.open(ws) as journal:
+        assert len(journal) == expected
+
+
 def test_cli_reports_a_bad_export_in_one_line(tmp_path):
     data = tiny_data(tmp_path)
     (data / "exports" / "balance_2026-11-27.xlsx").write_text("pas un classeur")
@@ -65,7 +80,9 @@ def test_weekly_run_on_the_sample(sample_report):
     report_dir, data = sample_report
     assert report_dir.name == "2026-11-20"
     names = {p.name for p in report_dir.iterdir()}
-    assert {"aged_balance.ipynb", "aged_balance.html", "aged_balance.xlsx"} <= names
+    # every section: executed notebook, HTML export and the workbook it writes (<section>.xlsx)
+    assert {f"{section}.{ext}" for section in SUITE for ext in ("ipynb", "html", "xlsx")} <= names
+    assert "brouillons" in names                                      # the call list's e-mail and letter drafts
     html = (report_dir / "aged_balance.html").read_text(encoding="utf-8")
     assert "Balance âgée clients" in html and "application/vnd.plotly.v1+json" in html or "Plotly.newPlot" in html
     # the workbook's grand total equals the export's « Total général »

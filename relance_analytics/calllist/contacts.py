@@ -56,7 +56,8 @@ def choose_contacts(circuits: pd.Series, contacts: pd.DataFrame | None) -> pd.Da
     out["contact_role"] = best["role"].astype("string").reindex(out.index)
     out["contact_phone"] = best["phone"].astype("string").reindex(out.index)
     out["contact_email"] = best["email"].astype("string").reindex(out.index)
-    seconds = c[[SECOND.get(k) == r for k, r in zip(c["circuit"], c["role"])]].drop_duplicates("cid").set_index("cid")
+    is_second = np.array([SECOND.get(k) == r for k, r in zip(c["circuit"], c["role"])], dtype=bool)
+    seconds = c[is_second].drop_duplicates("cid").set_index("cid")
     out["second_contact"] = [
         "" if cid not in seconds.index else
         " ".join(str(x) for x in (vocab.CONTACT_ROLE[seconds.at[cid, "role"]] + " :", seconds.at[cid, "name"],

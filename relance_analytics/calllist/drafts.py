@@ -38,6 +38,7 @@ from .rules import day
 from .workbook import letter_name, mail_url
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_SPECIALS = re.compile(r'[()<>\[\]:;@\\,"]')
 
 
 @dataclass
@@ -60,7 +61,17 @@ def slug(text: object) -> str:
 
 
 def _header(text: object) -> str:
-    return _CONTROL.sub(" ", str(text)).strip()
+    """Untrusted text for a header: control characters become spaces and ``=?`` becomes ``= ?``
+    (else the mail library decodes an RFC 2047 word such as ``=?utf-8?q?=0D=0ABcc:…?=`` into a new
+    header line)."""
+    return _CONTROL.sub(" ", str(text)).replace("=?", "= ?").strip()
+
+
+def _name(text: object) -> str:
+    """Untrusted text for a ``To``/``From`` display name: :func:`_header`, and the RFC 5322 specials
+    (``()<>[]:;@\\,"``) become spaces: Python 3.11's folder drops the quotes around them, and
+    ``=1+1 Cc: y@evil.example é <a@b.fr>`` then reads as the address ``y@evil.example``."""
+    return " ".join(_SPECIALS.sub(" ", _header(text)).split())
 
 
 def _message(subject: str, body: str, to_name: object, to_email: object, collector: str, sender: str | None,
@@ -68,9 +79,9 @@ def _message(subject: str, body: str, to_name: object, to_email: object, collect
     msg = EmailMessage(policy=SMTP)
     msg["Subject"] = _header(subject)
     if mail_url(to_email):
-        msg["To"] = formataddr((_header(to_name) if isinstance(to_name, str) else "", str(to_email).strip()))
+        msg["To"] = formataddr((_name(to_name) if isinstance(to_name, str) else "", str(to_email).strip()))
     if sender and mail_url(sender):
-        msg["From"] = formataddr((_header(collector), sender))
+        msg["From"] = formataddr((_name(collector), sender))
     msg["Date"] = format_datetime((when + pd.Timedelta(hours=9)).to_pydatetime())
     msg["X-Unsent"] = "1"
     msg.set_content(body)
@@ -122,24 +133,41 @@ def recap_body(action: pd.Series, contact: object, collector: str, company: str,
 
 
 def reminder_body(row: pd.Series, company: str, as_of: pd.Timestamp) -> tuple[str, str]:
-    """Subject and text of the automatic reminder of a deferred row."""
+    """Subject and text of the automatic e-mail of a row no phone list carries: a reminder of the
+    overdue documents (due before ``as_of``), or, when none is overdue yet (a pre-due call cut by
+    capacity), a courteous notice of the coming due dates."""
     docs = tuple(row["document_lines"])
-    subject = f"Relance : factures échues au {as_of:%d/%m/%Y} – {row['customer_name']}"
-    lines = [_greeting(row["contact_name"]), "",
-             f"Sauf erreur de notre part, {'la facture suivante reste' if len(docs) == 1 else 'les factures suivantes restent'} "
-             f"impayée{'s' if len(docs) > 1 else ''} à ce jour :", _lines(docs, as_of), "",
-             f"Montant total : {euros(row['at_stake_cents'])}"]
-    if row["credits_cents"] < 0:
-        lines.append(f"Après imputation de vos avoirs et règlements en attente ({euros(row['credits_cents'])}) : "
-                     f"{euros(row['net_cents'])}")
-    lines += ["", ("Ce montant était payable à l'échéance convenue. Nous vous remercions de procéder à son "
-                   if len(docs) == 1 else
-                   "Ces montants étaient payables aux échéances convenues. Nous vous remercions de procéder à leur ")
-              + "règlement sans délai et de nous indiquer par retour la date à laquelle il nous parviendra.",
-              "Si une difficulté concerne l'une de ces factures, merci de nous la signaler dès maintenant afin que "
-              "nous la traitions rapidement ; si votre règlement est déjà parti, merci de nous en préciser la date "
-              "et le mode.", "", _signature(str(row["collector"]), company)]
-    return subject, "\n".join(lines)
+    overdue = tuple(x for x in docs if x[2] < as_of)
+    coming = tuple(x for x in docs if x[2] >= as_of)
+    plural = len(overdue) > 1
+    if overdue:
+        subject = f"Relance : factures échues au {as_of:%d/%m/%Y} – {row['customer_name']}"
+        lines = [_greeting(row["contact_name"]), "",
+                 f"Sauf erreur de notre part, {'les factures suivantes restent impayées' if plural else 'la facture suivante reste impayée'} "
+                 "à ce jour :", _lines(overdue, as_of), "",
+                 f"Montant échu : {euros(sum(c for _, c, _ in overdue))}"]
+        if row["credits_cents"] < 0:
+            lines.append(f"Vos avoirs et règlements en attente d'imputation ({euros(row['credits_cents'])}) "
+                         f"ramènent le solde dû à {euros(row['net_cents'])}.")
+        lines += ["", ("Ces montants étaient payables aux échéances convenues. Nous vous remercions de procéder à leur "
+                       if plural else
+                       "Ce montant était payable à l'échéance convenue. Nous vous remercions de procéder à son ")
+                  + "règlement sans délai et de nous indiquer par retour la date à laquelle il nous parviendra."]
+        if coming:
+            lines += ["", "Pour mémoire, à échoir prochainement :", _lines(coming, as_of)]
+        lines += ["", "Si une difficulté concerne l'une de ces factures, merci de nous la signaler dès maintenant afin "
+                  "que nous la traitions rapidement ; si votre règlement est déjà parti, merci de nous en préciser "
+                  "la date et le mode."]
+    else:
+        subject = f"Échéances à venir – {row['customer_name']}"
+        lines = [_greeting(row["contact_name"]), "",
+                 "Nous nous permettons de vous signaler les échéances suivantes, afin que leur règlement soit "
+                 "programmé à temps :", _lines(coming, as_of), "",
+                 f"Montant à échoir : {euros(sum(c for _, c, _ in coming))}", "",
+                 "Merci de nous confirmer que ces factures ont bien été reçues et validées, et de nous indiquer la date "
+                 "de mise en paiement prévue. Si l'une d'elles pose une difficulté, nous la traiterons dès maintenant, "
+                 "avant l'échéance."]
+    return subject, "\n".join([*lines, "", _signature(str(row["collector"]), company)])
 
 
 def letter_html(row: pd.Series, company: str, as_of: pd.Timestamp) -> str:

@@ -116,9 +116,19 @@ SIDE_COLUMNS = {
                Column("provision_cents", "Provision", "money", 15), Column("reasons", "Règle", "wrap", 55),
                Column("action", "À faire", "wrap", 48)),
 }
+#: Columns of the per-collector table of the summary sheet (those of ``CallList.summary()`` and the sheet name).
+SUMMARY_COLUMNS = (
+    Column("collector", "Recouvreur", "text", 20), Column("sheet", "Feuille", "text", 18),
+    Column("capacity", "Capacité / jour", "int", 10), Column("calls", "Appels", "int", 8),
+    Column("cut", "Coupés (capacité)", "int", 10), Column("small", "Petits montants", "int", 10),
+    Column("calls_cents", "Montant à appeler", "money", 16),
+    Column("deferred_cents", "Montant relancé par e-mail", "money", 16),
+    Column("disputes", "Litiges", "int", 8), Column("formal_notices", "Mises en demeure", "int", 10),
+    Column("litigation", "Contentieux", "int", 10), Column("claims", "Créances à déclarer", "int", 10),
+)
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()\-]{5,22}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\'\x00-\x1f\x7f]")     # and control characters: invalid XML
 
 
 class _PhoneUrl(Url):
@@ -279,13 +289,7 @@ def _summary_sheet(wb: xlsxwriter.Workbook, fm: _Formats, cl: CallList, sheets: 
     summary["sheet"] = summary["collector"].map(sheets).fillna("")
     for col in ("calls_cents", "deferred_cents"):
         summary[col] = summary[col].astype("int64")
-    columns = (Column("collector", "Recouvreur", "text", 20), Column("sheet", "Feuille", "text", 18),
-               Column("capacity", "Capacité / jour", "int", 10), Column("calls", "Appels", "int", 8),
-               Column("cut", "Coupés (capacité)", "int", 10), Column("small", "Petits montants", "int", 10),
-               Column("calls_cents", "Montant à appeler", "money", 16),
-               Column("deferred_cents", "Montant relancé par e-mail", "money", 16),
-               Column("disputes", "Litiges", "int", 8), Column("formal_notices", "Mises en demeure", "int", 10),
-               Column("litigation", "Contentieux", "int", 10), Column("claims", "Créances à déclarer", "int", 10))
+    columns = SUMMARY_COLUMNS
     top = 3
     for j, column in enumerate(columns):
         ws.write_string(top, j, column.header, fm.header)

@@ -97,3 +97,30 @@ def test_drafts_recaps_reminders_and_letters(tmp_path: Path):
     assert "mise en demeure de payer" in letter and "au plus tard le <b>28/11/2026</b>" in letter
     assert "<li>10/10 téléphone : pas de réponse</li>" in letter       # actions taken, without the contact's name
     assert "Marc Dirigeant" not in letter
+
+
+def test_a_cut_row_gets_the_e_mail_its_documents_call_for(tmp_path: Path):
+    """Capacity 1: the overdue row is called, the two others are cut and e-mailed. The pre-due
+    row's e-mail announces the coming due date (nothing is 'impayé' yet); the mixed row reminds
+    the overdue invoice only and mentions the coming one for memory."""
+    it = items(("O", "FA-O", "2026-10-20", 9000),                              # 31 days late: called (rank 1)
+               ("P", "FA-P", "2026-11-24", 6000),                              # due in 4 days, ≥ 5 000 €: R2
+               ("M", "FA-M1", "2026-11-06", 300), ("M", "FA-M2", "2026-11-25", 5000))     # R3 and R2
+    cont = contacts(*[(c, f"Compta {c}", "accounting", "01 00 00 00 00", f"compta@{c.lower()}.fr") for c in "OPM"])
+    cl = run(it, cont=cont, params=CallListParams(default_capacity=1))
+    assert list(cl.rows["customer_id"]) == ["O"]
+    drafts = write_drafts(tmp_path, cl, actions(), cont, customers(it), company="Ateliers Test SAS")
+    mails = {p.name: email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in drafts.reminders}
+    assert sorted(mails) == ["relance_M.eml", "relance_P.eml"]
+
+    pre_due = mails["relance_P.eml"]
+    assert pre_due["Subject"].startswith("Échéances à venir")
+    text = pre_due.get_content()
+    assert "FA-P : 6\u202f000,00\u00a0€, échéance du 24/11" in text and "Montant à échoir : 6\u202f000,00\u00a0€" in text
+    assert "impayé" not in text and "échue" not in text
+
+    mixed = mails["relance_M.eml"].get_content().replace("\r\n", "\n")
+    assert mails["relance_M.eml"]["Subject"].startswith("Relance : factures échues au 20/11/2026")
+    assert "la facture suivante reste impayée à ce jour :\n  - FA-M1 : 300,00\u00a0€, échéance du 06/11" in mixed
+    assert "Montant échu : 300,00\u00a0€" in mixed                          # the 5 000 € not yet due are not claimed
+    assert "Pour mémoire, à échoir prochainement :\n  - FA-M2 : 5\u202f000,00\u00a0€, échéance du 25/11" in mixed

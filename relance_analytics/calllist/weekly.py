@@ -1,0 +1,132 @@
+"""The call list of a report run: its inputs read from a notebook's context, the list built and
+optionally restricted to some collectors, then published as ``call_list.xlsx`` and drafts.
+
+Inputs, all from the data folder and the workspace of the run:
+
+* the open items of the as-of snapshot (customers attached) and every snapshot up to it, to
+  evaluate the promises (kept / broken / pending);
+* the action journal (``<workspace>/journal.sqlite``), actions dated on or before the as-of date
+  — ``relance weekly`` imports ``actions.xlsx`` into it first, ``relance import-outcomes`` adds
+  what the collectors filled;
+* ``disputes.xlsx`` (optional) and the ``Contacts`` sheet of ``customers.xlsx`` (optional: without
+  it every row is flagged "contact missing", never dropped);
+* ``relance.toml``: ``[thresholds]``, ``[collectors]`` (capacities, e-mail addresses), ``[company]``.
+
+::
+
+    ctx = load_context(data_dir, workspace, as_of, output_dir)
+    weekly = weekly_call_list(ctx, collectors=None, capacities={"Claire Martin": 15})
+    published = publish(weekly, ctx.output_dir)    # call_list.xlsx + brouillons/
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import pandas as pd
+
+from ..context import Context
+from ..io.errors import InputError
+from ..io.tables import read_contacts, read_disputes
+from ..io.workbook import sheet_names
+from ..journal import Journal
+from ..promises import evaluate_promises, load_snapshots
+from .build import CallList, call_list
+from .drafts import Drafts, write_drafts
+from .params import CallListParams
+from .workbook import write_call_list
+
+WORKBOOK_NAME = "call_list.xlsx"
+DRAFTS_FOLDER = "brouillons"
+SIDE_LISTS = ("disputes", "formal_notices", "litigation", "claims")
+
+
+@dataclass(frozen=True)
+class WeeklyCallList:
+    """A call list with what it was built from (for the drafts and the notebook)."""
+
+    call_list: CallList
+    actions: pd.DataFrame            # journal actions dated on or before the as-of date
+    promises: pd.DataFrame           # evaluate_promises over the snapshots up to the as-of date
+    customers: pd.DataFrame
+    contacts: pd.DataFrame | None
+    company: str
+    collectors: tuple[str, ...] | None   # the collector filter, None = all
+
+
+@dataclass(frozen=True)
+class Published:
+    """Files written by :func:`publish`."""
+
+    workbook: Path
+    drafts_dir: Path
+    drafts: Drafts
+
+
+def _collector_filter(collectors: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    if collectors is None:
+        return None
+    names = (collectors,) if isinstance(collectors, str) else tuple(collectors)
+    return tuple(dict.fromkeys(str(c) for c in names)) or None
+
+
+def restrict(cl: CallList, collectors: str | Sequence[str] | None) -> CallList:
+    """The call list of some collectors only (every list and reason of their customers);
+    ``None`` keeps everyone."""
+    keep = _collector_filter(collectors)
+    if keep is None:
+        return cl
+
+    def only(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["collector"].isin(keep).to_numpy()].reset_index(drop=True)
+
+    frames = {name: only(getattr(cl, name)) for name in ("rows", "deferred", *SIDE_LISTS)}
+    cids = {str(c) for frame in frames.values() for c in frame["customer_id"]}
+    reasons = cl.reasons[cl.reasons["cid"].astype(str).isin(cids).to_numpy()].reset_index(drop=True)
+    return replace(cl, **frames, reasons=reasons)
+
+
+def _contacts(customers_file: Path) -> pd.DataFrame | None:
+    """The ``Contacts`` sheet of the customers workbook, ``None`` when the workbook has none."""
+    if "Contacts" not in sheet_names(customers_file, InputError):
+        return None
+    return read_contacts(customers_file)
+
+
+def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None,
+                     capacities: Mapping[str, int] | None = None) -> WeeklyCallList:
+    """Build the call list of ``ctx.as_of`` from the context's data folder and workspace.
+
+    ``collectors``: a name or names to keep (``None``: all). ``capacities``: daily capacities
+    replacing those of ``relance.toml`` for some collectors (before the cut, so the cut counts
+    follow them). A name that no customer has, in either, is a ``ValueError`` listing the known ones.
+    """
+    keep = _collector_filter(collectors)
+    known = set(ctx.customers["collector"].dropna().astype(str))
+    for what, names in (("collectors", keep or ()), ("capacities", capacities or {})):
+        unknown = [str(c) for c in names if str(c) not in known]
+        if unknown:
+            raise ValueError(f"{what}: unknown collector(s) {', '.join(map(repr, unknown))}; the customers file "
+                             f"names {', '.join(map(repr, sorted(known)))}")
+    params = CallListParams.from_settings(ctx.settings).with_capacities(capacities)
+    with Journal.open(ctx.store.workspace) as journal:
+        actions = journal.actions(until=ctx.as_of)
+    promises = evaluate_promises(actions, load_snapshots(ctx.store, ctx.as_of), ctx.as_of)
+    disputes_file = ctx.data_dir / "disputes.xlsx"
+    disputes = read_disputes(disputes_file) if disputes_file.is_file() else None
+    contacts = _contacts(ctx.data_dir / "customers.xlsx")
+    cl = call_list(ctx.items, ctx.customers, actions, disputes, ctx.as_of, params, contacts=contacts,
+                   promises=promises)
+    return WeeklyCallList(restrict(cl, keep), actions, promises, ctx.customers, contacts, ctx.settings.company, keep)
+
+
+def publish(weekly: WeeklyCallList, output_dir: str | Path) -> Published:
+    """Write ``output_dir/call_list.xlsx`` and the drafts under ``output_dir/brouillons/``
+    (``emails/<collector>/*.eml``, ``mises_en_demeure/*.html``, see :func:`write_drafts`)."""
+    out = Path(output_dir)
+    workbook = write_call_list(out / WORKBOOK_NAME, weekly.call_list)
+    drafts = write_drafts(out / DRAFTS_FOLDER, weekly.call_list, weekly.actions, weekly.contacts, weekly.customers,
+                          weekly.company, collectors=list(weekly.collectors) if weekly.collectors else None)
+    return Published(workbook, out / DRAFTS_FOLDER, drafts)
