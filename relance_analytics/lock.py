@@ -10,6 +10,30 @@ from pathlib import Path
 from typing import Iterator
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists on this machine (another user's counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead_leftovers(folder: Path, prefix: str) -> list[Path]:
+    """Entries of ``folder`` named ``<prefix><pid>`` whose process no longer runs (left by a
+    killed writer), oldest name first."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in sorted(folder.glob(f"{prefix}*")):
+        pid = entry.name[len(prefix):].split(".")[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            found.append(entry)
+    return found
+
+
 class WorkspaceBusy(RuntimeError):
     """Another process holds the workspace lock; ``holder`` is its pid text (may be empty)."""
 

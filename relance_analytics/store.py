@@ -2,8 +2,10 @@
 
 Layout: ``<workspace>/snapshots/as_of=YYYY-MM-DD/items.parquet`` (hive partitioning, so
 DuckDB and pyarrow read the whole history as one dataset). Writing a date replaces it
-atomically (temporary file + rename): re-ingesting never duplicates and a crash never
-leaves half a snapshot.
+atomically (hidden temporary file, flushed to disk, then renamed over the partition file):
+re-ingesting never duplicates and a crash never leaves half a snapshot. A process killed
+mid-write leaves only its hidden ``.items.parquet.<pid>.tmp``, which no reader sees and the
+next write of that date deletes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .aging import DateLike, as_date
+from .lock import dead_leftovers
 
 DEFAULT_WORKSPACE = Path(".relance")
 _META_KEY = b"relance_analytics"
@@ -42,6 +45,21 @@ def file_digest(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a folder's) content from the OS cache to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Delete the ``.<name>.<pid>.tmp`` files beside ``target`` left by writers that died."""
+    for tmp in dead_leftovers(target.parent, f".{target.name}."):
+        tmp.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -71,10 +89,13 @@ class SnapshotStore:
         info = {"as_of": f"{as_date(as_of):%Y-%m-%d}", **(meta or {})}
         table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                                _META_KEY: json.dumps(info, default=str).encode()})
+        _remove_stale_temporaries(target)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             pq.write_table(table, tmp)
+            _fsync(tmp)
             os.replace(tmp, target)
+            _fsync(target.parent)          # the rename itself survives a power cut
         finally:
             tmp.unlink(missing_ok=True)
         return target

@@ -23,7 +23,7 @@ from .aging import as_date
 from .config import Settings
 from .ingest import Ingested, ingest_folder
 from .journal import Journal
-from .lock import workspace_lock
+from .lock import dead_leftovers, workspace_lock
 from .store import DEFAULT_WORKSPACE, SnapshotStore
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -96,6 +96,19 @@ def save_preview(folder: Path, section: str, progress: Callable[[str], None]) ->
     return folder / PREVIEW
 
 
+def _recover(final: Path, progress: Callable[[str], None]) -> None:
+    """Clean what a killed run left beside ``final``: restore the previous report when the run
+    died between its two renames (only the hidden ``.old-<pid>`` copy is left), drop the rest."""
+    for old in dead_leftovers(final.parent, f".{final.name}.old-"):
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(old, final)
+            progress(f"rapport précédent du {final.name} restauré (exécution interrompue)")
+    for tmp in dead_leftovers(final.parent, f".{final.name}.tmp-"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _swap_into_place(tmp: Path, final: Path) -> None:
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
@@ -135,6 +148,7 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
     date = as_date(as_of) if as_of else store.latest()
     store.read(date)  # fails early with the stored dates when the as-of has no snapshot
     final = out_dir / f"{date:%Y-%m-%d}"
+    _recover(final, progress)
     tmp = out_dir / f".{final.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

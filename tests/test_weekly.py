@@ -64,6 +64,31 @@ def test_the_run_feeds_the_action_journal_once(tmp_path):
         assert len(journal) == expected
 
 
+def dead_pid() -> int:
+    """The pid of a process that has already exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_run_killed_between_its_renames_is_repaired_by_the_next_one(tmp_path):
+    """Killed after moving the old report aside but before moving the new one in: only the
+    hidden copy is left. The next run, even a failing one, puts the old report back and removes
+    the dead run's temporary folder."""
+    data, out, ws = tiny_data(tmp_path), tmp_path / "reports", tmp_path / "ws"
+    ok = run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
+    before = snapshot_tree(ok.report_dir)
+    pid = dead_pid()
+    ok.report_dir.rename(out / f".2026-11-20.old-{pid}")            # the state the kill left
+    (out / f".2026-11-20.tmp-{pid}").mkdir()
+    (out / f".2026-11-20.tmp-{pid}" / "writes_marker.ipynb").write_text("half written")
+
+    with pytest.raises(NotebookFailed):
+        run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("fails",), preview=False)
+    assert snapshot_tree(out / "2026-11-20") == before
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
 def test_cli_reports_a_bad_export_in_one_line(tmp_path):
     data = tiny_data(tmp_path)
     (data / "exports" / "balance_2026-11-27.xlsx").write_text("pas un classeur")
