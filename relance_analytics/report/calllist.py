@@ -11,7 +11,7 @@ from ..calllist.build import CallList
 from ..calllist.weekly import Published, WeeklyCallList
 from ..calllist.workbook import (CALL_COLUMNS, DEFERRED_COLUMNS, DEFERRED_SHEET, SIDE_COLUMNS, SIDE_SHEETS,
                                  SUMMARY_COLUMNS)
-from .common import count, euros
+from .common import count, euros, markdown_text
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -54,7 +54,7 @@ def headline(weekly: WeeklyCallList) -> str:
         actions = actions[actions["customer_id"].astype(str).isin(mine).to_numpy()]
         promises = promises[promises["customer_id"].astype(str).isin(mine).to_numpy()]
     status = promises["status"].astype(str).value_counts()
-    who = (f" — recouvreur(s) : {', '.join(weekly.collectors)}" if weekly.collectors else
+    who = (f" — recouvreur(s) : {', '.join(map(markdown_text, weekly.collectors))}" if weekly.collectors else
            f" — {_plural(len(cl.by_collector), 'recouvreur', 'recouvreurs')}")
     text = (f"**Liste d'appels du {cl.as_of:%d/%m/%Y}**{who} : {_plural(len(cl.rows), 'client', 'clients')} à appeler "
             f"pour {euros(int(cl.rows['net_cents'].sum()))} net ; {_plural(cut, 'ligne coupée', 'lignes coupées')} "
@@ -103,8 +103,13 @@ def _screen(frame: pd.DataFrame, table: str, columns: tuple[str, ...]) -> Styler
         elif col == "score":
             out[col] = out[col].map(lambda v: count(round(v)))
     out = out.rename(columns=headers)
-    return (out.style.hide(axis="index")
+    return (out.style.hide(axis="index").format(escape="html")      # names come from the ERP: inert HTML
             .set_properties(**{"white-space": "pre-line", "text-align": "left", "vertical-align": "top"}))
+
+
+def collector_heading(collector: str) -> str:
+    """Markdown heading of a collector's list (the name made inert)."""
+    return f"### {markdown_text(collector)}"
 
 
 def display_rows(cl: CallList, collector: str) -> Styler:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import math
+import re
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 def euros(cents: int | float) -> str:
@@ -23,3 +27,10 @@ def percent(share: float | None, digits: int = 1) -> str:
 def count(n: int) -> str:
     """``4514`` → ``4 514`` (narrow no-break space as thousands separator)."""
     return f"{int(n):,}".replace(",", "\u202f")
+
+
+def markdown_text(value: object) -> str:
+    """Untrusted text (a customer or collector name) made inert for a Markdown cell: HTML
+    escaped, Markdown punctuation backslashed, line breaks as spaces."""
+    text = " ".join(str(value).split())
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))

@@ -67,7 +67,7 @@ def highlight_long(table: pd.DataFrame, summary: DisputeSummary) -> Styler:
     """The screen dispute list with the disputes open for too long highlighted."""
     flag = _long_header(summary)
     return table.style.apply(lambda row: ["background-color: #FDE2E1" if row[flag] == "oui" else ""] * len(row),
-                             axis=1).hide(axis="index")
+                             axis=1).hide(axis="index").format(escape="html")
 
 
 def _long_header(summary: DisputeSummary) -> str:
