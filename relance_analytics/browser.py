@@ -199,3 +199,25 @@ def save_screenshot(html: Path, png: Path, timeout_s: float = 30.0) -> PageRepor
     """
     with HeadlessChromium(timeout_s=timeout_s) as chromium:
         return chromium.open(html, screenshot=png)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m relance_analytics.browser PAGE.html SHOT.png``: screenshot a page in its own
+    process (free of the caller's event loop, e.g. a notebook's); prints one line: what did not
+    render, or ``ok``. Exit status 1 when Chromium is missing or fails."""
+    import sys
+
+    html, png = (Path(a) for a in (argv if argv is not None else sys.argv[1:]))
+    try:
+        seen = save_screenshot(html, png)
+    except BrowserError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    problems = [f"{len(seen.unrendered)} chart(s) not drawn"] if seen.unrendered else []
+    problems += [f"JavaScript: {e}" for e in seen.errors]
+    print("; ".join(problems) or "ok")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

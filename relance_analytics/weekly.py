@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,24 +78,32 @@ def export_html(notebook: Path, target: Path) -> Path:
     return target
 
 
-def save_preview(folder: Path, section: str, progress: Callable[[str], None]) -> Path | None:
-    """Screenshot ``folder/<section>.html`` to ``folder/apercu.png`` in headless Chromium.
+def save_preview(folder: Path, section: str, progress: Callable[[str], None],
+                 timeout_s: float = 120.0) -> Path | None:
+    """Screenshot ``folder/<section>.html`` to ``folder/apercu.png`` in headless Chromium, in a
+    child process (no clash with the caller's event loop, a hung browser cannot hang the run).
 
     Optional: when no browser is installed, or it fails, the run goes on and ``progress`` says why.
     """
-    from .browser import BrowserError, save_screenshot, unavailable_reason
+    from .browser import unavailable_reason
 
     if reason := unavailable_reason():
         progress(f"aperçu non généré : {reason}")
         return None
+    png = folder / PREVIEW
     try:
-        seen = save_screenshot(folder / f"{section}.html", folder / PREVIEW)
-    except BrowserError as exc:
-        progress(f"aperçu non généré : {exc}")
+        done = subprocess.run([sys.executable, "-m", "relance_analytics.browser", str(folder / f"{section}.html"),
+                               str(png)], capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        done = None
+    if done is None or done.returncode != 0 or not png.is_file():
+        why = "délai dépassé" if done is None else (done.stderr.strip().splitlines() or ["échec"])[-1]
+        progress(f"aperçu non généré : {why}")
+        png.unlink(missing_ok=True)
         return None
-    if seen.errors or seen.unrendered:
-        progress(f"aperçu : {len(seen.unrendered)} graphique(s) non dessiné(s), erreurs JavaScript : {list(seen.errors)}")
-    return folder / PREVIEW
+    if done.stdout.strip() != "ok":
+        progress(f"aperçu : {done.stdout.strip()}")
+    return png
 
 
 def _recover(final: Path, progress: Callable[[str], None]) -> None:
