@@ -89,6 +89,16 @@ def test_a_run_killed_between_its_renames_is_repaired_by_the_next_one(tmp_path):
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
 
 
+def test_a_broken_browser_does_not_fail_the_run(tmp_path, monkeypatch):
+    """The preview is optional: a Chromium that cannot start is reported, the report published."""
+    monkeypatch.setenv("RELANCE_CHROMIUM", "/bin/false")
+    said: list[str] = []
+    ok = run_weekly(tiny_data(tmp_path), tmp_path / "reports", workspace=tmp_path / "ws", notebooks_dir=FIXTURES,
+                    suite=("writes_marker",), progress=said.append)
+    assert (ok.report_dir / "writes_marker.html").is_file() and not (ok.report_dir / "apercu.png").exists()
+    assert [s for s in said if s.startswith("aperçu non généré : ")], said
+
+
 def test_cli_reports_a_bad_export_in_one_line(tmp_path):
     data = tiny_data(tmp_path)
     (data / "exports" / "balance_2026-11-27.xlsx").write_text("pas un classeur")
