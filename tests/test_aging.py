@@ -124,3 +124,18 @@ def test_buckets_sum_to_the_exact_total(rows, edges):
     assert int(by["total"].sum()) == exact
     assert (by[buckets.labels].sum(axis=1) == by["total"]).all()
     assert int(by["items"].sum()) == len(rows)
+
+
+def test_screen_balance_is_indexed_by_its_group_in_french():
+    from relance_analytics.config import Buckets
+    from relance_analytics.report import display_balance
+
+    items = pd.DataFrame({"customer_id": ["A", "B"], "collector": ["Claire", "Julien"],
+                          "due_date": pd.to_datetime(["2026-11-30", "2026-10-01"]).astype("datetime64[s]"),
+                          "amount_cents": np.array([123_456, -5_000], dtype="int64")})
+    screen = display_balance(ra.aged_balance(items, "2026-11-20", by="collector"), Buckets())
+    assert list(screen.index) == ["Claire", "Julien"] and screen.index.name == "Recouvreur"
+    assert screen.loc["Claire", "Non échu"] == "1\u202f234,56\u00a0€"          # due 30/11: not due
+    assert screen.loc["Julien", "31 à 60 j"] == "-50,00\u00a0€"               # 50 days late, a credit note
+    total = display_balance(ra.aged_balance(items, "2026-11-20"), Buckets())
+    assert list(total.index) == ["Total"] and total.loc["Total", "Total TTC"] == "1\u202f184,56\u00a0€"  # 1 234,56 − 50,00

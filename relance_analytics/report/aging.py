@@ -29,12 +29,14 @@ def balance_headers(buckets: Buckets) -> dict[str, str]:
 
 
 def display_balance(balance: pd.DataFrame, buckets: Buckets) -> pd.DataFrame:
-    """An aged balance for the screen: euros as French text, shares as percentages, French headers."""
+    """An aged balance for the screen: euros as French text, shares as percentages, French
+    headers; indexed by its first grouping column (no row numbers on screen)."""
     out = balance.rename(index={"total": "Total"}).reset_index()
     for col in [*buckets.labels, "total", "overdue"]:
         out[col] = out[col].map(euros)
     out["overdue_share"] = out["overdue_share"].map(percent)
-    return out.rename(columns=balance_headers(buckets))
+    out = out.rename(columns=balance_headers(buckets))
+    return out.set_index(out.columns[0])
 
 
 def balance_sheet(name: str, balance: pd.DataFrame, buckets: Buckets, title: str,
