@@ -9,9 +9,10 @@ Every list sheet has its header on row 1 (frozen, with filters), French headers,
 date formats, column widths; phones and e-mails are written as ``tel:`` / ``mailto:``
 hyperlinks (only when they look like a phone number or an address; otherwise as text). Every
 other string is written as text, never as a formula (xlsxwriter with ``strings_to_formulas``
-off and explicit ``write_string``). The phone-list sheets end with the columns the collector
-fills (:data:`FILL_COLUMNS`, yellow, with data validation and drop-down lists) and a hidden
-``Clé`` column identifying the row for :mod:`~relance_analytics.calllist.outcomes`.
+off and explicit ``write_string``), cut visibly when longer than a cell holds
+(:func:`~relance_analytics.io.excel.cell_text`). The phone-list sheets end with the columns
+the collector fills (:data:`FILL_COLUMNS`, yellow, with data validation and drop-down lists)
+and a hidden ``Clé`` column identifying the row for :mod:`~relance_analytics.calllist.outcomes`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import xlsxwriter
 from xlsxwriter.url import Url, UrlTypes
 
 from .. import vocab
-from ..io.excel import DATE_FORMAT, EURO_FORMAT, WORKBOOK_OPTIONS
+from ..io.excel import DATE_FORMAT, EURO_FORMAT, WORKBOOK_OPTIONS, cell_text
 from .build import CallList
 from .ranking import TIERS
 from .rules import RULE_LABELS
@@ -126,6 +127,7 @@ SUMMARY_COLUMNS = (
     Column("disputes", "Litiges", "int", 8), Column("formal_notices", "Mises en demeure", "int", 10),
     Column("litigation", "Contentieux", "int", 10), Column("claims", "Créances à déclarer", "int", 10),
 )
+MAX_URL_LENGTH = 2079          # Excel's limit for a link (xlsxwriter ignores longer ones)
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()\-]{5,22}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\'\x00-\x1f\x7f]")     # and control characters: invalid XML
@@ -154,8 +156,12 @@ def phone_url(phone: object) -> str | None:
 
 
 def mail_url(email: object) -> str | None:
-    """``mailto:`` link of a plain e-mail address, ``None`` if it is not one."""
-    return f"mailto:{email.strip()}" if isinstance(email, str) and _EMAIL.match(email.strip()) else None
+    """``mailto:`` link of a plain e-mail address, ``None`` if it is not one or the link would be
+    longer than Excel takes (xlsxwriter would leave the cell empty; it is written as text)."""
+    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
+        return None
+    link = f"mailto:{email.strip()}"
+    return link if len(link) <= MAX_URL_LENGTH else None
 
 
 def sheet_name(collector: str, taken: set[str]) -> str:
@@ -222,7 +228,7 @@ def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col:
     else:
         text = ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else \
             _label(value) if kind == "role" else str(value)
-        ws.write_string(row, col, text, fm.wrap if kind == "wrap" else fm.text)
+        ws.write_string(row, col, cell_text(text), fm.wrap if kind == "wrap" else fm.text)
 
 
 def _write_table(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, frame: pd.DataFrame,

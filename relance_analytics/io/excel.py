@@ -2,7 +2,8 @@
 
 Every string is written as text, never as a formula or a link, unless the caller asks for a
 link column: xlsxwriter runs with ``strings_to_formulas``/``strings_to_urls`` off.
-Money columns hold integer cents in the frame and are written as euros.
+Money columns hold integer cents in the frame and are written as euros. A text longer than
+one cell holds is cut visibly (:func:`cell_text`), never silently.
 """
 
 from __future__ import annotations
@@ -22,6 +23,34 @@ PERCENT_FORMAT = "0.0 %"
 DATE_FORMAT = "dd/mm/yyyy"
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
                     "nan_inf_to_errors": True}
+#: Excel's limit for the text of one cell, in UTF-16 code units (a character beyond U+FFFF,
+#: such as an emoji, counts twice).
+CELL_TEXT_LIMIT = 32_767
+#: The end of a text cut to fit in a cell; ``n`` is the number of characters cut off.
+TRUNCATION_MARKER = "… [texte tronqué : {n} caractères manquants]"
+
+
+def cell_text(text: str) -> str:
+    """``text`` as one Excel cell can hold it: unchanged when it fits in :data:`CELL_TEXT_LIMIT`
+    UTF-16 units; else its beginning followed by :data:`TRUNCATION_MARKER` (the number of
+    characters cut, French digit grouping), the whole within the limit. xlsxwriter would
+    otherwise cut the text silently (``write_string`` returning -2)."""
+    if len(text) <= CELL_TEXT_LIMIT // 2 or _utf16_len(text) <= CELL_TEXT_LIMIT:
+        return text
+    # The marker is longest when it counts every character of ``text``: leave room for that one.
+    room = CELL_TEXT_LIMIT - _utf16_len(_marker(len(text)))
+    kept = text[:room]
+    while (excess := _utf16_len(kept) - room) > 0:     # wide characters: cut ⌈excess / 2⌉ more
+        kept = kept[:len(kept) - (excess + 1) // 2]
+    return kept + _marker(len(text) - len(kept))
+
+
+def _marker(n: int) -> str:
+    return TRUNCATION_MARKER.format(n=f"{n:,}".replace(",", "\u202f"))
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass
@@ -112,7 +141,7 @@ def _write_sheet(wb: xlsxwriter.Workbook, fm: _Formats, sheet: Sheet) -> None:
             elif isinstance(v, (int, float)):
                 ws.write_number(top + 1 + i, j, v, fmt)
             else:
-                ws.write_string(top + 1 + i, j, str(v))
+                ws.write_string(top + 1 + i, j, cell_text(str(v)))
         width = max([len(str(sheet.headers.get(col, col)))] +
                     [len(str(_cell(v) or "")) for v in values[:500]]) + 2
         if col in money:

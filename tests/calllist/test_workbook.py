@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 
 from relance_analytics.calllist import write_call_list
 from relance_analytics.calllist.workbook import SIDE_SHEETS, mail_url, phone_url, sheet_name
@@ -84,3 +85,25 @@ def test_url_and_sheet_name_helpers():
     assert sheet_name("Claire Martin", taken) == "Claire Martin (2)"
     assert sheet_name("Synthèse", taken) == "Synthèse (2)"
     assert sheet_name("A/B:C*D?" + "x" * 40, taken) == ("A B C D " + "x" * 40)[:31]
+
+
+def test_text_longer_than_a_cell_is_cut_visibly(tmp_path: Path):
+    """Excel holds 32 767 characters per cell: a longer text ends with a visible marker (the
+    shared writer's, tests/io/test_excel.py), and an address too long for a link is text."""
+    it = items(("C1", "FA1", "2026-11-10", 1000))
+    name = "Société " + "x" * 39_992                      # 40 000 characters
+    it["customer_name"] = pd.array([name], dtype="string")
+    cust = customers(it)
+    cust["customer_name"] = pd.array([name], dtype="string")
+    email = "a" * 2_100 + "@client.fr"                     # mailto: link beyond Excel's 2 079
+    path = write_call_list(tmp_path / "call_list.xlsx",
+                           run(it, cust=cust, cont=contacts(("C1", "M. Long", "accounting", None, email))))
+    ws = openpyxl.load_workbook(path)["Claire Martin"]
+    headers = {c.value: c.column for c in ws[1]}
+    got = ws.cell(2, headers["Raison sociale"]).value
+    # 32 767 − 47 (marker counting 40 000) = 32 720 kept; 40 000 − 32 720 = 7 280 cut
+    assert got == name[:32_720] + "… [texte tronqué : 7\u202f280 caractères manquants]"
+    assert len(got) == 32_766
+    cell = ws.cell(2, headers["E-mail"])
+    assert (cell.value, cell.hyperlink) == (email, None)
+    assert mail_url(email) is None

@@ -4,8 +4,10 @@ Every file is generated, never hand-edited: workbooks with xlsxwriter (fixed doc
 properties), then, for the hostile cases, their zip rewritten with fixed timestamps (formula
 results removed, entity bombs, declared sizes patched, truncation); CSV/text bytes written
 directly; the password-protected workbook is a minimal OLE2/CFB container holding the
-``EncryptionInfo``/``EncryptedPackage`` streams that Excel writes for an encrypted .xlsx. No
-randomness: the same call gives the same files.
+``EncryptionInfo``/``EncryptedPackage`` streams that Excel writes for an encrypted .xlsx.
+Filled call lists start from the workbook relance writes (``write_call_list`` on a tiny
+history), filled and then damaged with openpyxl as a collector's Excel would, their save time
+and zip timestamps fixed afterwards. No randomness: the same call gives the same files.
 
 The tests build the corpus once per session in a temporary folder, so no binary is committed.
 To look at the files: ``python tests/data/make_corpus.py OUT_DIR`` (prints each file and the
@@ -23,11 +25,15 @@ import datetime as dt
 import re
 import struct
 import sys
+import tempfile
 import zipfile
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+import openpyxl
+from openpyxl.worksheet.worksheet import Worksheet
 import xlsxwriter
 
 FIXED = dt.datetime(2026, 11, 20, 18, 0)
@@ -320,7 +326,7 @@ class Case:
     """One corpus file and what reading it must give."""
 
     name: str                                   # file name (unique)
-    reader: str                                 # open_items | customers | sales | disputes | actions | contacts
+    reader: str                                 # open_items | customers | … | actions | contacts | call_list
     build: Callable[[Path], Path]
     outcome: str = "error"                      # error | warning | ok
     expect: tuple[str, ...] = ()                # fragments of the error/warning message
@@ -349,10 +355,10 @@ def _rows_check(n: int, **attrs: object) -> Callable[[object], None]:
     return check
 
 
-def container_cases(prefix: str, table: Table, base: Callable[[Path], Path]) -> list[Case]:
-    """0-byte, truncated, non-Excel, HTML .xls, encrypted, old OLE, entity and zip bombs."""
-    r = table.reader
-    kind = table.kind
+def container_cases(prefix: str, r: str, kind: str, base: Callable[[Path], Path]) -> list[Case]:
+    """0-byte, truncated, non-Excel, HTML .xls, encrypted, old OLE, entity and zip bombs, for
+    reader ``r`` whose errors start with ``kind``; ``base`` builds a valid workbook (an
+    xlsxwriter one: XML prologs and shared strings)."""
 
     def from_base(make: Callable[[Path, Path], Path]) -> Callable[[Path], Path]:
         def build(p: Path) -> Path:
@@ -538,7 +544,7 @@ def open_item_cases() -> list[Case]:
              expect=("1 row(s) with an amount but no document number nor date", "rows 9",
                      "a grand total row to check them against")),
     ]
-    cases += container_cases("sage", t, _xlsx(t))
+    cases += container_cases("sage", t.reader, t.kind, _xlsx(t))
     cases += [
         Case("sage_zip_bomb_ratio.xlsx", "open_items",
              lambda p: _from(p, _xlsx(t), ratio_bomb),
@@ -611,7 +617,7 @@ def table_cases() -> list[Case]:
     cases: list[Case] = []
     for prefix, t in (("customers", CUSTOMERS), ("sales", SALES), ("disputes", DISPUTES), ("actions", ACTIONS)):
         cases += sheet_cases(prefix, t)
-        cases += container_cases(prefix, t, _xlsx(t))
+        cases += container_cases(prefix, t.reader, t.kind, _xlsx(t))
         cases.append(Case(f"{prefix}_duplicate_key.xlsx" if prefix != "actions" else "actions_unknown_channel.xlsx",
                           t.reader, *(_key_case(prefix, t))))
     cases += [
@@ -666,9 +672,235 @@ def odoo_cases() -> list[Case]:
     ]
 
 
+# ----------------------------------------------------------------------------------------------
+# filled call lists (relance_analytics.calllist.read_outcomes)
+# ----------------------------------------------------------------------------------------------
+CALL_LIST_KIND = "filled call list"
+CM, JP = "Claire Martin", "Julien Petit"
+#: What the collectors fill, by sheet and customer code. Rows in rank order (amount due):
+#: Claire Martin P row 2, K row 3, E row 4 (not called); Julien Petit Q row 2, R row 3 (not called).
+CALL_FILL = {
+    CM: {"P": {"Résultat": "promesse", "Montant promis": 1500, "Date promise": d("2026-12-11"),
+               "Mode de règlement": "virement", "Interlocuteur joint": "Mme Martin"},
+         "K": {"Résultat": "rappel convenu", "Date de rappel": d("2026-11-25")}},
+    JP: {"Q": {"Résultat": "réponse évasive", "Note": "c'est en cours"}},
+}
+Edit = Callable[[openpyxl.Workbook], None]
+
+
+@lru_cache(maxsize=1)
+def call_list_as_written() -> bytes:
+    """``call_list.xlsx`` as relance writes it (``write_call_list``, xlsxwriter) on 20/11/2026 for
+    five customers, each due a first reminder: P, K, E for Claire Martin, Q, R for Julien Petit."""
+    from relance_analytics.calllist import write_call_list
+    from tests.calllist.helpers import customers, items, run
+    it = items(("P", "FA-P", "2026-11-10", 1500), ("K", "FA-K", "2026-11-10", 1400), ("E", "FA-E", "2026-11-10", 1300),
+               ("Q", "FA-Q", "2026-11-10", 1200), ("R", "FA-R", "2026-11-10", 1100))
+    cl = run(it, cust=customers(it, collectors={"Q": JP, "R": JP}))
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_call_list(Path(tmp) / "call_list.xlsx", cl).read_bytes()
+
+
+def _headers(ws: Worksheet) -> dict[str, int]:
+    return {c.value: c.column for c in ws[1] if c.value is not None}
+
+
+def _row(ws: Worksheet, customer: str) -> int:
+    col = _headers(ws)["Code client"]
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col).value == customer)
+
+
+def call_list_filled(*edits: Edit, fill: bool = True, xml: tuple[bytes, bytes] | None = None) -> Callable[[Path], Path]:
+    """The written call list filled with :data:`CALL_FILL` in openpyxl (as the tests of the
+    import do), then ``edits``; ``xml`` replaces bytes in the sheets' XML (after saving).
+    openpyxl's save time and zip timestamps are fixed afterwards."""
+    def build(p: Path) -> Path:
+        p.write_bytes(call_list_as_written())
+        wb = openpyxl.load_workbook(p)
+        for sheet, rows in (CALL_FILL if fill else {}).items():
+            for customer, values in rows.items():
+                for header, value in values.items():
+                    _set(sheet, customer, header, value)(wb)
+        for edit in edits:
+            edit(wb)
+        wb.save(p)
+
+        def fix(name: str, data: bytes) -> bytes:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED.isoformat().encode() + b"Z", data)
+            if xml and name.startswith("xl/worksheets/"):
+                data = data.replace(*xml)
+            return data
+        rewrite_zip(p, fix)
+        return p
+    return build
+
+
+def _set(sheet: str, customer: str, header: str, value: object) -> Edit:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb[sheet]
+        ws.cell(_row(ws, customer), _headers(ws)[header]).value = value
+    return edit
+
+
+def _delete_column(sheet: str, header: str) -> Edit:
+    return lambda wb: wb[sheet].delete_cols(_headers(wb[sheet])[header])
+
+
+def _copy_key(sheet: str, source: str, target: str) -> Edit:
+    def edit(wb: openpyxl.Workbook) -> None:
+        ws = wb[sheet]
+        col = _headers(ws)["Clé"]
+        ws.cell(_row(ws, target), col).value = ws.cell(_row(ws, source), col).value
+    return edit
+
+
+def _duplicate_outcome_column(wb: openpyxl.Workbook) -> None:
+    ws = wb[CM]
+    col = ws.max_column + 1                      # AL, after the hidden key
+    ws.cell(1, col).value = "Résultat"
+    ws.cell(_row(ws, "E"), col).value = "promesse"
+
+
+def _hide(sheet: str, *customers: str) -> Edit:
+    def edit(wb: openpyxl.Workbook) -> None:
+        for customer in customers:
+            wb[sheet].row_dimensions[_row(wb[sheet], customer)].hidden = True
+    return edit
+
+
+def _merge_notes(wb: openpyxl.Workbook) -> None:
+    ws = wb[CM]
+    col = _headers(ws)["Note"]
+    ws.cell(_row(ws, "P"), col).value = "rappeler après 14 h"
+    ws.merge_cells(start_row=_row(ws, "P"), end_row=_row(ws, "K"), start_column=col, end_column=col)
+
+
+def _set_title(wb: openpyxl.Workbook) -> None:
+    wb[CM]["A1"] = "Appels du 20/11/2026"
+
+
+def _extra_sheet(wb: openpyxl.Workbook) -> None:
+    ws = wb.create_sheet("Mes notes")
+    for row in (["Client", "Résultat", "Note"], ["P", "promesse", "à confirmer par écrit"]):
+        ws.append(row)
+
+
+def _outcomes_check(customers: list[str], rows: list[int], collectors: list[str] | None = None,
+                    promised_cents: int | None = None) -> Callable[[object], None]:
+    def check(frame: object) -> None:
+        got = (list(frame["customer_id"]), list(frame["source_row"]))  # type: ignore[index]
+        assert got == (customers, rows), got
+        if collectors is not None:
+            assert list(frame["collector"]) == collectors, list(frame["collector"])  # type: ignore[index]
+        if promised_cents is not None:
+            p = frame[frame["customer_id"] == "P"]  # type: ignore[index]
+            assert list(p["promise_amount_cents"]) == [promised_cents], list(p["promise_amount_cents"])
+    return check
+
+
+def call_list_cases() -> list[Case]:
+    r, kind = "call_list", CALL_LIST_KIND
+    filled = call_list_filled
+    call_date = "Date de l'appel"
+
+    def at(header: str, letter: str, sheet: str = CM) -> str:
+        return f"column \"{header} ({letter}) of sheet '{sheet}'\""
+    read_as_filled = _outcomes_check(["P", "K", "Q"], [2, 3, 2], [CM, CM, JP], promised_cents=150000)
+    cases = [
+        # the reference: P promise, K callback, Q evasive answer; E and R not called
+        Case("calllist_filled_as_written.xlsx", r, filled(), outcome="ok", check=read_as_filled),
+        Case("calllist_nothing_filled.xlsx", r, filled(fill=False), outcome="ok", check=_outcomes_check([], [])),
+        Case("calllist_no_list_sheet.xlsx", r,
+             lambda p: write_xlsx(p, [Sheet("Feuil1", [["Code client", "Résultat"], ["P", "promesse"]])]),
+             expect=(kind, "no call-list sheet found", "expected a call_list.xlsx written by relance")),
+        # the hidden key column and the row keys
+        Case("calllist_key_column_deleted.xlsx", r, filled(_delete_column(CM, "Clé")),
+             expect=(kind, "row 1: sheet 'Claire Martin': no 'Clé' column", "the filled row(s) 2, 3 cannot be matched",
+                     "expected the hidden 'Clé' column as the call list wrote it")),
+        Case("calllist_key_column_deleted_everywhere.xlsx", r,
+             filled(_delete_column(CM, "Clé"), _delete_column(JP, "Clé")),
+             expect=(kind, "2 problems", "sheet 'Claire Martin': no 'Clé' column",
+                     "sheet 'Julien Petit': no 'Clé' column",
+                     "the filled row(s) 2 cannot be matched")),
+        Case("calllist_key_damaged.xlsx", r, filled(_set(CM, "P", "Clé", "abc")),
+             expect=(kind, f"row 2, {at('Clé', 'AK')}", "missing or damaged row key", "got 'abc'",
+                     "expected the row as the call list wrote it")),
+        Case("calllist_key_of_another_row.xlsx", r, filled(_copy_key(CM, "K", "P")),
+             expect=(kind, f"row 2, {at('Clé', 'AK')}", "the row key is that of customer 'K'",
+                     "Code client (B) of sheet 'Claire Martin' shows 'P'", "sort or move whole rows")),
+        # the columns to fill
+        Case("calllist_outcome_column_missing.xlsx", r, filled(_delete_column(CM, "Résultat")),
+             expect=(kind, "row 1: sheet 'Claire Martin': lacks the column(s) Résultat",
+                     "expected the columns of the call list as written")),
+        Case("calllist_outcome_column_duplicated.xlsx", r, filled(_duplicate_outcome_column),
+             expect=(kind, "row 1: sheet 'Claire Martin'", "the header 'Résultat' appears in columns AB and AL",
+                     "each column once")),
+        # the cells filled
+        Case("calllist_outcome_not_in_list.xlsx", r, filled(_set(CM, "K", "Résultat", "peut-être")),
+             expect=(kind, f"row 3, {at('Résultat', 'AB')}", "unknown value: got 'peut-être'",
+                     "expected one of 'promesse'")),
+        Case("calllist_promise_without_amount.xlsx", r, filled(_set(CM, "P", "Montant promis", None)),
+             expect=(kind, f"row 2, {at('Montant promis', 'AD')}", "a promise needs the amount promised",
+                     "expected an amount > 0")),
+        Case("calllist_promise_without_date.xlsx", r, filled(_set(CM, "P", "Date promise", None)),
+             expect=(kind, f"row 2, {at('Date promise', 'AE')}", "a promise needs the date promised",
+                     "expected a date")),
+        Case("calllist_amount_as_text.xlsx", r, filled(_set(CM, "P", "Montant promis", "mille euros")),
+             expect=(kind, f"row 2, {at('Montant promis', 'AD')}", "unreadable amount: got 'mille euros'",
+                     "expected an amount in euros")),
+        Case("calllist_date_before_1900_text.xlsx", r, filled(_set(CM, "P", "Date promise", "15/03/1850")),
+             expect=(kind, f"row 2, {at('Date promise', 'AE')}", "date out of range: got '15/03/1850'",
+                     "between 01/01/1900 and 31/12/2100")),
+        Case("calllist_date_before_1900_serial.xlsx", r, filled(_set(CM, "K", call_date, d("1850-03-15"))),
+             expect=(kind, f"row 3, {at(call_date, 'AA')}", "unreadable date",
+                     "(a time of day, not a date)", "expected a date")),
+        Case("calllist_date_after_2100.xlsx", r, filled(_set(CM, "P", "Date promise", d("2150-01-01"))),
+             expect=(kind, f"row 2, {at('Date promise', 'AE')}", "date out of range: got 01/01/2150",
+                     "between 01/01/1900 and 31/12/2100")),
+        # formulas, error values, merged cells
+        Case("calllist_formula_in_note.xlsx", r, filled(_set(JP, "Q", "Note", "=A1*2")),
+             expect=(kind, f"row 2, {at('Note', 'AJ', JP)}", "cell AJ2 holds a formula (=A1*2) with no saved result",
+                     "values, not formulas")),
+        Case("calllist_formula_in_row_not_called.xlsx", r, filled(_set(JP, "R", "Note", "=A1*2")),
+             expect=(kind, f"row 3, {at('Note', 'AJ', JP)}", "cell AJ3 holds a formula (=A1*2) with no saved result")),
+        Case("calllist_formula_in_amount.xlsx", r, filled(_set(CM, "P", "Montant promis", "=A1*2")),
+             expect=(kind, "1 problem", f"row 2, {at('Montant promis', 'AD')}",
+                     "cell AD2 holds a formula (=A1*2) with no saved result")),
+        Case("calllist_formula_with_saved_result.xlsx", r,
+             filled(_set(CM, "P", "Montant promis", "=750*2"), xml=(b"<f>750*2</f><v />", b"<f>750*2</f><v>1500</v>")),
+             outcome="warning",
+             expect=(kind, "sheet 'Claire Martin': 1 formula cell read from the result saved with the file (AD2)"),
+             check=read_as_filled),
+        Case("calllist_excel_error_value.xlsx", r, filled(_set(CM, "P", "Montant promis", "#DIV/0!")),
+             expect=(kind, "1 problem", f"row 2, {at('Montant promis', 'AD')}", "Excel error value: got '#DIV/0!'")),
+        Case("calllist_merged_fill_cells.xlsx", r, filled(_merge_notes),
+             expect=(kind, f"row 3, {at('Note', 'AJ')}", "merged cells AJ2:AJ3", "AJ3 is empty",
+                     "unmerge the cells")),
+        # tolerated
+        Case("calllist_hidden_filled_row.xlsx", r, filled(_hide(CM, "P")), outcome="warning",
+             expect=(kind, "sheet 'Claire Martin': 1 hidden row read like the others (row 2)"), check=read_as_filled),
+        Case("calllist_hidden_rows_not_called.xlsx", r, filled(_hide(CM, "E"), _hide(JP, "R")), outcome="ok",
+             check=read_as_filled),
+        Case("calllist_blank_rows_in_middle.xlsx", r, filled(lambda wb: wb[CM].insert_rows(3, 2)), outcome="ok",
+             check=_outcomes_check(["P", "K", "Q"], [2, 5, 2], [CM, CM, JP])),
+        Case("calllist_title_row_above_header.xlsx", r,
+             filled(lambda wb: wb[CM].insert_rows(1), _set_title), outcome="ok",
+             check=_outcomes_check(["P", "K", "Q"], [3, 4, 2], [CM, CM, JP])),
+        Case("calllist_sheet_renamed.xlsx", r, filled(lambda wb: setattr(wb[CM], "title", "Claire")), outcome="ok",
+             check=read_as_filled),
+        Case("calllist_extra_sheet.xlsx", r, filled(_extra_sheet), outcome="ok", check=read_as_filled),
+    ]
+
+    def as_written(p: Path) -> Path:
+        p.write_bytes(call_list_as_written())
+        return p
+    return cases + container_cases("calllist", r, kind, as_written)
+
+
 def build_cases() -> list[Case]:
     """Every case of the corpus (names are unique)."""
-    cases = open_item_cases() + odoo_cases() + csv_cases() + table_cases()
+    cases = open_item_cases() + odoo_cases() + csv_cases() + table_cases() + call_list_cases()
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     return cases
@@ -681,6 +913,7 @@ def build_corpus(out_dir: Path) -> list[tuple[Case, Path]]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))     # the call lists use tests/calllist/helpers.py
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "corpus")
     for case, path in build_corpus(target):
         print(f"{path.name:48} {case.reader:11} {case.outcome:8} {' | '.join(case.expect)}")

@@ -16,13 +16,18 @@ import pytest
 import python_calamine
 
 import relance_analytics as ra
+from relance_analytics.calllist import read_outcomes
 from relance_analytics.io.errors import ExportError, InputError, InputWarning
 from tests.data.make_corpus import Sheet, build_cases, build_corpus, entity_bomb, write_xlsx
 
 READERS = {
     "open_items": ra.read_open_items, "customers": ra.read_customers, "contacts": ra.read_contacts,
-    "sales": ra.read_sales, "disputes": ra.read_disputes, "actions": ra.read_actions,
+    "sales": ra.read_sales, "disputes": ra.read_disputes, "actions": ra.read_actions, "call_list": read_outcomes,
 }
+#: Cases each reader must have at least: the tabular readers each get the shared container and
+#: sheet cases (≥ 25); the contacts sheet, read from the customers workbook, only what is its own;
+#: the filled call list its container cases and those of the workbook relance writes (≥ 25).
+MINIMUM = {"contacts": 1} | {r: 25 for r in READERS if r != "contacts"}
 CASES = build_cases()
 
 
@@ -35,8 +40,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_corpus_is_large_and_covers_every_reader():
     assert len(CASES) >= 40
     per_reader = {r: sum(c.reader == r for c in CASES) for r in READERS}
-    assert all(n >= 1 for n in per_reader.values()), per_reader
-    assert min(n for r, n in per_reader.items() if r != "contacts") >= 25, per_reader
+    assert all(per_reader[r] >= n for r, n in MINIMUM.items()), per_reader
+    assert {c.reader for c in CASES} == set(READERS)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
