@@ -71,20 +71,24 @@ def aged_balance(items: pd.DataFrame, as_of: DateLike, by: str | Sequence[str] |
     buckets = buckets or Buckets()
     keys = _group_keys(items, by)
     labels = buckets.labels
-    frame = pd.DataFrame({
-        "bucket": assign_buckets(items, as_of, buckets),
-        "amount_cents": items["amount_cents"].to_numpy(dtype="int64"),
-    })
-    for k in keys:
-        frame[k] = items[k].to_numpy()
-    if keys:
-        frame[keys] = frame[keys].fillna("(non renseigné)") if any(frame[k].isna().any() for k in keys) else frame[keys]
+    if keys and not any(items[k].isna().any() for k in keys):
+        table, counts = _grouped_sums(items, keys, bucket_codes(days_past_due(items, as_of), buckets), labels)
+    elif keys:
+        frame = pd.DataFrame({
+            "bucket": assign_buckets(items, as_of, buckets),
+            "amount_cents": items["amount_cents"].to_numpy(dtype="int64"),
+        })
+        for k in keys:
+            frame[k] = items[k].to_numpy()
+        frame[keys] = frame[keys].fillna("(non renseigné)")
         table = (frame.groupby([*keys, "bucket"], observed=False, sort=False, dropna=False)["amount_cents"]
                  .sum().unstack("bucket", fill_value=0))
         counts = frame.groupby(keys, observed=True, sort=False, dropna=False).size()
         present = counts.index
         table = table.reindex(present).fillna(0)
     else:
+        frame = pd.DataFrame({"bucket": assign_buckets(items, as_of, buckets),
+                              "amount_cents": items["amount_cents"].to_numpy(dtype="int64")})
         sums = frame.groupby("bucket", observed=False)["amount_cents"].sum()
         table = pd.DataFrame([sums.reindex(labels, fill_value=0).to_numpy()], columns=labels,
                              index=pd.Index(["total"], name="group"))
@@ -98,6 +102,27 @@ def aged_balance(items: pd.DataFrame, as_of: DateLike, by: str | Sequence[str] |
     if keys:
         table = table.sort_values("total", ascending=False, kind="stable")
     return table
+
+
+def _grouped_sums(items: pd.DataFrame, keys: list[str], codes: np.ndarray,
+                  labels: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
+    """Cents per bucket (int64 sums) and item count of each group of ``keys`` (no NA in them),
+    groups in order of first appearance, indexed by their key values as objects (what a
+    groupby of the key columns converted to objects gives). Each key column is factorized in
+    its own dtype (category codes, Arrow strings), so no column of a million strings is
+    converted to Python objects."""
+    group = np.zeros(len(items), dtype=np.int64)
+    for k in keys:
+        key_codes, uniques = pd.factorize(items[k], sort=False)
+        group, _ = pd.factorize(group * len(uniques) + key_codes, sort=False)   # dense, first appearance
+    _, first = np.unique(group, return_index=True)
+    sums = np.zeros((len(first), len(labels)), dtype=np.int64)
+    np.add.at(sums, (group, codes), items["amount_cents"].to_numpy(dtype="int64"))
+    rows = items.iloc[first]
+    arrays = [pd.Index(rows[k].to_numpy()) for k in keys]
+    index = arrays[0].rename(keys[0]) if len(keys) == 1 else pd.MultiIndex.from_arrays(arrays, names=keys)
+    return pd.DataFrame(sums, index=index, columns=list(labels)), \
+        pd.Series(np.bincount(group, minlength=len(first)), index=index)
 
 
 def bucket_shares(balance: pd.DataFrame, buckets: Buckets | None = None) -> pd.DataFrame:

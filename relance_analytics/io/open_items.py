@@ -21,7 +21,8 @@ import pandas as pd
 
 from .errors import ExportError, Problem, ReconciliationError
 from .mapping import BY_SIGN, DOCUMENT_TYPES, ColumnMapping, MappingLike, resolve
-from .parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, normalize_labels, parse_date_cells, parse_money, parse_text
+from .parse import (MAX_DATE, MIN_DATE, Kinds, cell_kinds, is_blank, normalize_label, normalize_labels, parse_date_cells,
+                    parse_money, parse_text)
 from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, after_findings, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 60
@@ -147,10 +148,24 @@ class _OpenItemParser:
         self.excel_rows = body.index.to_numpy() + 1
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
+        self._kinds: dict[int, Kinds] = {}      # cell_kinds of the body's columns, computed once
 
     # -- helpers -------------------------------------------------------------------
     def col(self, canonical: str) -> pd.Series:
         return self.body[self.cols[canonical]]
+
+    def kinds(self, canonical: str) -> Kinds:
+        """:func:`cell_kinds` of a mapped column of the body (computed once)."""
+        j = self.cols[canonical]
+        if j not in self._kinds:
+            self._kinds[j] = cell_kinds(self.body[j])
+        return self._kinds[j]
+
+    def keep_rows(self, mask: np.ndarray) -> None:
+        """Keep the body's rows of ``mask``, and the mapped columns only."""
+        self.body = self.body.loc[mask, sorted(set(self.cols.values()))]
+        self.excel_rows = self.excel_rows[mask]
+        self._kinds = {j: (k[mask], b[mask]) for j, (k, b) in self._kinds.items()}
 
     def colname(self, canonical: str) -> str:
         return self.label(self.cols[canonical])
@@ -182,21 +197,31 @@ class _OpenItemParser:
         """
         frame = self.body
         n = len(frame)
-        blank_cells = np.column_stack([is_blank(frame[c]) for c in frame.columns]) if n else np.zeros((0, 0), bool)
-        all_blank = blank_cells.all(axis=1) if n else np.zeros(0, bool)
-        labels = pd.Series(normalize_labels(_first_text(frame, blank_cells)), dtype=object)
-        is_total = labels.str.match(_TOTAL_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
-        is_grand = labels.str.match(_GRAND_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
-        doc_blank = is_blank(self.col("document_id"))
+        doc_blank = self.kinds("document_id")[1]
+        # Only rows without a document number can be totals, titles or blank rows: the labels
+        # and blank cells are looked at on those rows only.
+        blank_rows = np.flatnonzero(doc_blank)
+        sub = frame.iloc[blank_rows]
+        blank_cells = (np.column_stack([is_blank(sub[c]) for c in sub.columns]) if len(sub)
+                       else np.zeros((0, sub.shape[1]), bool))
+        all_blank = np.zeros(n, bool)
+        all_blank[blank_rows] = blank_cells.all(axis=1)
+        labels = pd.Series(normalize_labels(_first_text(sub, blank_cells)), dtype=object)
+        is_total = np.zeros(n, bool)
+        is_grand = np.zeros(n, bool)
+        is_total[blank_rows] = labels.str.match(_TOTAL_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
+        is_grand[blank_rows] = labels.str.match(_GRAND_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
         cust = self.cols.get("customer_id", self.cols.get("customer"))
-        cust_blank = is_blank(frame[cust])
+        cust_blank = np.zeros(n, bool)
+        cust_blank[blank_rows] = is_blank(sub[cust])
         dates_blank = np.ones(n, dtype=bool)
         for key in ("document_date", "due_date"):
             if key in self.cols:
-                dates_blank &= is_blank(self.col(key))
+                dates_blank[blank_rows] &= is_blank(sub[self.cols[key]])
         repeated = np.ones(n, dtype=bool)
         for j in set(self.cols.values()):     # a repeated header is the header row again
-            repeated &= frame[j].to_numpy(dtype=object) == self.header[j]
+            candidates = np.flatnonzero(repeated)
+            repeated[candidates] = frame[j].to_numpy(dtype=object)[candidates] == self.header[j]
         labelled = doc_blank & (is_total | cust_blank)
         undated = doc_blank & dates_blank & ~labelled
         non_item = all_blank | repeated | labelled | undated
@@ -205,7 +230,7 @@ class _OpenItemParser:
         labels_only = non_item & ~all_blank & ~repeated & ~is_total & ~undated
         lettered = np.zeros(n, dtype=bool)
         if "lettering" in self.cols:
-            lettered = ~non_item & ~is_blank(self.col("lettering"))
+            lettered = ~non_item & ~self.kinds("lettering")[1]
         self.undated = undated & ~all_blank & ~repeated
         counts = {"blank": int(all_blank.sum()), "repeated_header": int(repeated.sum()),
                   "subtotal": int(totals.sum() + self.undated.sum()), "grand_total": int(grand.sum()),
@@ -229,8 +254,7 @@ class _OpenItemParser:
         undated_amount = self.undated & ~self.amount_blank(self.body)
         undated_rows = self.rows_text(undated_amount)
         control = self.control_total(grand_mask)
-        self.body = self.body[item_mask]
-        self.excel_rows = self.excel_rows[item_mask]
+        self.keep_rows(item_mask)
         open_rows = ~lettered[item_mask]
         frame = self.parse_items(open_rows)
         if self.problems or found:
@@ -287,6 +311,10 @@ class _OpenItemParser:
 
     def amount_blank(self, frame: pd.DataFrame) -> np.ndarray:
         """Rows of ``frame`` with no amount at all."""
+        if frame is self.body:
+            if "amount" in self.cols:
+                return self.kinds("amount")[1]
+            return self.kinds("debit")[1] & self.kinds("credit")[1]
         if "amount" in self.cols:
             return is_blank(frame[self.cols["amount"]])
         return is_blank(frame[self.cols["debit"]]) & is_blank(frame[self.cols["credit"]])
@@ -294,11 +322,14 @@ class _OpenItemParser:
     def amounts(self, frame: pd.DataFrame, total_row: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Signed TTC cents of ``frame``'s rows (amount, or debit − credit, signed by the
         direction column when mapped), a bad mask and a blank mask."""
+        def kinds(key: str) -> Kinds | None:
+            return self.kinds(key) if frame is self.body else None
+
         if "amount" in self.cols:
-            cents, bad, blank = parse_money(frame[self.cols["amount"]])
+            cents, bad, blank = parse_money(frame[self.cols["amount"]], kinds("amount"))
         else:
-            d, dbad, dblank = parse_money(frame[self.cols["debit"]])
-            c, cbad, cblank = parse_money(frame[self.cols["credit"]])
+            d, dbad, dblank = parse_money(frame[self.cols["debit"]], kinds("debit"))
+            c, cbad, cblank = parse_money(frame[self.cols["credit"]], kinds("credit"))
             cents, bad, blank = d - c, dbad | cbad, dblank & cblank
         if "direction" in self.cols and not total_row:
             codes = pd.Series(normalize_labels(frame[self.cols["direction"]])).map(_DIRECTION)
@@ -312,16 +343,17 @@ class _OpenItemParser:
         n = len(self.body)
         out: dict[str, object] = {}
         if "customer" in self.cols and "customer_id" not in self.cols:
-            text, blank = parse_text(self.col("customer"))
+            text, blank = parse_text(self.col("customer"), self.kinds("customer"))
             ids, names = _split_customer(text)
             self.report(blank, "customer", "missing customer", "a customer reference")
             out["customer_id"], out["customer_name"] = ids, names
         else:
-            ids, blank = parse_text(self.col("customer_id"))
+            ids, blank = parse_text(self.col("customer_id"), self.kinds("customer_id"))
             self.report(blank, "customer_id", "missing customer account", "a customer account")
             out["customer_id"] = ids
-            out["customer_name"] = parse_text(self.col("customer_name"))[0] if "customer_name" in self.cols else ids
-        doc, blank = parse_text(self.col("document_id"))
+            out["customer_name"] = (parse_text(self.col("customer_name"), self.kinds("customer_name"))[0]
+                                   if "customer_name" in self.cols else ids)
+        doc, blank = parse_text(self.col("document_id"), self.kinds("document_id"))
         self.report(blank, "document_id", "missing document number", "a document number")
         out["document_id"] = doc
         self.check_duplicates(doc, blank | ~open_rows)
@@ -332,7 +364,7 @@ class _OpenItemParser:
             codes = pd.Series(normalize_labels(self.col("direction"))).map(_DIRECTION)
             dir_bad = codes.isna().to_numpy()
             self.report(dir_bad, "direction", "unknown debit/credit code", "D (débit) or C (crédit)")
-            money_bad, _, _ = parse_money(self.col(key)) if "amount" in self.cols else (bad, None, None)
+            money_bad, _, _ = parse_money(self.col(key), self.kinds(key)) if "amount" in self.cols else (bad, None, None)
             self.report(bad & ~dir_bad & ~money_bad, key, "a negative amount marked as a debit",
                         "a positive amount, or the code C (crédit)")
             bad = money_bad
@@ -340,7 +372,7 @@ class _OpenItemParser:
         self.report(amount_blank & ~bad, key, "missing amount", "the open amount of the document")
         out["amount_cents"] = amount
         if "amount_ht" in self.cols:
-            ht, htbad, htblank = parse_money(self.col("amount_ht"))
+            ht, htbad, htblank = parse_money(self.col("amount_ht"), self.kinds("amount_ht"))
             self.report(htbad, "amount_ht", "unreadable amount excl. VAT", "an amount in euros, e.g. 1 028,80")
             ht_array = pd.array(ht, dtype="Int64")
             ht_array[htblank] = pd.NA
@@ -350,7 +382,7 @@ class _OpenItemParser:
         bad_dates = np.zeros(n, bool)
         for key in ("document_date", "due_date"):
             if key in self.cols:
-                cells = parse_date_cells(self.col(key), self.raw.date1904)
+                cells = parse_date_cells(self.col(key), self.raw.date1904, self.kinds(key))
                 self.report(cells.bad & ~cells.out_of_range, key, "unreadable date",
                             "a date such as 31/12/2026 (dd/mm/yyyy) or an Excel date")
                 self.report(cells.out_of_range, key, "date out of range",
@@ -377,14 +409,16 @@ class _OpenItemParser:
         out["document_type"] = self.document_types(amount)
         for key in ("collector", "segment", "currency"):
             if key in self.cols:
-                out[key] = parse_text(self.col(key))[0]
+                out[key] = parse_text(self.col(key), self.kinds(key))[0]
         out["source_row"] = self.excel_rows.astype("int32")
         return _canonical_frame(out)
 
     def check_duplicates(self, doc: np.ndarray, ignore: np.ndarray) -> None:
         s = pd.Series(doc)
-        dup = s.duplicated(keep=False).to_numpy() & ~ignore
-        dup &= s.where(~ignore).duplicated(keep=False).to_numpy()
+        codes, _ = pd.factorize(doc, use_na_sentinel=False)
+        dup = (np.bincount(codes)[codes] > 1) & ~ignore        # = s.duplicated(keep=False) & ~ignore
+        if dup.any() and ignore.any():
+            dup &= s.where(~ignore).duplicated(keep=False).to_numpy()
         if dup.any():
             groups = pd.Series(self.excel_rows[dup]).groupby(s[dup].to_numpy()).agg(list)
             for doc_id, rows in groups.items():
@@ -395,21 +429,26 @@ class _OpenItemParser:
                         int(r), self.colname("document_id"), doc_id, "each open document once"))
 
     def document_types(self, amount: np.ndarray) -> pd.Categorical:
-        by_sign = np.where(amount < 0, "credit_note", "invoice").astype(object)
+        """Canonical type of each item: the mapped code, the amount's sign for codes mapped
+        ``by_sign`` (and when no type column is mapped), ``invoice`` for unknown codes (reported)."""
+        categories = list(DOCUMENT_TYPE_DTYPE.categories)
+        by_sign = np.where(amount < 0, categories.index("credit_note"), categories.index("invoice"))
         if "document_type" not in self.cols:
-            return pd.Categorical(by_sign, dtype=DOCUMENT_TYPE_DTYPE)
-        codes, blank = parse_text(self.col("document_type"))
-        keys = pd.Series(normalize_labels(codes), dtype=object)
-        mapped = keys.map(self.mapping.type_codes()).to_numpy(dtype=object)
-        unknown = pd.isna(mapped)
+            return pd.Categorical.from_codes(by_sign, dtype=DOCUMENT_TYPE_DTYPE)
+        codes, blank = parse_text(self.col("document_type"), self.kinds("document_type"))
+        keys, distinct = pd.factorize(normalize_labels(codes))     # each distinct code looked up once
+        types = pd.Series(distinct, dtype=object).map(self.mapping.type_codes()).to_numpy(dtype=object)
+        unknown = pd.isna(types)[keys]
         known = sorted({k for k in self.mapping.document_types if k})
         self.report(unknown & ~blank, "document_type", "unknown document type",
                     "one of " + ", ".join(repr(k) for k in known))
         self.report(unknown & blank, "document_type", "missing document type",
                     "one of " + ", ".join(repr(k) for k in known))
-        result = np.where(mapped == BY_SIGN, by_sign, mapped)
-        result = np.where(pd.isna(result), "invoice", result)
-        return pd.Categorical(result, dtype=DOCUMENT_TYPE_DTYPE)
+        signed = -2
+        type_codes = np.array([signed if t == BY_SIGN else categories.index("invoice" if pd.isna(t) else t)
+                               for t in types], dtype=np.int64)
+        result = type_codes[keys]
+        return pd.Categorical.from_codes(np.where(result == signed, by_sign, result), dtype=DOCUMENT_TYPE_DTYPE)
 
 
 def _first_text(frame: pd.DataFrame, blank_cells: np.ndarray) -> np.ndarray:

@@ -36,7 +36,10 @@ def normalize_label(text: object) -> str:
     (with or without a space after them), ``’`` → ``'``, ``:`` and ``.`` ignored."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
-    s = str(text).replace("’", "'").replace("`", "'").replace("´", "'")
+    s = str(text)
+    if s.isascii():     # same result, without the Unicode steps (nothing for them to change)
+        return " ".join(s.replace("`", "'").replace(":", " ").replace(".", " ").lower().split())
+    s = s.replace("’", "'").replace("`", "'").replace("´", "'")
     s = _NUMERO.sub("no ", s).replace("°", "o").replace("º", "o")
     s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
@@ -48,36 +51,53 @@ def cell_kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per cell, its kind (:data:`NUMBER`, :data:`TEXT`, :data:`DATE`, :data:`OTHER` or
     :data:`BLANK`) and a blank mask (None/NaN/NaT or a string of spaces).
 
-    Vectorised: kinds come from the cells' types compared as arrays; only cells of unusual
-    types (numpy scalars, booleans, times…) are looked at one by one.
+    Vectorised: cells are grouped by their exact type (a few distinct types per column) and
+    each group is classified at once; only cells of unusual types (numpy scalars, booleans,
+    times…) are looked at one by one.
     """
     arr = values.to_numpy(dtype=object)
     n = len(arr)
     kinds = np.full(n, BLANK, dtype=np.int8)
     if n == 0:
         return kinds, np.zeros(0, bool)
-    blank = pd.isna(arr).astype(bool)
-    rest = ~blank
-    rest[rest] = arr[rest] != ""
-    idx = np.flatnonzero(rest)
-    if len(idx) == 0:
-        return kinds, ~rest
-    sub = arr[idx]
-    types = np.fromiter(map(type, sub), dtype=object, count=len(sub))
-    sub_kinds = np.full(len(sub), OTHER, dtype=np.int8)
-    sub_kinds[(types == float) | (types == int)] = NUMBER
-    text = types == str
-    sub_kinds[text] = TEXT
-    sub_kinds[(types == dt.date) | (types == dt.datetime) | (types == pd.Timestamp)] = DATE
-    odd = np.flatnonzero(sub_kinds == OTHER)
-    if len(odd):
-        sub_kinds[odd] = [_kind_code(v) for v in sub[odd]]
-    if text.any():
-        tidx = np.flatnonzero(text)
-        spaces = np.fromiter(map(str.isspace, sub[tidx]), dtype=bool, count=len(tidx))
-        sub_kinds[tidx[spaces]] = BLANK
-    kinds[idx] = sub_kinds
+    inferred = pd.api.types.infer_dtype(arr, skipna=False)     # one C pass: a column of one type?
+    if inferred == "string":
+        blank = (arr == "") | np.fromiter(map(str.isspace, arr), dtype=bool, count=n)
+        kinds[~blank] = TEXT
+        return kinds, blank
+    if inferred in ("floating", "integer"):
+        blank = pd.isna(arr).astype(bool)
+        kinds[~blank] = NUMBER
+        return kinds, blank
+    if inferred in ("date", "datetime"):
+        blank = pd.isna(arr).astype(bool)
+        kinds[~blank] = DATE
+        return kinds, blank
+    codes, types = pd.factorize(np.fromiter(map(type, arr), dtype=object, count=n))
+    for k, t in enumerate(types):
+        idx = np.flatnonzero(codes == k) if len(types) > 1 else np.arange(n)
+        if t is str:
+            sub = arr[idx]
+            blank = (sub == "") | np.fromiter(map(str.isspace, sub), dtype=bool, count=len(sub))
+            kinds[idx] = np.where(blank, BLANK, TEXT)
+        elif t is float:
+            kinds[idx] = np.where(np.isnan(arr[idx].astype("float64")), BLANK, NUMBER)
+        elif t is int:
+            kinds[idx] = NUMBER
+        elif t is dt.date or t is dt.datetime or t is pd.Timestamp:
+            kinds[idx] = DATE
+        elif t is not type(None):
+            kinds[idx] = _odd_kinds(arr[idx])
     return kinds, kinds == BLANK
+
+
+def _odd_kinds(arr: np.ndarray) -> np.ndarray:
+    """Kinds of cells of unusual types: blank when NA or ``""``, else :func:`_kind_code`."""
+    kinds = np.full(len(arr), BLANK, dtype=np.int8)
+    rest = ~pd.isna(arr).astype(bool)
+    rest[rest] = arr[rest] != ""
+    kinds[rest] = [_kind_code(v) for v in arr[rest]]
+    return kinds
 
 
 def _kind_code(v: object) -> int:
@@ -100,10 +120,19 @@ def is_blank(values: pd.Series) -> np.ndarray:
 def normalize_labels(values: pd.Series | np.ndarray) -> np.ndarray:
     """:func:`normalize_label` of many cells, computed once per distinct value."""
     arr = np.asarray(values, dtype=object)
-    keys = pd.Series(arr, dtype=object)
-    uniq = pd.unique(keys)
-    table = {u: normalize_label(u) for u in uniq if not (isinstance(u, float) and np.isnan(u))}
-    return keys.map(table).fillna("").to_numpy(dtype=object)
+    out = np.full(len(arr), "", dtype=object)
+    na = pd.isna(arr).astype(bool)
+    codes, uniq = pd.factorize(arr[~na])
+    out[~na] = np.array([normalize_label(u) for u in uniq] + [""], dtype=object)[codes]
+    if na.any():
+        keys = pd.Series(arr[na], dtype=object)
+        table = {u: normalize_label(u) for u in pd.unique(keys) if not (isinstance(u, float) and np.isnan(u))}
+        out[na] = keys.map(table).fillna("").to_numpy(dtype=object)
+    return out
+
+
+Kinds = tuple[np.ndarray, np.ndarray]
+"""What :func:`cell_kinds` returns for a column, passed to the parsers when already known."""
 
 
 @lru_cache(maxsize=200_000)
@@ -141,7 +170,7 @@ def parse_money_text(text: str) -> int | None:
     return fr if fr is not None else en
 
 
-def parse_money(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def parse_money(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cells to integer cents.
 
     Returns ``(cents int64, bad bool, blank bool)``; blank cells give 0 and are not bad.
@@ -149,11 +178,12 @@ def parse_money(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     silently. Text cells follow the column's convention: French (``1.234,56``, the default) or
     English (``1,234.56``) when more of its cells show a decimal point than a decimal comma;
     a cell that only reads the other way (``1,234`` in a French column) is bad.
+    ``kinds``: the column's :func:`cell_kinds`, when the caller has them already.
     """
     n = len(values)
     cents = np.zeros(n, dtype=np.int64)
     bad = np.zeros(n, dtype=bool)
-    kinds, blank = cell_kinds(values)
+    kinds, blank = cell_kinds(values) if kinds is None else kinds
     arr = values.to_numpy(dtype=object)
     num = kinds == NUMBER
     if num.any():
@@ -166,13 +196,15 @@ def parse_money(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         bad[idx[~exact]] = True
     txt = kinds == TEXT
     if txt.any():
-        variants = [_money_variants(v) for v in arr[txt]]
-        hints = [h for _, _, h in variants]
-        english = hints.count("en") > hints.count("fr")
-        parsed = [en if english else fr for fr, en, _ in variants]
+        codes, uniq = pd.factorize(arr[txt])           # each distinct text parsed once
+        variants = [_money_variants(v) for v in uniq]
+        counts = np.bincount(codes, minlength=len(uniq))
+        hints = np.array([h or "" for _, _, h in variants], dtype=object)
+        english = counts[hints == "en"].sum() > counts[hints == "fr"].sum()
+        parsed = np.array([en if english else fr for fr, en, _ in variants], dtype=object)[codes]
         idx = np.flatnonzero(txt)
-        ok = np.fromiter((p is not None for p in parsed), dtype=bool, count=len(parsed))
-        cents[idx[ok]] = np.fromiter((p for p in parsed if p is not None), dtype=np.int64, count=int(ok.sum()))
+        ok = parsed != None  # noqa: E711 (element-wise)
+        cents[idx[ok]] = parsed[ok].astype(np.int64)
         bad[idx[~ok]] = True
     bad |= (kinds == OTHER) | (kinds == DATE)
     return cents, bad, blank
@@ -214,26 +246,28 @@ class DateCells(NamedTuple):
     out_of_range: np.ndarray
 
 
-def parse_date_cells(values: pd.Series, date1904: bool = False) -> DateCells:
+def parse_date_cells(values: pd.Series, date1904: bool = False, kinds: Kinds | None = None) -> DateCells:
     """Cells to dates (``datetime64[s]`` at midnight), see :class:`DateCells`.
 
     Accepts Excel dates, Excel serial numbers and the text formats of :func:`parse_date_text`.
     Serials follow the workbook's date system: 1900 (serial 1 = 01/01/1900, serial 60 is
     Excel's non-existent 29/02/1900 and is bad, 61 = 01/03/1900) or 1904 (serial 0 =
     01/01/1904). A time of day alone (what Excel shows for a negative serial) is bad.
+    ``kinds``: the column's :func:`cell_kinds`, when the caller has them already.
     """
     n = len(values)
     out = np.full(n, NaT, dtype="datetime64[s]")
-    kinds, blank = cell_kinds(values)
+    kinds, blank = cell_kinds(values) if kinds is None else kinds
     arr = values.to_numpy(dtype=object)
     d = kinds == DATE
     if d.any():
         idx = np.flatnonzero(d)
+        codes, uniq = pd.factorize(arr[idx])            # each distinct date converted once
         try:
-            conv = np.array(arr[idx].tolist(), dtype="datetime64[s]")
+            conv = np.array(list(uniq), dtype="datetime64[s]")
         except (TypeError, ValueError, OverflowError):
-            conv = np.array([_as_datetime64(v) for v in arr[idx]], dtype="datetime64[s]")
-        out[idx] = conv.astype("datetime64[D]").astype("datetime64[s]")
+            conv = np.array([_as_datetime64(v) for v in uniq], dtype="datetime64[s]")
+        out[idx] = conv.astype("datetime64[D]").astype("datetime64[s]")[codes]
     num = kinds == NUMBER
     if num.any():
         serial = np.floor(arr[num].astype("float64"))
@@ -249,7 +283,8 @@ def parse_date_cells(values: pd.Series, date1904: bool = False) -> DateCells:
         out[np.flatnonzero(num)] = dates
     txt = kinds == TEXT
     if txt.any():
-        out[np.flatnonzero(txt)] = np.array([parse_date_text(v) for v in arr[txt]], dtype="datetime64[s]")
+        codes, uniq = pd.factorize(arr[txt])
+        out[np.flatnonzero(txt)] = np.array([parse_date_text(v) for v in uniq], dtype="datetime64[s]")[codes]
     parsed = ~np.isnat(out)
     out_of_range = parsed & ((out < MIN_DATE.to_datetime64()) | (out > MAX_DATE.to_datetime64()))
     bad = ~blank & (~parsed | out_of_range)
@@ -271,11 +306,22 @@ def _as_datetime64(v: object) -> np.datetime64:
         return NaT
 
 
-def parse_text(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Cells to stripped strings (numbers without a spurious ``.0``); returns ``(text, blank)``."""
-    blank = is_blank(values)
-    text = np.array(values.map(_to_text).to_numpy(dtype=object), dtype=object)
-    text[blank] = None
+def parse_text(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Cells to stripped strings (numbers without a spurious ``.0``); returns ``(text, blank)``.
+    ``kinds``: the column's :func:`cell_kinds`, when the caller has them already."""
+    blank = (cell_kinds(values) if kinds is None else kinds)[1]
+    arr = values.to_numpy(dtype=object)
+    text = np.full(len(arr), None, dtype=object)
+    idx = np.flatnonzero(~blank)
+    sub = arr[idx] if len(idx) < len(arr) else arr
+    try:        # text cells only (the usual case): strip them, what _to_text does, in one C loop
+        stripped = np.fromiter(map(str.strip, sub), dtype=object, count=len(sub))
+    except TypeError:
+        stripped = np.fromiter(map(_to_text, sub), dtype=object, count=len(sub))
+    if len(idx) < len(arr):
+        text[idx] = stripped
+    else:
+        text = stripped
     return text, blank
 
 

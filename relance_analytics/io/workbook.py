@@ -33,6 +33,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -285,15 +286,21 @@ class Workbook:
             raise self.error(self.path, [Problem(f"sheet {sheet!r} not found",
                                                  expected="one of " + ", ".join(map(repr, self.sheet_names)))])
         assert self._book is not None
-        try:
-            ws = self._book.get_sheet_by_name(sheet)
-            rows = ws.to_python(skip_empty_area=False)
-            merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or ()))
-        except Exception as exc:
-            raise self.error(self.path, [_calamine_problem(exc)], sheet) from None
-        frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
-        frame.columns = range(frame.shape[1])
-        cells = self._xlsx.scan(sheet, self.error) if self._xlsx else None
+        # The XML scan runs in a thread while calamine parses the sheet (calamine releases the
+        # GIL): on a large export it costs no time on a second core. A calamine error is still
+        # the one raised first.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(self._xlsx.scan, sheet, self.error) if self._xlsx else None
+            try:
+                ws = self._book.get_sheet_by_name(sheet)
+                rows = ws.to_python(skip_empty_area=False)
+                merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (ws.merged_cell_ranges or ()))
+            except Exception as exc:
+                raise self.error(self.path, [_calamine_problem(exc)], sheet) from None
+            frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+            del rows
+            frame.columns = range(frame.shape[1])
+            cells = scan.result() if scan is not None else None
         return RawSheet(self.path, sheet, frame, merged, cells, bool(self._xlsx and self._xlsx.date1904))
 
     def close(self) -> None:
@@ -393,7 +400,7 @@ def scan_sheet_xml(path: Path, member: str, error: ErrorFactory = InputError) ->
     hidden: list[int] = []
 
     def process(buf: bytes) -> None:
-        has_f = any(m in buf for m in _FORMULA_MARKERS)
+        has_f = (b"<f" in buf or b":f" in buf) and any(m in buf for m in _FORMULA_MARKERS)
         has_e = b't="e"' in buf
         if b'hidden="' in buf or b'ht="0' in buf:
             for m in _ROW_TAG.finditer(buf):
@@ -431,7 +438,8 @@ def scan_sheet_xml(path: Path, member: str, error: ErrorFactory = InputError) ->
                 if not chunk:
                     break
                 buf = carry + chunk
-                ends = [m.end() for m in _ROW_END.finditer(buf, max(0, len(buf) - SCAN_CHUNK // 4))]
+                end = _last_row_end(buf, max(0, len(buf) - SCAN_CHUNK // 4))
+                ends = [] if end is None else [end]
                 if not ends:
                     last = buf.rfind(b"row>")
                     ends = [last + 4] if last >= 0 and buf[:last].rstrip(b"abcdefghijklmnopqrstuvwxyz:").endswith(b"</") else []
@@ -450,6 +458,20 @@ def scan_sheet_xml(path: Path, member: str, error: ErrorFactory = InputError) ->
 
     return CellScan(arr(f_rows), arr(f_cols), np.asarray(f_saved, dtype=bool), tuple(f_text),
                     arr(e_rows), arr(e_cols), tuple(e_vals), np.unique(arr(hidden)))
+
+
+def _last_row_end(buf: bytes, start: int) -> int | None:
+    """End of the last row end tag (``</row>``, ``</x:row>``) starting at or after ``start``:
+    the end of the last match of :data:`_ROW_END` there, found with ``bytes`` searches."""
+    i = len(buf)
+    while True:
+        i = buf.rfind(b"row>", start, i)
+        if i < 0:
+            return None
+        lt = buf.rfind(b"</", start, i)
+        if lt >= 0 and _ROW_END.fullmatch(buf, lt, i + 4):
+            return i + 4
+        i += 3          # look before this one
 
 
 def _unescape(raw: bytes) -> str:
@@ -542,6 +564,9 @@ def after_findings(findings: list[Problem], problems: list[Problem]) -> list[Pro
 
 def is_empty(frame: pd.DataFrame) -> bool:
     """True when a frame has no cell with a value (spaces-only strings count as values here)."""
+    head = frame.iloc[:64].to_numpy(dtype=object)      # a sheet with data usually shows it at once
+    if head.size and not (pd.isna(head) | (head == "")).all():
+        return False
     cells = frame.to_numpy(dtype=object)
     return bool((pd.isna(cells) | (cells == "")).all()) if cells.size else True
 

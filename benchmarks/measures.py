@@ -1,0 +1,317 @@
+"""What is timed. Each measure is a function ``setup(params) -> run`` executed in a worker process
+of its own (see :mod:`benchmarks.worker`): ``setup`` loads the inputs (not timed), ``run`` is the
+timed call and returns a short note (or ``None``).
+
+``params`` (JSON): ``set`` (the :class:`~benchmarks.data.ScaleSet` folder), ``history`` (the
+store's workspace), ``scratch`` (a folder for files passed between measures), ``quick``.
+"""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .data import AS_OF, PREVIOUS, SAMPLE_DIR, ScaleSet
+from .runner import n
+
+Run = Callable[[], "str | None"]
+MEASURES: dict[str, Callable[[dict], Run]] = {}
+REPEATABLE: set[str] = set()
+
+
+class Skip(Exception):
+    """Raised by a setup that cannot run here (a reference library not installed)."""
+
+
+def measure(fn: Callable[[dict], Run]) -> Callable[[dict], Run]:
+    MEASURES[fn.__name__] = fn
+    return fn
+
+
+def repeatable(fn: Callable[[dict], Run]) -> Callable[[dict], Run]:
+    """A measure without side effects: when quick, it is repeated and the best time kept."""
+    REPEATABLE.add(fn.__name__)
+    return fn
+
+
+def _set(params: dict) -> ScaleSet:
+    return ScaleSet.load(Path(params["set"]))
+
+
+def _items(s: ScaleSet) -> pd.DataFrame:
+    """The current snapshot with its customers attached (what load_context gives a notebook)."""
+    import relance_analytics as ra
+    return ra.attach_customers(s.frame("current"), s.frame("customers"))
+
+
+# ---------------------------------------------------------------------------------------------
+# reading the export
+# ---------------------------------------------------------------------------------------------
+@measure
+@repeatable
+def read_open_items(params: dict) -> Run:
+    from relance_analytics import read_open_items as read
+    s = _set(params)
+
+    def run() -> str:
+        items = read(s.export)
+        return f"{n(len(items))} pièces"
+    return run
+
+
+@measure
+@repeatable
+def raw_calamine(params: dict) -> Run:
+    import python_calamine
+    s = _set(params)
+
+    def run() -> str:
+        book = python_calamine.CalamineWorkbook.from_path(str(s.export))
+        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return f"{n(len(rows))} lignes"
+    return run
+
+
+@measure
+@repeatable
+def raw_fastexcel(params: dict) -> Run:
+    try:
+        import fastexcel
+    except ImportError:
+        raise Skip("fastexcel non installé") from None
+    s = _set(params)
+
+    def run() -> str:
+        table = fastexcel.read_excel(str(s.export)).load_sheet(0, header_row=None).to_arrow()
+        return f"{n(table.num_rows)} lignes"
+    return run
+
+
+@measure
+@repeatable
+def pandas_openpyxl(params: dict) -> Run:
+    """pandas + openpyxl on the slice file (openpyxl needs minutes for the full file)."""
+    s = _set(params)
+
+    def run() -> str:
+        frame = pd.read_excel(s.slice_export, engine="openpyxl", header=None)
+        return f"{n(len(frame))} lignes"
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# computing on 1M items
+# ---------------------------------------------------------------------------------------------
+@measure
+@repeatable
+def aged_balance(params: dict) -> Run:
+    import relance_analytics as ra
+    items = _set(params).frame("current")
+
+    def run() -> str:
+        table = ra.aged_balance(items, AS_OF, by="customer")
+        return f"{n(len(table))} clients"
+    return run
+
+
+AGED_SQL = """
+SELECT customer_id, customer_name,
+  {columns},
+  CAST(SUM(amount_cents) AS BIGINT) AS total,
+  CAST(COALESCE(SUM(amount_cents) FILTER (WHERE bucket >= 1), 0) AS BIGINT) AS overdue,
+  COUNT(*) AS items,
+  CASE WHEN SUM(amount_cents) <> 0
+       THEN SUM(amount_cents) FILTER (WHERE bucket >= 1) / SUM(amount_cents) END AS overdue_share
+FROM (SELECT CAST(customer_id AS VARCHAR) AS customer_id, customer_name, amount_cents,
+             {case} AS bucket
+      FROM items)
+GROUP BY customer_id, customer_name
+ORDER BY total DESC
+"""
+
+
+def aged_sql() -> str:
+    """The aged balance by customer as one DuckDB query (buckets of ``Buckets()``)."""
+    from relance_analytics.config import Buckets
+    from relance_analytics.history import _bucket_case
+    buckets = Buckets()
+    columns = ",\n  ".join(
+        f'CAST(COALESCE(SUM(amount_cents) FILTER (WHERE bucket = {i}), 0) AS BIGINT) AS "{lab}"'
+        for i, lab in enumerate(buckets.labels))
+    days = f"(DATE '{AS_OF:%Y-%m-%d}' - CAST(due_date AS DATE))"
+    return AGED_SQL.format(columns=columns, case=_bucket_case(buckets, days))
+
+
+@measure
+@repeatable
+def aged_balance_duckdb(params: dict) -> Run:
+    import duckdb
+    items = _set(params).frame("current")
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.register("items", items)
+    sql = aged_sql()
+
+    def run() -> str:
+        table = con.execute(sql).fetchdf()
+        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+        return f"{n(len(table))} clients, {threads} threads DuckDB"
+    return run
+
+
+@measure
+@repeatable
+def drift(params: dict) -> Run:
+    import relance_analytics as ra
+    s = _set(params)
+    previous, current = s.frame("previous"), s.frame("current")
+
+    def run() -> str:
+        d = ra.drift(previous, current, PREVIOUS, AS_OF)
+        return f"{n(len(d.movements))} mouvements"
+    return run
+
+
+@measure
+@repeatable
+def attach_customers(params: dict) -> Run:
+    """What every notebook's load_context does to the snapshot."""
+    import relance_analytics as ra
+    s = _set(params)
+    items, customers = s.frame("current"), s.frame("customers")
+
+    def run() -> str:
+        attached = ra.attach_customers(items, customers)
+        return f"{n(int(attached['known_customer'].sum()))} pièces rattachées"
+    return run
+
+
+@measure
+@repeatable
+def provisions(params: dict) -> Run:
+    """As the provisions notebook: items with their customers attached (by load_context)."""
+    import relance_analytics as ra
+    items = _items(_set(params))
+
+    def run() -> str:
+        schedule = ra.provisions(items, AS_OF)
+        totals = ra.provision_totals(schedule, "customer")
+        return f"{n(len(schedule))} lignes, {n(len(totals))} clients"
+    return run
+
+
+def _call_list_inputs(s: ScaleSet, items: int | None = None) -> dict:
+    """What call_list needs, for the whole set or its first ``items`` items (whole copies)."""
+    current = _items(s)
+    customers, contacts = s.frame("customers"), s.frame("contacts")
+    actions, disputes = s.frame("actions"), s.frame("disputes")
+    if items is not None:
+        current = current.iloc[:items]
+        ids = set(current["customer_id"].astype(str))
+        customers, contacts, actions, disputes = (
+            frame[frame["customer_id"].astype(str).isin(ids).to_numpy()].reset_index(drop=True)
+            for frame in (customers, contacts, actions, disputes))
+    return {"items": current, "customers": customers, "contacts": contacts, "actions": actions,
+            "disputes": disputes}
+
+
+def _build_call_list(inputs: dict):
+    from relance_analytics.calllist import CallListParams, call_list as build
+    from relance_analytics.config import Settings
+    params = CallListParams.from_settings(Settings.load(SAMPLE_DIR / "relance.toml"))
+    return build(inputs["items"], inputs["customers"], inputs["actions"], inputs["disputes"], AS_OF,
+                 params=params, contacts=inputs["contacts"])
+
+
+@measure
+def call_list(params: dict) -> Run:
+    inputs = _call_list_inputs(_set(params))
+    out = Path(params["scratch"]) / "call_list.pickle"
+
+    def run() -> str:
+        cl = _build_call_list(inputs)
+        run.result = cl                                  # saved after the timing, for write_call_list
+        side = len(cl.formal_notices) + len(cl.litigation) + len(cl.claims) + len(cl.disputes)
+        return f"{n(len(cl.rows))} à appeler, {n(len(cl.deferred))} reportées, {n(side)} sur les listes annexes"
+
+    def after() -> None:
+        out.write_bytes(pickle.dumps(run.result, protocol=pickle.HIGHEST_PROTOCOL))
+    run.after = after
+    return run
+
+
+@measure
+def write_call_list(params: dict) -> Run:
+    """The call list of the call_list step; when that step did not finish, the call list of the
+    openpyxl slice (its first customers), said in the note."""
+    from relance_analytics.calllist import write_call_list as write
+    source = Path(params["scratch"]) / "call_list.pickle"
+    if source.is_file():
+        cl, origin, items = pickle.loads(source.read_bytes()), "", None
+    else:
+        s = _set(params)
+        cl, items = _build_call_list(_call_list_inputs(s, s.slice_items)), s.slice_items
+        origin = " ; liste de l'extrait, la liste complète n'ayant pas abouti"
+    target = Path(params["scratch"]) / "call_list.xlsx"
+
+    def run() -> str:
+        write(target, cl)
+        rows = len(cl.rows) + len(cl.deferred) + len(cl.disputes) + len(cl.formal_notices) + len(cl.litigation) \
+            + len(cl.claims)
+        return f"{n(rows)} lignes, {target.stat().st_size / 1e6:.1f} Mo{origin}"
+    run.items = items                   # the items the call list was built from, when not the whole set
+    return run
+
+
+# ---------------------------------------------------------------------------------------------
+# the history and the weekly run
+# ---------------------------------------------------------------------------------------------
+@measure
+@repeatable
+def bucket_trend(params: dict) -> Run:
+    import relance_analytics as ra
+    workspace = Path(params["history"])
+
+    def run() -> str:
+        trend = ra.bucket_trend(workspace)
+        return f"{len(trend)} instantanés, {n(trend['items'].sum())} pièces"
+    return run
+
+
+@measure
+def weekly_run(params: dict) -> Run:
+    from relance_analytics.weekly import SUITE, run_weekly
+    root = Path(tempfile.mkdtemp(prefix="bench-weekly-", dir=params["scratch"]))
+    data = root / "data"
+    shutil.copytree(SAMPLE_DIR, data)
+    quick = bool(params.get("quick"))
+    suite = SUITE[:1] if quick else SUITE
+    stamps: list[tuple[float, str]] = []
+
+    def progress(message: str) -> None:
+        stamps.append((time.perf_counter(), message))
+
+    def run() -> str:
+        start = time.perf_counter()
+        run_weekly(data, root / "reports", workspace=root / "ws", suite=suite, progress=progress, preview=not quick)
+        total = time.perf_counter() - start
+        parts, began = [], None
+        for stamp, message in stamps:
+            if message.startswith("notebook ") and message.endswith("…"):
+                if began is None:
+                    parts.append(f"ingestion + journal {stamp - start:.1f} s")
+                began = stamp
+            elif message.startswith("notebook ") and " terminé en " in message:
+                parts.append(f"{message.split()[1]} {stamp - began:.1f} s")
+                began = stamp
+        if began is not None:
+            parts.append(f"aperçu + publication {start + total - began:.1f} s")
+        shutil.rmtree(root, ignore_errors=True)
+        return f"{len(suite)} notebook(s) : " + ", ".join(parts)
+    return run
