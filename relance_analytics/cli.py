@@ -37,15 +37,19 @@ def main(ctx: click.Context, verbose: bool) -> None:
               help="Reports folder; the run writes <out>/<as_of>/.")
 @click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
               help="Workspace holding the snapshot store (and the action journal).")
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Notebooks run at once (default: the number of CPUs, at most 4).")
 @click.pass_context
-def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path, workspace: Path) -> None:
+def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path, workspace: Path,
+           workers: int | None) -> None:
     """Ingest the exports and run every report notebook into <out>/<as_of>/."""
     from .io.errors import InputError
     from .lock import WorkspaceBusy
     from .weekly import NotebookFailed, run_weekly
 
     try:
-        result = run_weekly(data_dir, out_dir, as_of, workspace, progress=lambda s: click.echo(f"  {s}", err=True))
+        result = run_weekly(data_dir, out_dir, as_of, workspace, workers=workers,
+                            progress=lambda s: click.echo(f"  {s}", err=True))
     except InputError as exc:
         _fail(exc, ctx.obj["verbose"], "corrigez le fichier signalé (ou la correspondance des colonnes) puis relancez.")
     except NotebookFailed as exc:

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -106,6 +107,42 @@ def save_preview(folder: Path, section: str, progress: Callable[[str], None],
     return png
 
 
+def _run_notebook(name: str, notebooks_dir: Path, folder: Path, params: dict[str, str],
+                  progress: Callable[[str], None]) -> None:
+    """Execute ``<name>.ipynb`` into ``folder`` (its own kernel process) and export its HTML."""
+    progress(f"notebook {name}…")
+    started = time.perf_counter()
+    executed = folder / f"{name}.ipynb"
+    pm.execute_notebook(notebooks_dir / f"{name}.ipynb", executed, parameters=params, kernel_name="python3",
+                        progress_bar=False, cwd=str(folder))
+    export_html(executed, folder / f"{name}.html")
+    progress(f"notebook {name} terminé en {time.perf_counter() - started:.1f} s")
+
+
+def _execute_suite(suite: tuple[str, ...], notebooks_dir: Path, folder: Path, params: dict[str, str],
+                   workers: int, preview: bool, progress: Callable[[str], None]
+                   ) -> tuple[str, pm.PapermillExecutionError] | None:
+    """Run the notebooks, ``workers`` at a time (each kernel is a process; they only read the
+    workspace), and the preview as soon as the first section is exported. On the first failure
+    the notebooks not started are cancelled, the running ones finish; returns (name, error)."""
+    failure: tuple[str, pm.PapermillExecutionError] | None = None
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pending = {pool.submit(_run_notebook, name, notebooks_dir, folder, params, progress): name for name in suite}
+        for future in as_completed(list(pending)):
+            name = pending[future]
+            try:
+                future.result()
+            except pm.PapermillExecutionError as exc:
+                if failure is None:
+                    failure = (name, exc)
+                    for other in pending:
+                        other.cancel()
+                continue
+            if preview and failure is None and name == suite[0]:
+                pool.submit(save_preview, folder, name, progress)
+    return failure
+
+
 def _recover(final: Path, progress: Callable[[str], None]) -> None:
     """Clean what a killed run left beside ``final``: restore the previous report when the run
     died between its two renames (only the hidden ``.old-<pid>`` copy is left), drop the rest."""
@@ -130,21 +167,22 @@ def _swap_into_place(tmp: Path, final: Path) -> None:
 def run_weekly(data_dir: str | Path, out_dir: str | Path = "reports", as_of: str | None = None,
                workspace: str | Path | None = None, notebooks_dir: str | Path | None = None,
                suite: tuple[str, ...] = SUITE, progress: Callable[[str], None] = lambda s: None,
-               preview: bool = True) -> WeeklyResult:
+               preview: bool = True, workers: int | None = None) -> WeeklyResult:
     """Ingest ``data_dir/exports`` and ``data_dir/actions.xlsx`` (into the action journal, when
     present), run the report notebooks for ``as_of`` (default: latest export) and publish
     ``out_dir/<as_of>/``; with ``preview``, also a screenshot of the first section
     (:data:`PREVIEW`) when a headless Chromium is available. Raises :class:`NotebookFailed` on a
     failing notebook and :class:`~relance_analytics.lock.WorkspaceBusy` when another run holds
-    the workspace."""
+    the workspace. ``workers`` notebooks run at once (default: the number of CPUs, at most 4)."""
     workspace = Path(workspace or DEFAULT_WORKSPACE).resolve()
+    workers = workers or min(4, os.cpu_count() or 1)
     with workspace_lock(workspace):
         return _run(Path(data_dir).resolve(), Path(out_dir).resolve(), as_of, workspace,
-                    Path(notebooks_dir or NOTEBOOKS_DIR), suite, progress, preview)
+                    Path(notebooks_dir or NOTEBOOKS_DIR), suite, progress, preview, workers)
 
 
 def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, notebooks_dir: Path,
-         suite: tuple[str, ...], progress: Callable[[str], None], preview: bool) -> WeeklyResult:
+         suite: tuple[str, ...], progress: Callable[[str], None], preview: bool, workers: int) -> WeeklyResult:
     settings = Settings.load(data_dir / "relance.toml")
     store = SnapshotStore(workspace)
     ingested = ingest_folder(data_dir / "exports", store, settings.mapping,
@@ -165,23 +203,14 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
     params = {"as_of": f"{date:%Y-%m-%d}", "data_dir": str(data_dir), "workspace": str(workspace),
               "output_dir": str(tmp)}
     try:
-        for name in suite:
-            progress(f"notebook {name}…")
-            started = time.perf_counter()
-            executed = tmp / f"{name}.ipynb"
-            try:
-                pm.execute_notebook(notebooks_dir / f"{name}.ipynb", executed, parameters=params,
-                                    kernel_name="python3", progress_bar=False, cwd=str(tmp))
-            except pm.PapermillExecutionError as exc:
-                failed = out_dir / f"{final.name}.failed"
-                shutil.rmtree(failed, ignore_errors=True)
-                os.replace(tmp, failed)
-                raise NotebookFailed(f"{name}.ipynb", exc.exec_count, f"{exc.ename}: {exc.evalue}",
-                                     failed / f"{name}.ipynb") from None
-            export_html(executed, tmp / f"{name}.html")
-            progress(f"notebook {name} terminé en {time.perf_counter() - started:.1f} s")
-        if preview and suite:
-            save_preview(tmp, suite[0], progress)
+        failure = _execute_suite(suite, notebooks_dir, tmp, params, workers, preview, progress)
+        if failure is not None:
+            name, exc = failure
+            failed = out_dir / f"{final.name}.failed"
+            shutil.rmtree(failed, ignore_errors=True)
+            os.replace(tmp, failed)
+            raise NotebookFailed(f"{name}.ipynb", exc.exec_count, f"{exc.ename}: {exc.evalue}",
+                                 failed / f"{name}.ipynb")
         _swap_into_place(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
