@@ -301,17 +301,13 @@ def weekly_run(params: dict) -> Run:
         start = time.perf_counter()
         run_weekly(data, root / "reports", workspace=root / "ws", suite=suite, progress=progress, preview=not quick)
         total = time.perf_counter() - start
-        parts, began = [], None
-        for stamp, message in stamps:
-            if message.startswith("notebook ") and message.endswith("…"):
-                if began is None:
-                    parts.append(f"ingestion + journal {stamp - start:.1f} s")
-                began = stamp
-            elif message.startswith("notebook ") and " terminé en " in message:
-                parts.append(f"{message.split()[1]} {stamp - began:.1f} s")
-                began = stamp
-        if began is not None:
-            parts.append(f"aperçu + publication {start + total - began:.1f} s")
+        # notebooks run in parallel kernels: each one's own time, then what the run added
+        first = next((t for t, m in stamps if m.startswith("notebook ") and m.endswith("…")), start + total)
+        parts = [f"ingestion + journal {first - start:.1f} s"]
+        parts += [f"{m.split()[1]} {m.split(' terminé en ')[1]}" for _, m in stamps
+                  if m.startswith("notebook ") and " terminé en " in m]
+        last = max((t for t, m in stamps if " terminé en " in m), default=first)
+        parts.append(f"notebooks en parallèle {last - first:.1f} s, aperçu + publication {start + total - last:.1f} s")
         shutil.rmtree(root, ignore_errors=True)
         return f"{len(suite)} notebook(s) : " + ", ".join(parts)
     return run
