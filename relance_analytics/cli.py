@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -109,23 +110,15 @@ def sample(out_dir: Path, seed: int) -> None:
 @click.pass_context
 def import_actions(ctx: click.Context, file: Path, mapping: Path | None, workspace: Path) -> None:
     """Record a dunning-tool export or actions.xlsx into the action journal (already recorded actions are skipped)."""
-    from .io.errors import InputError
     from .journal import Journal, read_mapping
 
-    try:
+    def record() -> int:
         columns = read_mapping(mapping) if mapping else None
         with Journal.open(workspace) as journal:
-            new = journal.import_file(file, columns)
-            total = len(journal)
-    except InputError as exc:
-        _fail(exc, ctx.obj["verbose"], "corrigez les lignes signalées (ou la correspondance des colonnes) : "
-                                       "rien n'a été enregistré.")
-    except (ValueError, RuntimeError) as exc:
-        _fail(exc, ctx.obj["verbose"])
-    else:
-        s = "s" if new > 1 else ""
-        click.echo(f"{file.name} : {new} nouvelle{s} action{s} enregistrée{s} (journal : {total} actions, "
-                   f"{journal.path})")
+            return journal.import_file(file, columns)
+
+    _record(ctx, file, workspace, record, "nouvelle{s} action{s} enregistrée{s}",
+            "corrigez les lignes signalées (ou la correspondance des colonnes) : rien n'a été enregistré.")
 
 
 @main.command("import-outcomes")
@@ -137,21 +130,28 @@ def import_outcomes(ctx: click.Context, file: Path, workspace: Path) -> None:
     """Record the outcomes filled in a call_list.xlsx into the action journal (all or nothing; a
     workbook imported before records nothing new)."""
     from .calllist import import_outcomes as record_outcomes
+
+    _record(ctx, file, workspace, lambda: record_outcomes(file, workspace), "résultat{s} d'appel enregistré{s}",
+            "corrigez les cellules signalées (feuille, ligne, colonne) puis importez de nouveau : "
+            "rien n'a été enregistré.")
+
+
+def _record(ctx: click.Context, file: Path, workspace: Path, record: Callable[[], int], what: str, hint: str) -> None:
+    """Run one journal import, then print how many actions were new (``what`` takes ``{s}``) and
+    the journal's size; an input error is one line with ``hint``."""
     from .io.errors import InputError
     from .journal import Journal
 
     try:
-        new = record_outcomes(file, workspace)
+        new = record()
         with Journal.open(workspace) as journal:
             total, path = len(journal), journal.path
     except InputError as exc:
-        _fail(exc, ctx.obj["verbose"], "corrigez les cellules signalées (feuille, ligne, colonne) puis importez "
-                                       "de nouveau : rien n'a été enregistré.")
+        _fail(exc, ctx.obj["verbose"], hint)
     except (ValueError, RuntimeError) as exc:
         _fail(exc, ctx.obj["verbose"])
     else:
-        s = "s" if new > 1 else ""
-        click.echo(f"{file.name} : {new} résultat{s} d'appel enregistré{s} (journal : {total} actions, {path})")
+        click.echo(f"{file.name} : {new} {what.format(s='s' if new > 1 else '')} (journal : {total} actions, {path})")
 
 
 if __name__ == "__main__":
