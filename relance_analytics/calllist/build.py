@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from ..promises import evaluate_promises
 from ..provisions import base_ht_cents
 from ..report.common import euros
 from .contacts import CONTACT_COLUMNS, choose_contacts
-from .facts import Facts, prepare
+from .facts import Facts, groups, prepare, records
 from .params import CallListParams
 from .ranking import SCORE_FORMULA, TIERS, explain, rank_and_cut, score, tier
 from .rules import RULE_LABELS, RULES, all_reasons, day, litigation_date
@@ -35,6 +36,7 @@ from .talking_points import (Situation, describe_action, excuse_answer, next_ste
                              talking_points)
 
 CALL_RULES = ("R1", "R2", "R3", "R4", "R5", "R12")
+CHUNK = 2048               # customers whose facts are converted to plain Python at once (memory bound)
 KEY_VERSION = 1
 #: Where a reason's row lives (``CallList.reasons["list"]``).
 LISTS = {"calls": "appels", "deferred": "reportées", "disputes": "litiges", "formal_notices": "mises en demeure",
@@ -139,12 +141,13 @@ def call_list(items: pd.DataFrame, customers: pd.DataFrame | None, journal_actio
 
 
 class _Rows:
-    """Per-customer lookups shared by the row builders (plain Python, built once)."""
+    """Per-customer lookups shared by the row builders (plain Python, built once for the
+    customers ``cids`` with a row); :meth:`build` builds the rows a chunk of customers at a time."""
 
-    def __init__(self, f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None):
+    def __init__(self, f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None, cids: set[str]):
         self.f = f
         self.reasons: dict[str, list[dict[str, object]]] = {}
-        for record in reasons.to_dict("records"):
+        for record in records(reasons):
             self.reasons.setdefault(str(record["cid"]), []).append(record)
         self.resolved: dict[str, list[tuple[str, str, pd.Timestamp]]] = {}
         for cid, doc, kind, when in zip(f.resolved["cid"], f.resolved["document_id"], f.resolved["dispute_type"],
@@ -153,8 +156,19 @@ class _Rows:
         self.disputed: dict[str, list[str]] = {}
         for cid, doc in zip(f.disputes["cid"], f.disputes["document_id"]):
             self.disputed.setdefault(str(cid), []).append(str(doc))
-        self.contacts = choose_contacts(f.accounts["invoice_circuit"], contacts).to_dict("index")
+        circuits = f.accounts["invoice_circuit"]
+        chosen = choose_contacts(circuits[circuits.index.isin(list(cids))], contacts)
+        self.contacts = dict(zip(chosen.index.tolist(), records(chosen)))       # (= to_dict("index"))
         self.promise_status = dict(zip(f.promises["action_id"].tolist(), f.promises["status"].astype(str).tolist()))
+
+    def build(self, cids: list[str], row: Callable[[str], dict[str, object]]) -> list[dict[str, object]]:
+        """``row(cid)`` for each customer, converting their facts a chunk of customers at a time."""
+        out = []
+        for start in range(0, len(cids), CHUNK):
+            chunk = cids[start:start + CHUNK]
+            with self.f.loaded(chunk):
+                out.extend(row(cid) for cid in chunk)
+        return out
 
     def describe(self, actions: list[dict[str, object]], contacts: bool = True, notes: bool = False) -> list[str]:
         """One line per action (``describe_action``); without the contact's name for a letter."""
@@ -197,6 +211,11 @@ def _documents_text(docs: list[tuple[str, int, pd.Timestamp]], as_of: pd.Timesta
     return " ; ".join(shown)
 
 
+@lru_cache(maxsize=1 << 14)
+def _days_late(as_of: pd.Timestamp, due: pd.Timestamp) -> int:
+    return max((as_of - due).days, 0)
+
+
 def _key(as_of: pd.Timestamp, cid: str, collector: str, docs: list[str]) -> str:
     return json.dumps({"v": KEY_VERSION, "as_of": f"{as_of:%Y-%m-%d}", "customer": cid, "collector": collector,
                        "documents": docs}, ensure_ascii=False, separators=(",", ":"))
@@ -211,11 +230,11 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> dict[str, object]:
     acc = f.account[cid]
     overdue = f.chased(cid)
     r2_docs = {d for x in r.of(cid, "R2") for d in x["docs"]}
-    pre_due = [(d, c, due) for d, c, due, _ in f.open_items[cid] if d in r2_docs]
+    pre_due = [(d, c, due) for d, c, due, _ in f.open_items(cid) if d in r2_docs]
     seen = {d for d, _, _ in overdue}
     docs = overdue + [x for x in pre_due if x[0] not in seen]
     gross = sum(c for _, c, _ in docs)
-    weighted = sum(c * max((f.as_of - due).days, 0) for _, c, due in docs) / gross if gross > 0 else 0.0
+    weighted = sum(c * _days_late(f.as_of, due) for _, c, due in docs) / gross if gross > 0 else 0.0
     net = max(gross + int(acc["credits_cents"]), 0)
     r1 = sorted(r.of(cid, "R1"), key=lambda x: x["date"])
     r5 = r.of(cid, "R5")
@@ -281,19 +300,26 @@ def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> dict[str, obj
 def _claims(r: _Rows, cids: list[str]) -> pd.DataFrame:
     p = r.f.params
     items = r.f.items[r.f.items["cid"].isin(cids).to_numpy()]
+    order, keys, bounds = groups(items["cid"])
+    amounts = items["amount_cents"].to_numpy(dtype="int64")[order]
+    bases = base_ht_cents(items, p.default_vat_rate)[0][order]
+    statuses = items["status"].astype(str).to_numpy(dtype=object)[order]
+    documents = items["document_id"].astype(str).to_numpy(dtype=object)[order]
     rows = []
-    for cid, g in items.groupby("cid", sort=True):
-        amount = g["amount_cents"].to_numpy(dtype="int64")
-        base, _ = base_ht_cents(g, p.default_vat_rate)
-        ht = int(base[amount > 0].sum())
-        status = str(g["status"].iloc[0])
-        rows.append({**r.base(str(cid)), "status": vocab.STATUS.get(status, status), "items": len(g),
-                     "invoices_cents": int(amount[amount > 0].sum()), "credits_cents": int(amount[amount < 0].sum()),
-                     "claim_cents": int(amount.sum()), "base_ht_cents": ht, "provision_rate": p.claim_provision_rate,
-                     "provision_cents": int(round(ht * p.claim_provision_rate)),
-                     "documents": tuple(g["document_id"].astype(str)), "reasons": r.reason_texts(str(cid), ("R9",)),
-                     "action": "Déclarer la créance au mandataire judiciaire dans les deux mois de la publication du "
-                               "jugement au BODACC ; provisionner ; ne plus appeler pour un paiement."})
+    with r.f.loaded(cids, items=False, history=False):
+        for cid, a, b in zip(keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
+            amount = amounts[a:b]
+            ht = int(bases[a:b][amount > 0].sum())
+            status = statuses[a]
+            rows.append({**r.base(cid), "status": vocab.STATUS.get(status, status), "items": b - a,
+                         "invoices_cents": int(amount[amount > 0].sum()),
+                         "credits_cents": int(amount[amount < 0].sum()), "claim_cents": int(amount.sum()),
+                         "base_ht_cents": ht, "provision_rate": p.claim_provision_rate,
+                         "provision_cents": int(round(ht * p.claim_provision_rate)),
+                         "documents": tuple(documents[a:b].tolist()), "reasons": r.reason_texts(cid, ("R9",)),
+                         "action": "Déclarer la créance au mandataire judiciaire dans les deux mois de la "
+                                   "publication du jugement au BODACC ; provisionner ; ne plus appeler pour un "
+                                   "paiement."})
     return _frame(rows, CLAIM_COLUMNS)
 
 
@@ -360,23 +386,27 @@ def _place_reasons(reasons: pd.DataFrame, callers: set[str], deferred: set[str],
 def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = None) -> CallList:
     """Route the customers of ``reasons`` to their list and build every row (see module docstring)."""
     p = f.params
-    rules_of = reasons.groupby("cid")["rule"].agg(frozenset).to_dict()
+    found: dict[str, set[str]] = {}
+    for cid, rule in zip(reasons["cid"].tolist(), reasons["rule"].tolist()):
+        found.setdefault(cid, set()).add(rule)
+    rules_of = {cid: frozenset(rules) for cid, rules in found.items()}
     has = {rule: {c for c, rs in rules_of.items() if rule in rs} for rule in RULES}
     claims = has["R9"]
     litigation = has["R8"] - claims
     no_notice = set(f.accounts.index[f.accounts["formal_notice_date"].isna().to_numpy()])
     notices = (has["R7"] | (litigation & no_notice)) - claims
     callers = {c for c, rs in rules_of.items() if rs & set(CALL_RULES)} - claims - litigation - notices
-    r = _Rows(f, reasons, contacts)
+    r = _Rows(f, reasons, contacts, callers | notices | litigation | claims)
 
-    calls = _frame([_call_row(r, cid, rules_of[cid]) for cid in sorted(callers)], CALL_COLUMNS)
+    calls = _frame(r.build(sorted(callers), lambda cid: _call_row(r, cid, rules_of[cid])), CALL_COLUMNS)
     calls["cid"] = calls["customer_id"]
     kept, deferred = rank_and_cut(calls, p)
+    del calls                                         # (its texts are in kept and deferred now)
     kept = kept[["cid", *CALL_COLUMNS]]
     deferred = deferred[["cid", *CALL_COLUMNS, "defer_reason"]]
 
     def escalation(cids: set[str], rules: tuple[str, ...]) -> pd.DataFrame:
-        rows = [_escalation_row(r, cid, rules) for cid in sorted(cids)]
+        rows = r.build(sorted(cids), lambda cid: _escalation_row(r, cid, rules))
         return _frame(rows, ESCALATION_COLUMNS).sort_values(["collector", "net_cents", "customer_id"],
                                                             ascending=[True, False, True], kind="stable",
                                                             ignore_index=True)

@@ -57,12 +57,11 @@ def choose_contacts(circuits: pd.Series, contacts: pd.DataFrame | None) -> pd.Da
     out["contact_phone"] = best["phone"].astype("string").reindex(out.index)
     out["contact_email"] = best["email"].astype("string").reindex(out.index)
     is_second = np.array([SECOND.get(k) == r for k, r in zip(c["circuit"], c["role"])], dtype=bool)
-    seconds = c[is_second].drop_duplicates("cid").set_index("cid")
-    out["second_contact"] = [
-        "" if cid not in seconds.index else
-        " ".join(str(x) for x in (vocab.CONTACT_ROLE[seconds.at[cid, "role"]] + " :", seconds.at[cid, "name"],
-                                  seconds.at[cid, "phone"], seconds.at[cid, "email"]) if not pd.isna(x))
-        for cid in out.index]
+    seconds = c[is_second].drop_duplicates("cid")
+    second = {cid: " ".join(str(x) for x in (vocab.CONTACT_ROLE[role] + " :", name, phone, email) if not pd.isna(x))
+              for cid, role, name, phone, email in zip(seconds["cid"], seconds["role"], seconds["name"],
+                                                       seconds["phone"], seconds["email"])}
+    out["second_contact"] = [second.get(cid, "") for cid in out.index]
     out["contact_alert"] = [_alert(k, r, ph, em) for k, r, ph, em in zip(
         circuit.reindex(out.index).fillna(""), out["contact_role"], out["contact_phone"], out["contact_email"])]
     return out

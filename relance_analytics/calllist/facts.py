@@ -18,6 +18,8 @@ Vocabulary used by the rules (all dates are days, amounts integer cents TTC):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -42,11 +44,16 @@ class Facts:
     - ``accounts``: one row per customer with open items (index ``cid``): name, collector,
       status, circuit, ``overdue_cents`` (chased), ``credits_cents`` (≤ 0), ``not_due_cents``,
       ``open_cents``, ``oldest_due``, ``max_days``, ``weighted_days`` (float), history figures.
-    - ``actions``: actions dated on or before as-of, sorted, with ``cid``, ``docs`` (tuple),
-      flags ``is_result``, ``is_formal_notice``, ``is_unsuccessful``, ``is_evasive``.
+    - ``actions``: actions dated on or before as-of, sorted, with ``cid``, ``order`` and flags
+      ``is_result``, ``is_formal_notice``, ``is_unsuccessful``, ``is_evasive``.
     - ``promises``: evaluated promises (``relance_analytics.promises``) with ``cid`` and ``docs``.
     - ``disputes``: disputes open at as-of (file and journal), ``resolved``: disputes resolved
       on or before as-of whose item is still open.
+
+    Per customer, :attr:`account`, :meth:`open_items` and :attr:`history` give plain Python
+    values for the row builders, converted on first use — or for a batch of customers with
+    :meth:`preload` / :meth:`loaded`, a chunk of customers at a time (at 1M items, converting
+    every customer at once is slow and holds gigabytes).
     """
 
     as_of: pd.Timestamp
@@ -59,39 +66,68 @@ class Facts:
     resolved: pd.DataFrame
 
     @cached_property
-    def account(self) -> dict[str, dict[str, object]]:
+    def account(self) -> _Lazy:
         """``accounts`` as one plain dict per customer (fast access while building rows)."""
-        return self.accounts.to_dict("index")
+        return _Lazy(self.accounts, {k: (i, i + 1) for i, k in enumerate(self.accounts.index.tolist())}, single=True)
 
     @cached_property
-    def history(self) -> dict[str, list[dict[str, object]]]:
-        """Each customer's actions as plain dicts, oldest first."""
-        out: dict[str, list[dict[str, object]]] = {}
-        for record in self.actions.to_dict("records"):
-            out.setdefault(str(record["cid"]), []).append(record)
-        return out
+    def history(self) -> _Lazy:
+        """Each customer's actions as plain dicts (:data:`ACTION_FIELDS`), oldest first — those
+        the rows and reasons describe: the actions of the episode (:meth:`episode`) and the last
+        ``params.recent_actions``."""
+        acts = self.actions
+        shown = (acts["date"].to_numpy() > map_dates(acts["cid"], self.accounts["oldest_due"])) \
+            | (acts.groupby("cid", sort=False).cumcount(ascending=False) < self.params.recent_actions).to_numpy()
+        acts = acts[shown]
+        return _Lazy(acts[[c for c in ACTION_FIELDS if c in acts.columns]], _runs(acts["cid"]))
 
     @cached_property
-    def open_items(self) -> dict[str, list[tuple[str, int, pd.Timestamp, bool]]]:
+    def items_by_customer(self) -> _Lazy:
         """Each customer's open items ``(document_id, cents, due_date, chased)`` by due date, then id."""
-        it = self.items.sort_values(["cid", "due_date", "document_id"], kind="stable")
-        out: dict[str, list[tuple[str, int, pd.Timestamp, bool]]] = {}
-        for cid, doc, cents, due, chased in zip(it["cid"].tolist(), _ids(it["document_id"]).tolist(),
-                                                it["amount_cents"].tolist(), it["due_date"].tolist(),
-                                                it["chased"].tolist()):
-            out.setdefault(cid, []).append((doc, int(cents), pd.Timestamp(due), bool(chased)))
-        return out
+        order, cids, bounds = groups(self.items["cid"])
+        frame = self.items[["due_date", "document_id", "amount_cents", "chased"]].iloc[order]
+        frame = frame.assign(group=np.repeat(np.arange(len(cids)), np.diff(bounds)))
+        return _Lazy(frame, dict(zip(cids.tolist(), zip(bounds[:-1].tolist(), bounds[1:].tolist()))),
+                     convert=_item_tuples)
+
+    def preload(self, cids: Iterable[str], account: bool = True, items: bool = True, history: bool = True) -> None:
+        """Convert the accounts, open items and actions of ``cids`` in one pass (else each
+        customer's are converted on first use)."""
+        cids = list(cids)
+        for wanted, lazy in ((account, self.account), (items, self.items_by_customer), (history, self.history)):
+            if wanted:
+                lazy.load(cids)
+
+    def release(self) -> None:
+        """Drop the converted accounts, open items and actions."""
+        for lazy in (self.account, self.items_by_customer, self.history):
+            lazy.cache.clear()
+
+    @contextmanager
+    def loaded(self, cids: Iterable[str], account: bool = True, items: bool = True,
+               history: bool = True) -> Iterator[None]:
+        """Within the block, the facts of ``cids`` are converted (:meth:`preload`); released after."""
+        self.preload(cids, account, items, history)
+        try:
+            yield
+        finally:
+            self.release()
+
+    def open_items(self, cid: str) -> list[tuple[str, int, pd.Timestamp, bool]]:
+        """The customer's open items ``(document_id, cents, due_date, chased)`` by due date, then id."""
+        return self.items_by_customer.get(cid, [])
 
     def chased(self, cid: str) -> list[tuple[str, int, pd.Timestamp]]:
         """The customer's chased items ``(document_id, cents, due_date)``, oldest due first."""
-        return [(d, c, due) for d, c, due, chased in self.open_items.get(cid, ()) if chased]
+        return [(d, c, due) for d, c, due, chased in self.open_items(cid) if chased]
 
     @cached_property
     def reminded(self) -> list[str]:
         """Customers with a chased item due before their last action (the cadence applies), sorted."""
-        last = self.accounts["last_date"]
-        return sorted(cid for cid, items in self.open_items.items()
-                      if not pd.isna(last.get(cid)) and any(ch and due < last[cid] for _, _, due, ch in items))
+        last = map_dates(self.items["cid"], self.accounts["last_date"])
+        due = self.items["due_date"].to_numpy(dtype="datetime64[s]")
+        hit = self.items["chased"].to_numpy(dtype=bool) & ~np.isnat(last) & (due < last)
+        return sorted(set(self.items["cid"][hit].tolist()))
 
     def episode(self, cid: str) -> list[dict[str, object]]:
         """The customer's actions since its oldest unpaid due date (formal notices included)."""
@@ -101,36 +137,160 @@ class Facts:
         return [a for a in self.history.get(cid, ()) if a["date"] > start]
 
 
+#: Fields of the action records of :attr:`Facts.history` (what the rows and reasons describe).
+ACTION_FIELDS = ("date", "order", "channel", "outcome", "contact", "excuse", "promise_amount_cents", "promise_date",
+                 "payment_method", "callback_date", "note", "is_formal_notice", "is_unsuccessful")
+
+
+def _runs(keys: pd.Series) -> dict[object, tuple[int, int]]:
+    """Each key's ``(start, stop)`` positions in ``keys`` (equal keys adjacent)."""
+    codes, uniques = pd.factorize(keys)
+    starts = np.flatnonzero(np.diff(codes, prepend=-1) != 0)
+    stops = np.append(starts[1:], len(codes))
+    return dict(zip(np.asarray(uniques, dtype=object)[codes[starts]].tolist(), zip(starts.tolist(), stops.tolist())))
+
+
+def groups(keys: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group ``keys`` as ``groupby(sort=True)`` does: ``(order, uniques, bounds)`` — positions
+    sorted by key (given order within a key), the sorted distinct keys, and where each key's
+    positions start in ``order`` (``len(uniques) + 1`` bounds)."""
+    codes, uniques = pd.factorize(keys, sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
+    return order, np.asarray(uniques, dtype=object), bounds
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """``frame.to_dict("records")`` built column by column (same values, much faster)."""
+    columns = [_column(frame[c]) for c in frame.columns]
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+def _column(values: pd.Series) -> list[object]:
+    """A column's values as ``DataFrame.to_dict`` gives them."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype):          # str, or the dtype's NA value (pd.NA given as None)
+        return values.to_numpy(dtype=object, na_value=None if dtype.na_value is pd.NA else dtype.na_value).tolist()
+    if dtype == np.dtype(object) or isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return [v if type(v) in _NATIVE else _native(v) for v in values.tolist()]
+    if dtype.kind == "M":
+        return timestamps(values.to_numpy())
+    return values.tolist()
+
+
+def timestamps(values: np.ndarray) -> list[pd.Timestamp]:
+    """``datetime64`` values as Timestamps (NaT), one Timestamp object per distinct value."""
+    distinct, where = np.unique(values, return_inverse=True)
+    boxed = pd.DatetimeIndex(distinct).tolist()
+    return [boxed[i] for i in where.ravel().tolist()]
+
+
+_NATIVE = {str, int, float, bool, tuple, type(None), pd.Timestamp}     # types _native returns unchanged
+
+
+def _native(value: object) -> object:
+    """What ``DataFrame.to_dict`` makes of a value of an object or extension column: numpy
+    scalars as Python scalars, datetime64 as Timestamp, NA as None."""
+    if isinstance(value, (np.integer, np.floating, np.bool_)):
+        return value.item()
+    if isinstance(value, np.datetime64):
+        return pd.Timestamp(value)
+    if isinstance(value, np.timedelta64):
+        return pd.Timedelta(value)
+    return None if value is pd.NA else value
+
+
+def _item_tuples(items: pd.DataFrame) -> list[tuple[str, int, pd.Timestamp, bool]]:
+    """``(document_id, cents, due_date, chased)`` of ``items`` (whole customers, ``group``: their
+    number) by customer, due date, then id."""
+    it = items.sort_values(["group", "due_date", "document_id"], kind="stable")
+    return list(zip(_ids(it["document_id"]).tolist(), it["amount_cents"].tolist(),
+                    timestamps(it["due_date"].to_numpy(dtype="datetime64[s]")), it["chased"].tolist()))
+
+
+class _Lazy(Mapping):
+    """The rows of ``frame`` by key as ``convert`` makes them — plain dicts by default
+    (:func:`records`) —, a list per key or, with ``single``, the key's only row; converted on
+    first use, in batches with :meth:`load`. ``bounds``: each key's rows ``(start, stop)``,
+    keys in row order; ``convert`` returns one value per row of a slice of whole keys in order."""
+
+    def __init__(self, frame: pd.DataFrame, bounds: dict[object, tuple[int, int]], single: bool = False,
+                 convert: Callable[[pd.DataFrame], list] | None = None):
+        self.frame, self.bounds, self.single, self.convert = frame, bounds, single, convert or records
+        self.cache: dict[object, object] = {}
+
+    def load(self, keys: Iterable[object]) -> None:
+        todo = sorted((self.bounds[k], k) for k in set(keys) if k in self.bounds and k not in self.cache)
+        if not todo:
+            return
+        rows = self.convert(self.frame.iloc[np.concatenate([np.arange(a, b) for (a, b), _ in todo])])
+        at = 0
+        for (a, b), key in todo:
+            self.cache[key] = rows[at] if self.single else rows[at:at + b - a]
+            at += b - a
+
+    def __getitem__(self, key: object) -> object:
+        if key not in self.cache:
+            if key not in self.bounds:
+                raise KeyError(key)
+            self.load([key])
+        return self.cache[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.bounds
+
+    def __iter__(self) -> Iterator[object]:
+        return iter(self.bounds)
+
+    def __len__(self) -> int:
+        return len(self.bounds)
+
+
 def map_dates(keys: pd.Series, dates: pd.Series) -> np.ndarray:
     """``dates[key]`` for each key as ``datetime64[s]`` (NaT when absent, also for empty inputs)."""
     table = dates.astype("datetime64[s]") if len(dates) else pd.Series(dtype="datetime64[s]")
-    return table.reindex(pd.Index(keys.to_numpy(dtype=object))).to_numpy(dtype="datetime64[s]")
+    codes, uniques = pd.factorize(keys, use_na_sentinel=False)     # (each distinct key looked up once)
+    found = table.reindex(pd.Index(np.asarray(uniques, dtype=object))).to_numpy(dtype="datetime64[s]")
+    return found[codes]
 
 
 def _ids(values: pd.Series) -> np.ndarray:
     return values.astype("string").fillna("").to_numpy(dtype=object)
 
 
-def _codes(values: pd.Series) -> np.ndarray:
-    return values.astype("string").fillna("").to_numpy(dtype=object)
+def _present(values: pd.Series, ids: Iterable[str]) -> set[str]:
+    """Which of ``ids`` are among ``values`` (as :func:`_ids` gives them), without converting
+    the (long) ``values`` to Python strings."""
+    codes = _codes(values)
+    return set(codes[codes.isin(list(set(ids))).to_numpy(dtype=bool)].tolist())
+
+
+def _codes(values: pd.Series) -> pd.Series:
+    return values.astype("string").fillna("")
+
+
+def _among(codes: pd.Series, options: Iterable[str]) -> np.ndarray:
+    return codes.isin(list(options)).to_numpy(dtype=bool)
 
 
 def prepare_actions(actions: pd.DataFrame, as_of: pd.Timestamp, params: CallListParams) -> pd.DataFrame:
     """Actions dated on or before ``as_of``, sorted by customer, date and id, with rule flags."""
-    acts = actions[actions["date"].to_numpy(dtype="datetime64[s]") <= as_of.to_datetime64()].copy()
+    acts = actions[actions["date"].to_numpy(dtype="datetime64[s]") <= as_of.to_datetime64()]
     acts.attrs = {}
     acts["order"] = acts["id"].to_numpy() if "id" in acts.columns else acts.index.to_numpy()
     acts["cid"] = _ids(acts["customer_id"])
-    acts["docs"] = [split_document_ids(v) for v in acts["document_ids"].astype(object)]
     outcome, excuse, channel = _codes(acts["outcome"]), _codes(acts["excuse"]), _codes(acts["channel"])
     dated = acts["promise_date"].notna().to_numpy()
-    legit = np.isin(excuse, list(params.legitimate_excuses))
-    acts["is_formal_notice"] = (channel == "formal_notice") | (outcome == "formal_notice_sent")
-    acts["is_result"] = ((outcome == "promise") & dated) | (outcome == "dispute") | ((outcome == "excuse") & legit)
+    legit = _among(excuse, params.legitimate_excuses)
+    acts["is_formal_notice"] = _among(channel, ("formal_notice",)) | _among(outcome, ("formal_notice_sent",))
+    acts["is_result"] = (_among(outcome, ("promise",)) & dated) | _among(outcome, ("dispute",)) \
+        | (_among(outcome, ("excuse",)) & legit)
     acts["is_unsuccessful"] = ~acts["is_formal_notice"] & ~acts["is_result"]
-    acts["is_evasive"] = (outcome == "evasive") | ((outcome == "excuse") & ~legit) | ((outcome == "promise") & ~dated)
+    acts["is_evasive"] = _among(outcome, ("evasive",)) | (_among(outcome, ("excuse",)) & ~legit) \
+        | (_among(outcome, ("promise",)) & ~dated)
     acts["is_legitimate"] = legit
-    acts["is_financial"] = np.isin(excuse, list(params.financial_difficulty_excuses))
+    acts["is_financial"] = _among(excuse, params.financial_difficulty_excuses)
     return acts.sort_values(["cid", "date", "order"], kind="stable", ignore_index=True)
 
 
@@ -139,38 +299,41 @@ def _pending_cover(items: pd.DataFrame, promises: pd.DataFrame, as_of: pd.Timest
 
     A promise names its documents; one naming none covers all of the customer's items.
     """
-    covered = np.full(len(items), np.datetime64("NaT"), dtype="datetime64[s]")
     pending = promises[(promises["status"] == "pending").to_numpy()
                        & (promises["promise_date"].to_numpy(dtype="datetime64[s]") >= as_of.to_datetime64())]
     if pending.empty:
-        return covered
+        return np.full(len(items), np.datetime64("NaT"), dtype="datetime64[s]")
     by_doc: dict[str, np.datetime64] = {}
     by_customer: dict[str, np.datetime64] = {}
     for cid, docs, date in zip(pending["cid"], pending["docs"], pending["promise_date"].to_numpy(dtype="datetime64[s]")):
         for key, table in ([(d, by_doc) for d in docs] if docs else [(cid, by_customer)]):
             table[key] = max(table.get(key, date), date)
-    doc_ids, cids = _ids(items["document_id"]), items["cid"].to_numpy(dtype=object)
-    for i, (doc, cid) in enumerate(zip(doc_ids, cids)):
-        dates = [d for d in (by_doc.get(doc), by_customer.get(cid)) if d is not None]
-        if dates:
-            covered[i] = max(dates)
-    return covered
+
+    def latest(keys: pd.Series, table: dict[str, np.datetime64]) -> np.ndarray:
+        dates = np.full(len(keys), np.datetime64("NaT"), dtype="datetime64[s]")
+        named = keys.isin(list(table)).to_numpy(dtype=bool)
+        dates[named] = [table[k] for k in keys[named].tolist()]
+        return dates
+
+    doc, customer = latest(_codes(items["document_id"]), by_doc), latest(_codes(items["cid"]), by_customer)
+    return np.where(np.isnat(doc), customer, np.where(np.isnat(customer), doc, np.maximum(doc, customer)))
 
 
 def _journal_disputes(acts: pd.DataFrame, file_disputes: pd.DataFrame, items: pd.DataFrame,
                       as_of: pd.Timestamp) -> pd.DataFrame:
     """Disputes raised in the journal (outcome ``dispute``) on items still open that the disputes
     file does not hold open, and that no dispute of the file resolved after they were raised."""
-    raised = acts[(_codes(acts["outcome"]) == "dispute")]
+    raised = acts[_among(_codes(acts["outcome"]), ("dispute",))]
     rows = [(cid, doc, date, channel, note)
-            for cid, docs, date, channel, note in zip(raised["cid"], raised["docs"], raised["date"],
-                                                      _codes(raised["channel"]), raised["note"].astype(object))
-            for doc in docs]
+            for cid, ids, date, channel, note in zip(raised["cid"], raised["document_ids"].astype(object),
+                                                     raised["date"], _codes(raised["channel"]),
+                                                     raised["note"].astype(object))
+            for doc in split_document_ids(ids)]
     out = pd.DataFrame(rows, columns=["cid", "document_id", "raised", "channel", "note"])
     if out.empty:
         return out
     out = out.sort_values("raised", kind="stable").drop_duplicates("document_id", keep="last")
-    open_docs = set(_ids(items["document_id"]))
+    open_docs = _present(items["document_id"], out["document_id"])
     file_open = set(_ids(file_disputes.loc[_open_mask(file_disputes, as_of), "document_id"]))
     resolved = file_disputes[file_disputes["resolved"].notna().to_numpy()]
     settled = {(d, r) for d, r in zip(_ids(resolved["document_id"]), resolved["resolved"].to_numpy(dtype="datetime64[s]"))
@@ -195,7 +358,7 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
     as_of = as_date(as_of)
     if customers is not None and not {"status", "collector"} <= set(items.columns):
         items = attach_customers(items, customers)
-    items = items.reset_index(drop=True).copy()
+    items = items.reset_index(drop=True)  # (copy-on-write: the columns added below stay ours)
     items.attrs = {}                      # (pandas deep-copies attrs on every operation)
     items["cid"] = _ids(items["customer_id"])
     for col, default in (("collector", "(non affecté)"), ("status", "active"), ("invoice_circuit", "")):
@@ -215,7 +378,7 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
 
     amount = items["amount_cents"].to_numpy(dtype="int64")
     dpd = items["days_past_due"].to_numpy()
-    items["disputed"] = np.isin(_ids(items["document_id"]), list(disputed_docs))
+    items["disputed"] = _codes(items["document_id"]).isin(list(disputed_docs)).to_numpy(dtype=bool)
     items["promised_until"] = _pending_cover(items, promises, as_of)
     items["promised"] = ~np.isnat(items["promised_until"].to_numpy(dtype="datetime64[s]"))
     items["insolvent"] = items["status"].isin(list(params.insolvency_statuses)).to_numpy()
@@ -297,7 +460,8 @@ def _history(acc: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, as_o
     acc["last_outcome"] = last["outcome"].astype("string").reindex(acc.index)
     acc["last_channel"] = last["channel"].astype("string").reindex(acc.index)
     acc["last_excuse"] = last["excuse"].astype("string").reindex(acc.index)
-    acc["last_docs"] = last["docs"].reindex(acc.index)
+    acc["last_docs"] = pd.Series([split_document_ids(v) for v in last["document_ids"].astype(object)],
+                                 index=last.index, dtype=object).reindex(acc.index)
     acc["last_evasive"] = last["is_evasive"].reindex(acc.index).fillna(False).astype(bool)
     acc["callback_date"] = last["callback_date"].reindex(acc.index).astype("datetime64[s]")
     excuses = acts[acts["excuse"].notna().to_numpy()].groupby("cid").tail(1).set_index("cid")
@@ -308,10 +472,13 @@ def _history(acc: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, as_o
     p_date = promises["promise_date"].to_numpy(dtype="datetime64[s]")
     broken = ((promises["status"] == "broken").to_numpy() & ~np.isnat(p_start) & (p_date >= p_start)
               & (p_date < as_of.to_datetime64()))
-    counted = promises[broken].groupby("cid")["promise_date"]
-    acc["broken_promises"] = counted.size().reindex(acc.index, fill_value=0).astype("int64")
-    acc["broken_dates"] = counted.agg(lambda s: tuple(pd.to_datetime(s))).reindex(acc.index)
-    acc["broken_dates"] = [v if isinstance(v, tuple) else () for v in acc["broken_dates"]]
+    counted = promises[broken]
+    acc["broken_promises"] = counted.groupby("cid").size().reindex(acc.index, fill_value=0).astype("int64")
+    order, cids, bounds = groups(counted["cid"])
+    dates = timestamps(counted["promise_date"].to_numpy(dtype="datetime64[s]")[order])
+    by_customer = {cid: tuple(dates[a:b])
+                   for cid, a, b in zip(cids.tolist(), bounds[:-1].tolist(), bounds[1:].tolist())}
+    acc["broken_dates"] = [by_customer.get(cid, ()) for cid in acc.index]
     return acc
 
 
@@ -321,7 +488,9 @@ def _resolved(disputes: pd.DataFrame, items: pd.DataFrame, as_of: pd.Timestamp) 
         return pd.DataFrame(columns=["cid", "document_id", "dispute_type", "resolved"])
     resolved_on = disputes["resolved"].to_numpy(dtype="datetime64[s]")
     done = disputes[~np.isnat(resolved_on) & (resolved_on <= as_of.to_datetime64())]
-    done = done[np.isin(_ids(done["document_id"]), _ids(items["document_id"]))]
+    ids = _ids(done["document_id"])
+    present = _present(items["document_id"], ids)
+    done = done[np.array([d in present for d in ids], dtype=bool)]
     out = pd.DataFrame({"cid": _ids(done["customer_id"]), "document_id": _ids(done["document_id"]),
                         "dispute_type": done["dispute_type"].astype("string").to_numpy(),
                         "resolved": done["resolved"].to_numpy(dtype="datetime64[s]")})
@@ -352,7 +521,9 @@ def _dispute_frame(file_open: pd.DataFrame, journal: pd.DataFrame, items: pd.Dat
         })
         parts.append(f)
     if len(journal):
-        open_amount = dict(zip(_ids(items["document_id"]), items["amount_cents"].to_numpy(dtype="int64")))
+        ids = _codes(items["document_id"])
+        named = ids.isin(list(set(journal["document_id"]))).to_numpy(dtype=bool)
+        open_amount = dict(zip(ids[named].tolist(), items["amount_cents"].to_numpy(dtype="int64")[named]))
         amounts = np.array([open_amount[d] for d in journal["document_id"]], dtype="int64")
         j = pd.DataFrame({
             "cid": journal["cid"].to_numpy(dtype=object), "dispute_id": "",

@@ -56,7 +56,8 @@ def rank_and_cut(rows: pd.DataFrame, params: CallListParams) -> tuple[pd.DataFra
     ``(kept, deferred)``: both with ``rank`` (1-based within the collector, over the rows that
     passed the small-amount test) and ``deferred`` holding ``defer_reason`` (French).
     """
-    ordered = rows.sort_values(["collector", "tier", "score", "cid"], ascending=[True, True, False, True],
+    keys = rows[["collector", "tier", "score", "cid", "net_cents"]].assign(position=np.arange(len(rows)))
+    ordered = keys.sort_values(["collector", "tier", "score", "cid"], ascending=[True, True, False, True],
                                kind="stable").reset_index(drop=True)
     small = (ordered["net_cents"] < params.small_amount_cents).to_numpy() & (ordered["tier"] != 1).to_numpy()
     covered = (ordered["net_cents"] <= 0).to_numpy()
@@ -65,15 +66,18 @@ def rank_and_cut(rows: pd.DataFrame, params: CallListParams) -> tuple[pd.DataFra
     capacity = phone["collector"].map(params.capacity).astype("int64")
     totals = phone.groupby("collector")["cid"].transform("size")
     over = (phone["rank"] > capacity).to_numpy()
-    cut = phone[over].copy()
+    position = phone["position"].to_numpy()
+    cut = rows.iloc[position[over]].copy()      # (the rows, long texts included, are copied once)
+    cut["rank"] = phone["rank"].to_numpy()[over]
     cut["defer_reason"] = [f"R10 au-delà de la capacité du jour ({cap} appels) : rang {r} sur {n}, relance par e-mail"
                            for cap, r, n in zip(capacity[over], cut["rank"], totals[over])]
-    below = ordered[small].copy()
+    below = rows.iloc[ordered["position"].to_numpy()[small]].copy()
     below["rank"] = pd.NA
     below["defer_reason"] = np.where(
         covered[small], "avoirs et règlements non affectés couvrent l'échu : lettrage à faire, pas de relance",
         f"montant net inférieur au seuil d'appel de {euros(params.small_amount_cents)} : relance par e-mail")
-    kept = phone[~over].reset_index(drop=True)
+    kept = rows.iloc[position[~over]].reset_index(drop=True)
+    kept["rank"] = phone["rank"].to_numpy()[~over]
     deferred = pd.concat([cut, below], ignore_index=True)
     deferred["rank"] = deferred["rank"].astype("Int64")
     kept["rank"] = kept["rank"].astype("int64")

@@ -14,14 +14,16 @@ and complete it. R13 (record everything) is the action journal and the outcome i
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+from pandas.api.typing import DataFrameGroupBy
 
 from .. import vocab
 from ..report.common import euros, percent
-from .facts import DAY, Facts, map_dates
+from .facts import DAY, Facts, groups, map_dates
 
 REASON_COLUMNS = ("cid", "rule", "text", "docs", "date", "cents")
 RuleFunction = Callable[[Facts], pd.DataFrame]
@@ -29,8 +31,13 @@ RuleFunction = Callable[[Facts], pd.DataFrame]
 
 def day(value: object, as_of: pd.Timestamp | None = None) -> str:
     """``12/11`` (with the year when it differs from ``as_of``'s, or when no ``as_of`` is given)."""
+    return _day(value, None if as_of is None else as_of.year)
+
+
+@lru_cache(maxsize=1 << 14)
+def _day(value: object, year: int | None) -> str:
     ts = pd.Timestamp(value)
-    return f"{ts:%d/%m}" if as_of is not None and ts.year == as_of.year else f"{ts:%d/%m/%Y}"
+    return f"{ts:%d/%m}" if year is not None and ts.year == year else f"{ts:%d/%m/%Y}"
 
 
 Reason = tuple[str, str, str, tuple[str, ...], object, object]
@@ -54,6 +61,20 @@ def docs_phrase(docs: list[str], cents: int, noun: str = "pièce") -> str:
     return f"{len(docs)} {noun}s ({euros(cents)})"
 
 
+def _by_customer(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], DataFrameGroupBy]:
+    """The customers of ``frame`` (sorted, as ``groupby("cid", sort=True)``), each one's document
+    ids in ``frame`` order, and ``frame`` grouped by customer."""
+    order, cids, bounds = groups(frame["cid"])
+    ids = frame["document_id"].astype(str).to_numpy(dtype=object)[order].tolist()
+    return cids.tolist(), [ids[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())], \
+        frame.groupby("cid", sort=True)
+
+
+def _values(per_customer: pd.Series, cids: list[str]) -> list[object]:
+    """A per-customer aggregate in the order of ``cids`` (Timestamps for dates)."""
+    return per_customer.reindex(cids).tolist()
+
+
 def r1_broken_promises(f: Facts) -> pd.DataFrame:
     """R1: a promise whose date has passed without the money, followed up every day until paid.
 
@@ -62,11 +83,14 @@ def r1_broken_promises(f: Facts) -> pd.DataFrame:
     date; ``cents``: the amount promised (NA when the promise gave none).
     """
     p = f.promises[(f.promises["status"] == "broken").to_numpy()]
+    customers = set(p["cid"])
+    with f.loaded(customers, account=False, history=False):
+        chased = {cid: {d for d, _, _ in f.chased(cid)} for cid in customers}
     rows = []
     for cid, docs, date, amount, received, open_cents in zip(
             p["cid"], p["docs"], p["promise_date"], p["promise_amount_cents"].astype(object),
             p["received_cents"], p["open_cents"]):
-        still = {d for d, _, _ in f.chased(cid)}
+        still = chased[cid]
         concerned = tuple(d for d in docs if d in still) if docs else tuple(sorted(still))
         promised = None if pd.isna(amount) else int(amount)
         if not concerned or open_cents <= 0 or (promised is not None and received >= promised):
@@ -94,23 +118,28 @@ def r2_pre_due_calls(f: Facts) -> pd.DataFrame:
     week_start = due - np.timedelta64(p.pre_due_days, "D")
     pre_due = big & (dpd <= 0) & (dpd >= -p.pre_due_days) & (np.isnat(last) | (last < week_start))
     rows = []
-    for cid, g in it[pre_due].groupby("cid", sort=True):
-        docs, cents = list(g["document_id"].astype(str)), int(g["amount_cents"].sum())
-        first, last_due = g["due_date"].min(), g["due_date"].max()
-        when = f"à échéance le {day(first, f.as_of)}" if first == last_due else \
-            f"à échéance du {day(first, f.as_of)} au {day(last_due, f.as_of)}"
-        rows.append((cid, "R2", f"R2 {docs_phrase(docs, cents, 'facture')} {when} : appel avant échéance "
-                                f"(seuil {euros(p.significant_amount_cents)})", tuple(docs), first, cents))
+    cids, docs, g = _by_customer(it[pre_due])
+    cents, first, last_due = (g["amount_cents"].sum(), g["due_date"].min(), g["due_date"].max())
+    for cid, ids, total, start, end in zip(cids, docs, _values(cents, cids), _values(first, cids),
+                                           _values(last_due, cids)):
+        total = int(total)
+        when = f"à échéance le {day(start, f.as_of)}" if start == end else \
+            f"à échéance du {day(start, f.as_of)} au {day(end, f.as_of)}"
+        rows.append((cid, "R2", f"R2 {docs_phrase(ids, total, 'facture')} {when} : appel avant échéance "
+                                f"(seuil {euros(p.significant_amount_cents)})", tuple(ids), start, total))
     if p.post_delivery_call:
         issued = it["document_date"].to_numpy(dtype="datetime64[s]")
         age = (f.as_of.to_datetime64() - issued) // DAY
         fresh = big & (dpd <= 0) & (age >= 0) & (age <= p.post_delivery_days) & ~pre_due \
             & (np.isnat(last) | (last < issued))
-        for cid, g in it[fresh].groupby("cid", sort=True):
-            docs, cents = list(g["document_id"].astype(str)), int(g["amount_cents"].sum())
-            rows.append((cid, "R2", f"R2 {docs_phrase(docs, cents, 'facture')} émise le "
-                                    f"{day(g['document_date'].min(), f.as_of)} : appel de satisfaction après livraison",
-                         tuple(docs), g["due_date"].min(), cents))
+        cids, docs, g = _by_customer(it[fresh])
+        cents, issued_on, first = g["amount_cents"].sum(), g["document_date"].min(), g["due_date"].min()
+        for cid, ids, total, on, start in zip(cids, docs, _values(cents, cids), _values(issued_on, cids),
+                                              _values(first, cids)):
+            total = int(total)
+            rows.append((cid, "R2", f"R2 {docs_phrase(ids, total, 'facture')} émise le "
+                                    f"{day(on, f.as_of)} : appel de satisfaction après livraison",
+                         tuple(ids), start, total))
     return _reasons(rows)
 
 
@@ -122,16 +151,18 @@ def r3_first_reminder(f: Facts) -> pd.DataFrame:
     last = map_dates(chased["cid"], f.accounts["last_date"])
     unreminded = np.isnat(last) | (last <= chased["due_date"].to_numpy(dtype="datetime64[s]"))
     rows = []
-    for cid, g in chased[unreminded].groupby("cid", sort=True):
-        docs, cents, due = list(g["document_id"].astype(str)), int(g["amount_cents"].sum()), g["due_date"].min()
+    cids, docs, g = _by_customer(chased[unreminded])
+    for cid, ids, cents, due in zip(cids, docs, _values(g["amount_cents"].sum(), cids),
+                                    _values(g["due_date"].min(), cids)):
+        cents = int(cents)
         deadline = due + pd.Timedelta(days=f.params.first_reminder_days)
         late = (f.as_of - deadline).days
-        verb = "échue le" if len(docs) == 1 else "échues depuis le"
-        text = (f"R3 {docs_phrase(docs, cents)} {verb} {day(due, f.as_of)} sans relance : "
+        verb = "échue le" if len(ids) == 1 else "échues depuis le"
+        text = (f"R3 {docs_phrase(ids, cents)} {verb} {day(due, f.as_of)} sans relance : "
                 f"première relance au plus tard le {day(deadline, f.as_of)}")
         if late > 0:
             text += f" (retard de {late} j)"
-        rows.append((cid, "R3", text, tuple(docs), due, cents))
+        rows.append((cid, "R3", text, tuple(ids), due, cents))
     return _reasons(rows)
 
 
@@ -141,21 +172,27 @@ def r4_cadence(f: Facts) -> pd.DataFrame:
     (the row waits for it, then comes back on that date). ``date``: the callback date, else the
     last reminder's date."""
     p = f.params
-    acc = f.accounts.loc[f.reminded]
+    acc = _cadence_due(f)
     rows = []
     for cid, last, callback in zip(acc.index, acc["last_date"], acc["callback_date"]):
         if not pd.isna(callback):
-            if callback <= f.as_of:
-                rows.append((cid, "R4", f"R4 rappel convenu le {day(last, f.as_of)} pour le {day(callback, f.as_of)}",
-                             (), callback, None))
+            rows.append((cid, "R4", f"R4 rappel convenu le {day(last, f.as_of)} pour le {day(callback, f.as_of)}",
+                         (), callback, None))
             continue
         gap = (f.as_of - last).days
-        if gap < p.cadence_days:
-            continue
         limit = (f"maximum de {p.cadence_max_days} j dépassé" if gap > p.cadence_max_days else
                  f"cadence {p.cadence_days} j, jamais plus de {p.cadence_max_days} j")
         rows.append((cid, "R4", f"R4 dernière relance le {day(last, f.as_of)}, il y a {gap} j : {limit}", (), last, None))
     return _reasons(rows)
+
+
+def _cadence_due(f: Facts) -> pd.DataFrame:
+    """The accounts the cadence (R4) brings back: reminded customers whose agreed callback date
+    has come, or, without one, whose last reminder is ``cadence_days`` old or more."""
+    acc = f.accounts.loc[f.reminded]
+    callback = acc["callback_date"].to_numpy(dtype="datetime64[s]")
+    gap = (f.as_of.to_datetime64() - acc["last_date"].to_numpy(dtype="datetime64[s]")) // DAY
+    return acc[np.where(np.isnat(callback), gap >= f.params.cadence_days, callback <= f.as_of.to_datetime64())]
 
 
 def r5_document_followup(f: Facts) -> pd.DataFrame:
@@ -215,9 +252,10 @@ def r7_formal_notice(f: Facts) -> pd.DataFrame:
     acc = f.accounts
     hit = acc[(acc["unsuccessful"] >= p.formal_notice_after_reminders).to_numpy() & acc["formal_notice_date"].isna().to_numpy()
               & (acc["overdue_cents"] > 0).to_numpy() & ~acc["status"].isin(list(p.insolvency_statuses)).to_numpy()]
-    rows = [(cid, "R7", f"R7 {n} relances sans résultat depuis le {day(first, f.as_of)} "
-                        f"({_unsuccessful_list(f, cid)}) : mise en demeure à envoyer", (), first, None)
-            for cid, n, first in zip(hit.index, hit["unsuccessful"], hit["unsuccessful_first"])]
+    with f.loaded(hit.index, items=False):
+        rows = [(cid, "R7", f"R7 {n} relances sans résultat depuis le {day(first, f.as_of)} "
+                            f"({_unsuccessful_list(f, cid)}) : mise en demeure à envoyer", (), first, None)
+                for cid, n, first in zip(hit.index, hit["unsuccessful"], hit["unsuccessful_first"])]
     return _reasons(rows)
 
 
@@ -238,25 +276,37 @@ def r8_litigation(f: Facts) -> pd.DataFrame:
     p = f.params
     acc = f.accounts
     eligible = (acc["overdue_cents"] > 0).to_numpy() & ~acc["status"].isin(list(p.insolvency_statuses)).to_numpy()
+    noticed = acc["formal_notice_date"].to_numpy(dtype="datetime64[s]")          # (the loop's tests, at once)
+    deadline = np.where(np.isnat(noticed), f.as_of.to_datetime64(), noticed) \
+        + np.timedelta64(p.formal_notice_deadline_days, "D")
+    reminders = (acc["unsuccessful_recent"] >= p.litigation_reminders_in_month).to_numpy() \
+        & ~acc["legitimate_reason"].to_numpy(dtype=bool)
+    promises = (acc["broken_promises"] >= p.litigation_broken_promises).to_numpy() \
+        & ~acc["financial_difficulty"].to_numpy(dtype=bool)
+    expired = ~np.isnat(noticed) & (deadline < f.as_of.to_datetime64())
+    hit = acc.index[eligible & (reminders | promises | expired)].tolist()
     rows = []
-    for cid in acc.index[eligible]:
-        a = f.account[cid]
-        announced = litigation_date(f, cid)
-        notice = a["formal_notice_date"]
-        tail = (f"transmettre au contentieux, annoncé pour le {day(announced, f.as_of)}" if not pd.isna(notice)
-                else f"contentieux à annoncer pour le {day(announced, f.as_of)}")
-        if a["unsuccessful_recent"] >= p.litigation_reminders_in_month and not a["legitimate_reason"]:
-            rows.append((cid, "R8", f"R8 {a['unsuccessful_recent']} relances infructueuses en {p.litigation_window_days} j "
-                                    f"(du {day(a['unsuccessful_recent_first'], f.as_of)} au "
-                                    f"{day(a['unsuccessful_recent_last'], f.as_of)}) sans motif légitime : {tail}",
-                         (), announced, None))
-        if a["broken_promises"] >= p.litigation_broken_promises and not a["financial_difficulty"]:
-            dates = ", ".join(day(d, f.as_of) for d in a["broken_dates"])
-            rows.append((cid, "R8", f"R8 {a['broken_promises']} promesses non tenues ({dates}) sans difficulté "
-                                    f"financière signalée : {tail}", (), announced, None))
-        if not pd.isna(notice) and f.as_of > announced:
-            rows.append((cid, "R8", f"R8 mise en demeure du {day(notice, f.as_of)} restée sans effet, délai échu le "
-                                    f"{day(announced, f.as_of)} : transmettre au contentieux", (), announced, None))
+    with f.loaded(hit, items=False, history=False):
+        for cid in hit:
+            a = f.account[cid]
+            announced = litigation_date(f, cid)
+            notice = a["formal_notice_date"]
+            tail = (f"transmettre au contentieux, annoncé pour le {day(announced, f.as_of)}" if not pd.isna(notice)
+                    else f"contentieux à annoncer pour le {day(announced, f.as_of)}")
+            if a["unsuccessful_recent"] >= p.litigation_reminders_in_month and not a["legitimate_reason"]:
+                rows.append((cid, "R8", f"R8 {a['unsuccessful_recent']} relances infructueuses en "
+                                        f"{p.litigation_window_days} j "
+                                        f"(du {day(a['unsuccessful_recent_first'], f.as_of)} au "
+                                        f"{day(a['unsuccessful_recent_last'], f.as_of)}) sans motif légitime : {tail}",
+                             (), announced, None))
+            if a["broken_promises"] >= p.litigation_broken_promises and not a["financial_difficulty"]:
+                dates = ", ".join(day(d, f.as_of) for d in a["broken_dates"])
+                rows.append((cid, "R8", f"R8 {a['broken_promises']} promesses non tenues ({dates}) sans difficulté "
+                                        f"financière signalée : {tail}", (), announced, None))
+            if not pd.isna(notice) and f.as_of > announced:
+                rows.append((cid, "R8", f"R8 mise en demeure du {day(notice, f.as_of)} restée sans effet, "
+                                        f"délai échu le {day(announced, f.as_of)} : transmettre au contentieux",
+                             (), announced, None))
     return _reasons(rows)
 
 
@@ -265,10 +315,13 @@ def r9_insolvency(f: Facts) -> pd.DataFrame:
     provision it (``claim_provision_rate``, 100 % by default). ``cents``: the open amount (TTC)."""
     p = f.params
     insolvent = f.items[f.items["insolvent"].to_numpy()]
+    order, cids, bounds = groups(insolvent["cid"])
+    statuses = insolvent["status"].astype(str).to_numpy(dtype=object)[order][bounds[:-1]].tolist()
+    claims = _values(insolvent.groupby("cid", sort=True)["amount_cents"].sum(), cids.tolist())
     rows = []
-    for cid, g in insolvent.groupby("cid", sort=True):
-        status = vocab.STATUS.get(str(g["status"].iloc[0]), str(g["status"].iloc[0]))
-        claim = int(g["amount_cents"].sum())
+    for cid, code, claim in zip(cids.tolist(), statuses, claims):
+        status = vocab.STATUS.get(code, code)
+        claim = int(claim)
         rows.append((cid, "R9", f"R9 {status} : créance de {euros(claim)} à déclarer au mandataire judiciaire, "
                                 f"provision {percent(p.claim_provision_rate, 0)}, plus d'appel de paiement",
                      (), None, claim))
@@ -279,7 +332,7 @@ def r12_evasive_answers(f: Facts) -> pd.DataFrame:
     """R12: when the cadence (R4) brings a customer back and its last answer was evasive (an
     evasive answer, an excuse that is no legitimate reason, a promise without a date), say so:
     such an answer did not stop the cadence. ``date``: the day of that answer."""
-    due = set(r4_cadence(f)["cid"])
+    due = set(_cadence_due(f).index)
     acc = f.accounts
     hit = acc[acc.index.isin(due) & acc["last_evasive"].to_numpy()]
     rows = []

@@ -13,6 +13,7 @@ ending on a dated commitment by the customer. The three steps:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -66,8 +67,7 @@ class Situation:
 
     def working_day(self, days: int) -> pd.Timestamp:
         """The first working day (Monday–Friday) on or after as-of + ``days``."""
-        target = (self.as_of + pd.Timedelta(days=days)).to_datetime64().astype("datetime64[D]")
-        return pd.Timestamp(np.busday_offset(target, 0, roll="forward"))
+        return _working_day(self.as_of, days)
 
     @property
     def proposal_date(self) -> pd.Timestamp:
@@ -75,6 +75,12 @@ class Situation:
 
     def d(self, value: pd.Timestamp) -> str:
         return day(value, self.as_of)
+
+
+@lru_cache(maxsize=1024)
+def _working_day(as_of: pd.Timestamp, days: int) -> pd.Timestamp:
+    target = (as_of + pd.Timedelta(days=days)).to_datetime64().astype("datetime64[D]")
+    return pd.Timestamp(np.busday_offset(target, 0, roll="forward"))
 
 
 def _open_docs(s: Situation) -> str:
@@ -255,24 +261,34 @@ def next_step(s: Situation) -> str:
     return step
 
 
+_NEVER_NA = frozenset({str, int, bool, pd.Timestamp})
+
+
+def _na(value: object) -> bool:
+    """``pd.isna`` of a scalar, quicker for the usual types."""
+    if value is None or value is pd.NaT:
+        return True
+    return type(value) not in _NEVER_NA and bool(pd.isna(value))
+
+
 def describe_action(date: pd.Timestamp, channel: object, outcome: object, as_of: pd.Timestamp, *,
                     contact: object = None, excuse: object = None, promise_cents: object = None,
                     promise_date: object = None, method: object = None, callback: object = None,
                     note: object = None) -> str:
     """``12/11 téléphone : promesse 4 500,00 € le 20/11 (virement) – J. Martin`` (+ ``: note``)."""
     text = f"{day(date, as_of)} {vocab.CHANNEL.get(str(channel), str(channel))} : {vocab.OUTCOME.get(str(outcome), str(outcome))}"
-    if not pd.isna(excuse) and excuse:
+    if not _na(excuse) and excuse:
         text += f" ({vocab.EXCUSE.get(str(excuse), str(excuse))})"
-    if not pd.isna(promise_cents) or not pd.isna(promise_date):
-        bits = [euros(int(promise_cents)) if not pd.isna(promise_cents) else "",
-                f"le {day(promise_date, as_of)}" if not pd.isna(promise_date) else "",
-                f"({vocab.PAYMENT_METHOD.get(str(method), str(method))})" if not pd.isna(method) and method else ""]
+    if not _na(promise_cents) or not _na(promise_date):
+        bits = [euros(int(promise_cents)) if not _na(promise_cents) else "",
+                f"le {day(promise_date, as_of)}" if not _na(promise_date) else "",
+                f"({vocab.PAYMENT_METHOD.get(str(method), str(method))})" if not _na(method) and method else ""]
         text += " " + " ".join(b for b in bits if b)
-    if not pd.isna(callback):
+    if not _na(callback):
         text += f", rappel le {day(callback, as_of)}"
-    if not pd.isna(contact) and str(contact).strip():
+    if not _na(contact) and str(contact).strip():
         text += f" – {contact}"
-    if not pd.isna(note) and str(note).strip():
+    if not _na(note) and str(note).strip():
         note = " ".join(str(note).split())
         text += f" : {note[:117] + '…' if len(note) > 120 else note}"
     return text
