@@ -284,3 +284,17 @@ def test_workbook_and_charts_in_french(tmp_path):
     assert len(bucket_trend_bars(trend, buckets).data) == len(buckets.labels) + 1
     heat = roll_rate_heatmap(history, buckets).data[0]
     assert heat.x[0] == "Non échu → 1 à 30 j" and heat.z[0][0] == pytest.approx(100 * 40_000 / 55_000)
+
+
+def test_french_headline_with_and_without_a_previous_snapshot():
+    from relance_analytics.report.drift import headline
+
+    as_of = pd.Timestamp("2026-11-20")
+    assert headline(None, None, as_of).startswith("**Aucune balance antérieure au 20/11/2026")
+    prev = snapshot([("A", "F1", "2026-10-01", 10_000), ("A", "F2", "2026-11-01", 5_000)])
+    cur = snapshot([("A", "F2", "2026-11-01", 2_000), ("B", "F3", "2026-12-01", 7_000)])
+    d = drift(prev, cur, "2026-11-13", "2026-11-20")
+    text = headline(d, pd.Timestamp("2026-11-13"), as_of)
+    # 150,00 € → 90,00 €: F1 paid (100,00), F2 reduced by 30,00, F3 new 70,00
+    assert "**Glissement du 13/11/2026 au 20/11/2026** – encours 150,00\u00a0€ → 90,00\u00a0€" in text
+    assert "soldé 100,00\u00a0€" in text and "nouvelles factures 70,00\u00a0€" in text

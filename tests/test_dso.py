@@ -312,3 +312,15 @@ def test_french_presentation_and_charts():
     trend = pd.DataFrame({"as_of": [pd.Timestamp("2025-03-31")], "dso": [76.7], "best_possible_dso": [0.0],
                           "average_days_delinquent": [76.7]})
     assert [t.name for t in dso_trend_lines(trend).data] == ["DSO", "Meilleur DSO possible", "Retard moyen (ADD)"]
+
+
+def test_french_headline_of_the_worked_example():
+    from relance_analytics.report.dso import headline
+
+    # the ratio worked example: 45 d, best possible 12 d, ADD 33 d; CEI 55.9 %
+    group = pd.Series({"dso": 45.0, "receivables_cents": 1_500_000, "best_possible_dso": 12.0,
+                       "average_days_delinquent": 33.0, "cei": 55.9})
+    text = headline(group, "Par épuisement du chiffre d'affaires", 3, pd.Timestamp("2025-03-31"))
+    assert text == ("**DSO au 31/03/2025** (par épuisement du chiffre d'affaires) : **45,0\u00a0j** pour un encours "
+                    "de 15\u202f000,00\u00a0€ ; meilleur DSO possible 12,0\u00a0j ; retard moyen (ADD) 33,0\u00a0j ; "
+                    "CEI sur 3 mois : 55,9\u00a0%.")

@@ -143,3 +143,16 @@ def write_drift(path: str | Path, trend: pd.DataFrame, buckets: Buckets, d: Drif
         sheets.append(Sheet("Roulement par semaine", table, percent=list(table.columns[1:]), dates=[table.columns[0]],
                             title="Taux de roulement semaine par semaine"))
     return write_workbook(path, sheets)
+
+
+def headline(d: Drift | None, previous_as_of: pd.Timestamp | None, as_of: pd.Timestamp) -> str:
+    """French summary of the drift between two snapshots (Markdown), or why there is none."""
+    if d is None or previous_as_of is None:
+        return (f"**Aucune balance antérieure au {as_of:%d/%m/%Y} dans l'historique** : le glissement "
+                "se calcule entre deux balances successives. Il sera disponible après l'intégration de l'export "
+                "de la semaine prochaine ; seule la tendance (une semaine) est présentée ci-dessous.")
+    return (f"**Glissement du {previous_as_of:%d/%m/%Y} au {as_of:%d/%m/%Y}** – encours "
+            f"{euros(d.previous_total)} → {euros(d.current_total)} : soldé {euros(d.flow('paid_gone'))}, "
+            f"règlements partiels et imputations {euros(d.flow('reduced'))}, nouvelles factures "
+            f"{euros(d.flow('new'))}, nouveaux avoirs {euros(d.flow('new_credit'))}, augmentations "
+            f"{euros(d.flow('increased'))}. Le total actuel se retrouve au centime près.")

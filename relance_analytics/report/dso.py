@@ -117,3 +117,11 @@ def write_dso(path: str | Path, ctx: Context, summary: pd.DataFrame, by_collecto
         dso_sheet("Par client", by_customer, f"DSO ({method}) par client {when}"),
         dso_sheet("Tendance", trend, f"DSO mensuel ({method}), dernière balance de chaque mois"),
     ])
+
+
+def headline(group: pd.Series, method_label: str, cei_months: int, as_of: pd.Timestamp) -> str:
+    """French one-paragraph summary (Markdown) of the group row of :func:`~relance_analytics.dso.dso_summary`."""
+    return (f"**DSO au {as_of:%d/%m/%Y}** ({method_label.lower()}) : **{days(group['dso'])}** pour un encours de "
+            f"{euros(group['receivables_cents'])} ; meilleur DSO possible {days(group['best_possible_dso'])} ; "
+            f"retard moyen (ADD) {days(group['average_days_delinquent'])} ; "
+            f"CEI sur {cei_months} mois : {percent(group['cei'] / 100)}.")
