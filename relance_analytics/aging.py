@@ -12,17 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Buckets
-
-DateLike = str | pd.Timestamp | np.datetime64
-
-
-def as_date(value: DateLike) -> pd.Timestamp:
-    """A date (midnight timestamp) from ``"2026-11-20"``, a Timestamp or a datetime64."""
-    ts = pd.Timestamp(value)
-    if ts.tz is not None:
-        raise ValueError(f"dates must be naive (no time zone), got {value!r}")
-    return ts.normalize()
-
+from .dates import DateLike, as_date
 
 def days_past_due(items: pd.DataFrame, as_of: DateLike) -> np.ndarray:
     """As-of date − due date in days (int64); negative when not yet due."""

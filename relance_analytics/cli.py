@@ -44,7 +44,7 @@ def main(ctx: click.Context, verbose: bool) -> None:
 def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path, workspace: Path,
            workers: int | None) -> None:
     """Ingest the exports and run every report notebook into <out>/<as_of>/."""
-    from .io.errors import InputError
+    from .errors import InputError
     from .lock import WorkspaceBusy
     from .weekly import NotebookFailed, run_weekly
 
@@ -74,7 +74,7 @@ def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path,
 def ingest(ctx: click.Context, files: tuple[Path, ...], mapping: str, workspace: Path) -> None:
     """Read open-item exports and store them as snapshots (date taken from the file name)."""
     from .ingest import ingest_file
-    from .io.errors import InputError
+    from .errors import InputError
     from .report import euros
     from .store import SnapshotStore
 
@@ -139,7 +139,7 @@ def import_outcomes(ctx: click.Context, file: Path, workspace: Path) -> None:
 def _record(ctx: click.Context, file: Path, workspace: Path, record: Callable[[], int], what: str, hint: str) -> None:
     """Run one journal import, then print how many actions were new (``what`` takes ``{s}``) and
     the journal's size; an input error is one line with ``hint``."""
-    from .io.errors import InputError
+    from .errors import InputError
     from .journal import Journal
 
     try:

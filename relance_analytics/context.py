@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.io as pio
 
-from .aging import as_date
+from .dates import as_date
 from .config import Buckets, Settings
 from .enrich import attach_customers
 from .io.tables import read_customers

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from . import vocab
-from .aging import DateLike, aged_balance, as_date, assign_buckets, days_past_due
+from .aging import aged_balance, assign_buckets, days_past_due
+from .dates import DateLike, as_date
 from .config import Buckets
 
 DISPUTE_TYPES = list(vocab.DISPUTE_TYPE)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .aging import DateLike, as_date, bucket_codes, days_past_due
+from .aging import bucket_codes, days_past_due
+from .dates import DateLike, as_date
 from .config import Buckets
 
 MATCH_KEYS = ("customer_id", "document_id")

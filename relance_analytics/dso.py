@@ -28,7 +28,8 @@ from typing import Literal, Mapping, Protocol, Sequence
 import numpy as np
 import pandas as pd
 
-from .aging import DateLike, _group_keys, aged_balance, as_date
+from .aging import _group_keys, aged_balance
+from .dates import DateLike, as_date
 from .config import Buckets, Settings
 from .enrich import attach_customers
 

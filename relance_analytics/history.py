@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .aging import DateLike, as_date
+from .dates import DateLike, as_date
 from .config import Buckets
 from .drift import drift
 from .store import SnapshotStore

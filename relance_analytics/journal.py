@@ -32,8 +32,8 @@ from typing import Sequence
 import pandas as pd
 
 from . import vocab
-from .aging import DateLike, as_date
-from .io.errors import InputError, Problem
+from .dates import DateLike, as_date
+from .errors import InputError, Problem
 from .io.tables import ACTIONS, read_actions
 
 FILE_NAME = "journal.sqlite"
@@ -84,7 +84,7 @@ _DOC_SEPARATORS = re.compile(r"[,;\s]+")
 class JournalError(InputError):
     """Actions that cannot be recorded (nothing was recorded); ``path`` is their source file."""
 
-    kind = "actions to record"
+    kind = "actions à enregistrer"
 
 
 def split_document_ids(text: object) -> tuple[str, ...]:
@@ -194,7 +194,8 @@ class Journal:
             self._con.execute("ROLLBACK")
             source_row = row[_STORED.index("source_row")]
             column = str(exc).rsplit("actions.", 1)[-1] if "actions." in str(exc) else None
-            raise JournalError(source_file, [Problem(f"{exc}; nothing was recorded", source_row, column)]) from exc
+            raise JournalError(source_file, [Problem(f"action refusée par le journal ({exc}) ; rien n'a été enregistré",
+                                                     source_row, column, code="rejected")]) from exc
         except BaseException:
             self._con.execute("ROLLBACK")
             raise
@@ -256,7 +257,7 @@ def _stored_rows(actions: pd.DataFrame, source_file: str, logged_by: str | None)
         values[c] = [_text(v) for v in values[c]]
         for v, r in zip(values[c], values["source_row"]):
             if v is not None and v not in codes:
-                problems.append(Problem(f"unknown {c} code", r, c, v, "one of " + ", ".join(codes)))
+                problems.append(Problem(f"code {c} inconnu", r, c, v, "l'un de " + ", ".join(codes), "unknown_code"))
     if problems:
         raise JournalError(source_file, sorted(problems, key=lambda p: p.row or 0))
     recorded_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")

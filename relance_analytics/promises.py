@@ -35,7 +35,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .aging import DateLike, as_date, days_past_due
+from .aging import days_past_due
+from .dates import DateLike, as_date
 from .journal import split_document_ids
 from .store import SnapshotStore
 

@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 
 from . import vocab
-from .aging import DateLike, as_date, days_past_due
+from .aging import days_past_due
+from .dates import DateLike, as_date
 from .config import Settings
 from .enrich import attach_customers
 from .io.parse import normalize_label

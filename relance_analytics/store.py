@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .aging import DateLike, as_date
+from .dates import DateLike, as_date
 from .lock import dead_leftovers
 
 DEFAULT_WORKSPACE = Path(".relance")

@@ -22,7 +22,7 @@ import nbformat
 import papermill as pm
 from nbconvert import HTMLExporter
 
-from .aging import as_date
+from .dates import as_date
 from .config import Settings
 from .ingest import Ingested, ingest_folder
 from .journal import Journal

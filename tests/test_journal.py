@@ -158,7 +158,7 @@ def test_an_invalid_row_records_nothing(tmp_path):
             journal.record(bad, "bad.xlsx")
         assert len(journal) == 0
         assert err.value.problems[0].row == 4 and err.value.problems[0].column == "customer_id"
-        assert "NOT NULL" in str(err.value) and "nothing was recorded" in str(err.value)
+        assert "NOT NULL" in str(err.value) and "rien n'a été enregistré" in str(err.value)
         # unknown codes are all reported before anything is written
         coded = frame.astype({"outcome": "string", "channel": "string"})
         coded.loc[0, "outcome"] = "promesse"          # French label instead of the code

@@ -106,7 +106,7 @@ def test_cli_reports_a_bad_export_in_one_line(tmp_path):
                            "--out", str(tmp_path / "r"), "--workspace", str(tmp_path / "ws")],
                           capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "balance_2026-11-27.xlsx" in proc.stderr and "not an Excel workbook" in proc.stderr
+    assert "balance_2026-11-27.xlsx" in proc.stderr and "pas un classeur Excel" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..aging import DateLike, as_date
+from ..dates import DateLike, as_date
 from ..promises import evaluate_promises
 from ..provisions import base_ht_cents
 from ..report.common import euros

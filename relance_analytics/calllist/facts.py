@@ -26,7 +26,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..aging import as_date, days_past_due
+from ..aging import days_past_due
+from ..dates import as_date
 from ..disputes import dispute_summary, open_at
 from ..enrich import attach_customers
 from ..journal import split_document_ids

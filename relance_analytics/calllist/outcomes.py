@@ -46,15 +46,16 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..io.errors import InputError, Problem
-from ..io.parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, parse_date_cells, parse_money, parse_text
+from ..errors import InputError, Problem
+from ..io.date_cells import MAX_DATE, MIN_DATE, parse_date_cells
+from ..io.parse import is_blank, normalize_label, parse_money, parse_text
 from ..io.tables import ACTIONS
 from ..io.workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, warn
 from ..journal import Journal, split_document_ids
 from .build import KEY_VERSION
 from .workbook import FILL_COLUMNS, KEY_HEADER
 
-KIND = "filled call list"
+KIND = "liste d'appels remplie"
 HEADER_SEARCH_ROWS = 10
 #: A header row with this many fill headers is a list sheet even without its ``Clé`` column
 #: (the hidden ``Listes`` sheet has three of them: the drop-down values).
@@ -89,10 +90,11 @@ class _Sheet:
 
     def cell_label(self, code: str) -> str:
         j = self.columns[code]
-        return f"{self.header[j].strip()} ({column_letter(j)}) of sheet {self.name!r}"
+        return f"{self.header[j].strip()} ({column_letter(j)}) de la feuille « {self.name} »"
 
-    def problem(self, pos: int, code: str, message: str, value: object = None, expected: str | None = None) -> None:
-        self.problems.append(Problem(message, int(self.rows[pos]), self.cell_label(code), value, expected))
+    def problem(self, pos: int, code: str, message: str, value: object = None, expected: str | None = None,
+                reason: str = "invalid") -> None:
+        self.problems.append(Problem(message, int(self.rows[pos]), self.cell_label(code), value, expected, reason))
 
     def values(self, code: str) -> pd.Series:
         return self.body[self.columns[code]] if code in self.columns else pd.Series(None, index=self.body.index,
@@ -100,7 +102,8 @@ class _Sheet:
 
     def sheet_problem(self, message: str, expected: str) -> None:
         """A problem of the sheet's layout, on its header row."""
-        self.problems.append(Problem(f"sheet {self.name!r}: {message}", self.header_row, expected=expected))
+        self.problems.append(Problem(f"feuille « {self.name} » : {message}", self.header_row, expected=expected,
+                                     code="layout"))
 
 
 def _header_row(frame: pd.DataFrame) -> tuple[int, list[str]] | None:
@@ -123,21 +126,23 @@ def _layout_ok(sheet: _Sheet, filled: np.ndarray) -> bool:
     for code, h in _READ.items():
         js = [j for j, label in enumerate(sheet.labels) if label == normalize_label(h)]
         if len(js) > 1:
-            sheet.sheet_problem(f"the header {h!r} appears in columns " + " and ".join(map(column_letter, js)),
-                                "each column once: rename or delete the extra column")
+            sheet.sheet_problem(f"l'en-tête « {h} » figure dans les colonnes " + " et ".join(map(column_letter, js)),
+                                "chaque colonne une seule fois : renommez ou supprimez la colonne en trop")
             ok = False
     missing = [c.header for c in FILL_COLUMNS if c.code not in sheet.columns]
     if missing:
-        sheet.sheet_problem(f"lacks the column(s) {', '.join(missing)}",
-                            "the columns of the call list as written: " + ", ".join(c.header for c in FILL_COLUMNS))
+        sheet.sheet_problem("il manque " + ("la colonne " if len(missing) == 1 else "les colonnes ")
+                            + ", ".join(f"« {m} »" for m in missing),
+                            "les colonnes de la liste d'appels telle qu'écrite : "
+                            + ", ".join(c.header for c in FILL_COLUMNS))
         ok = False
     if "key" not in sheet.columns and filled.any():
         rows = sheet.rows[filled]
         listed = ", ".join(map(str, rows[:LISTED_CELLS])) + (", …" if len(rows) > LISTED_CELLS else "")
         sheet.sheet_problem(
-            f"no {KEY_HEADER!r} column (the hidden column after {FILL_COLUMNS[-1].header!r}, deleted?): "
-            f"the filled row(s) {listed} cannot be matched to their customer and list",
-            f"the hidden {KEY_HEADER!r} column as the call list wrote it: fill the list as written")
+            f"pas de colonne « {KEY_HEADER} » (la colonne masquée après « {FILL_COLUMNS[-1].header} », supprimée ?) : "
+            f"les lignes remplies {listed} ne peuvent pas être rattachées à leur client et à leur liste",
+            f"la colonne masquée « {KEY_HEADER} » telle que la liste l'a écrite : remplissez la liste telle quelle")
         ok = False
     return ok
 
@@ -162,7 +167,7 @@ def _findings(sheet: _Sheet, filled: np.ndarray) -> list[Problem]:
             if r >= sheet.header_row and c in columns:
                 rows.add(int(r))
     problems, notes = data_findings(sheet.raw, np.asarray(sorted(rows), dtype=np.int64), columns)
-    sheet.notes += [replace(n, message=f"sheet {sheet.name!r}: {n.message}") for n in notes]
+    sheet.notes += [replace(n, message=f"feuille « {sheet.name} » : {n.message}") for n in notes]
     return problems
 
 
@@ -171,10 +176,11 @@ def _dates(sheet: _Sheet, code: str, filled: np.ndarray) -> np.ndarray:
     values = sheet.values(code)
     cells = parse_date_cells(values, sheet.raw.date1904)
     for pos in np.flatnonzero(cells.out_of_range & filled):
-        sheet.problem(pos, code, "date out of range", values.iloc[pos],
-                      f"a date between {MIN_DATE:%d/%m/%Y} and {MAX_DATE:%d/%m/%Y}")
+        sheet.problem(pos, code, "date hors limites", values.iloc[pos],
+                      f"une date entre le {MIN_DATE:%d/%m/%Y} et le {MAX_DATE:%d/%m/%Y}", "date_out_of_range")
     for pos in np.flatnonzero(cells.bad & ~cells.out_of_range & filled):
-        sheet.problem(pos, code, "unreadable date", values.iloc[pos], "a date, e.g. 27/11/2026")
+        sheet.problem(pos, code, "date illisible", values.iloc[pos], "une date, par exemple 27/11/2026",
+                      "unreadable_date")
     return cells.dates
 
 
@@ -193,17 +199,18 @@ def _parse_sheet(sheet: _Sheet) -> pd.DataFrame:
 def _records(sheet: _Sheet, filled: np.ndarray) -> pd.DataFrame:
     """One record per filled row whose cells are valid (problems in ``sheet.problems``)."""
     dates = {code: _dates(sheet, code, filled) for code in ("call_date", "promise_date", "callback_date")}
-    amount, bad_amount, blank_amount = parse_money(sheet.values("promise_amount"))
+    amount, bad_amount, blank_amount, _ = parse_money(sheet.values("promise_amount"))
     for pos in np.flatnonzero(bad_amount & filled):
-        sheet.problem(pos, "promise_amount", "unreadable amount", sheet.values("promise_amount").iloc[pos],
-                      "an amount in euros, e.g. 4 500,00")
+        sheet.problem(pos, "promise_amount", "montant illisible", sheet.values("promise_amount").iloc[pos],
+                      "un montant en euros, par exemple 4 500,00", "unreadable_amount")
     codes = {}
     for code, choices in _CHOICES.items():
         text, blank = parse_text(sheet.values(code))
         table = _lookup(choices)
         codes[code] = np.array([None if t is None else table.get(normalize_label(t)) for t in text], dtype=object)
         for pos in np.flatnonzero(filled & ~blank & pd.isna(codes[code])):
-            sheet.problem(pos, code, "unknown value", text[pos], "one of " + ", ".join(map(repr, choices.values())))
+            sheet.problem(pos, code, "valeur inconnue", text[pos],
+                          "l'une de " + ", ".join(f"« {v} »" for v in choices.values()), "unknown_value")
     docs_text, _ = parse_text(sheet.values("documents"))
     contact, _ = parse_text(sheet.values("contact"))
     shown, _ = parse_text(sheet.values("shown_contact"))
@@ -215,14 +222,16 @@ def _records(sheet: _Sheet, filled: np.ndarray) -> pd.DataFrame:
     for pos in np.flatnonzero(filled):
         key = _key(key_text[pos])
         if key is None:
-            sheet.problem(pos, "key", "missing or damaged row key (hidden column): this row was not written by "
-                                      "the call list", key_text[pos], "the row as the call list wrote it")
+            sheet.problem(pos, "key", "clé de ligne absente ou abîmée (colonne masquée) : cette ligne n'a pas été "
+                                      "écrite par la liste d'appels", key_text[pos], "la ligne telle que la liste l'a écrite",
+                          "bad_key")
             continue
         if shown_customer[pos] is not None and shown_customer[pos] != key["customer"]:
-            sheet.problem(pos, "key", f"the row key is that of customer {key['customer']!r} but column "
-                                      f"{sheet.cell_label('customer_id')} shows {shown_customer[pos]!r} (rows sorted "
-                                      "or pasted without the hidden column?)", None,
-                          "the row's own key: sort or move whole rows, hidden columns included")
+            sheet.problem(pos, "key", f"la clé de la ligne est celle du client « {key['customer']} » mais la colonne "
+                                      f"{sheet.cell_label('customer_id')} montre « {shown_customer[pos]} » (lignes triées "
+                                      "ou collées sans la colonne masquée ?)", None,
+                          "la clé de la ligne elle-même : triez ou déplacez des lignes entières, colonnes masquées "
+                          "comprises", "moved_key")
             continue
         list_date = pd.Timestamp(key["as_of"])
         call_date = pd.Timestamp(dates["call_date"][pos]) if not np.isnat(dates["call_date"][pos]) else list_date
@@ -233,40 +242,46 @@ def _records(sheet: _Sheet, filled: np.ndarray) -> pd.DataFrame:
         if outcome is None:
             if not is_blank(sheet.values("outcome").iloc[[pos]])[0]:
                 continue                       # already reported as an unknown value
-            sheet.problem(pos, "outcome", "missing outcome: the row has other cells filled",
-                          expected="one of " + ", ".join(map(repr, vocab.OUTCOME.values())))
+            sheet.problem(pos, "outcome", "résultat manquant : d'autres cellules de la ligne sont remplies",
+                          expected="l'un de " + ", ".join(f"« {v} »" for v in vocab.OUTCOME.values()),
+                          reason="missing_outcome")
             continue
         if call_date < list_date:
-            sheet.problem(pos, "call_date", f"call dated before the list of {list_date:%d/%m/%Y}",
-                          f"{call_date:%d/%m/%Y}", f"on or after {list_date:%d/%m/%Y}")
+            sheet.problem(pos, "call_date", f"appel daté d'avant la liste du {list_date:%d/%m/%Y}",
+                          f"{call_date:%d/%m/%Y}", f"le {list_date:%d/%m/%Y} ou après", "date_order")
         if outcome == "promise":
             if cents is None and blank_amount[pos]:
-                sheet.problem(pos, "promise_amount", "a promise needs the amount promised", None, "an amount > 0")
+                sheet.problem(pos, "promise_amount", "une promesse demande le montant promis", None,
+                              "un montant > 0", "incomplete_promise")
             if np.isnat(promise_date) and is_blank(sheet.values("promise_date").iloc[[pos]])[0]:
-                sheet.problem(pos, "promise_date", "a promise needs the date promised", None, "a date")
+                sheet.problem(pos, "promise_date", "une promesse demande la date promise", None, "une date",
+                              "incomplete_promise")
         elif cents is not None or not np.isnat(promise_date):
             col = "promise_amount" if cents is not None else "promise_date"
-            sheet.problem(pos, col, f"a promised amount or date needs the outcome {vocab.OUTCOME['promise']!r}",
-                          vocab.OUTCOME.get(outcome), f"outcome {vocab.OUTCOME['promise']!r} or an empty cell")
+            sheet.problem(pos, col, f"un montant ou une date promis demandent le résultat « {vocab.OUTCOME['promise']} »",
+                          vocab.OUTCOME.get(outcome), f"le résultat « {vocab.OUTCOME['promise']} » ou une cellule vide",
+                          "promise_without_outcome")
         if cents is not None and cents <= 0:
-            sheet.problem(pos, "promise_amount", "the amount promised must be positive", amount[pos] / 100, "> 0")
+            sheet.problem(pos, "promise_amount", "le montant promis doit être positif", amount[pos] / 100, "> 0",
+                          "negative_promise")
         if not np.isnat(promise_date) and pd.Timestamp(promise_date) < call_date:
-            sheet.problem(pos, "promise_date", "promise dated before the call", f"{pd.Timestamp(promise_date):%d/%m/%Y}",
-                          f"on or after {call_date:%d/%m/%Y}")
+            sheet.problem(pos, "promise_date", "promesse datée d'avant l'appel", f"{pd.Timestamp(promise_date):%d/%m/%Y}",
+                          f"le {call_date:%d/%m/%Y} ou après", "date_order")
         if outcome == "excuse" and excuse is None and is_blank(sheet.values("excuse").iloc[[pos]])[0]:
-            sheet.problem(pos, "excuse", "an excuse needs its code", None,
-                          "one of " + ", ".join(map(repr, vocab.EXCUSE.values())))
+            sheet.problem(pos, "excuse", "une excuse demande son code", None,
+                          "l'un de " + ", ".join(f"« {v} »" for v in vocab.EXCUSE.values()), "missing_excuse")
         if outcome == "callback" and np.isnat(callback) and is_blank(sheet.values("callback_date").iloc[[pos]])[0]:
-            sheet.problem(pos, "callback_date", "a callback agreed needs its date", None, "a date")
+            sheet.problem(pos, "callback_date", "un rappel convenu demande sa date", None, "une date",
+                          "missing_callback")
         if not np.isnat(callback) and pd.Timestamp(callback) < call_date:
-            sheet.problem(pos, "callback_date", "callback dated before the call", f"{pd.Timestamp(callback):%d/%m/%Y}",
-                          f"on or after {call_date:%d/%m/%Y}")
+            sheet.problem(pos, "callback_date", "rappel daté d'avant l'appel", f"{pd.Timestamp(callback):%d/%m/%Y}",
+                          f"le {call_date:%d/%m/%Y} ou après", "date_order")
         row_docs = tuple(key["documents"])
         docs = split_document_ids(docs_text[pos]) or row_docs
         unknown = [d for d in docs if d not in row_docs]
         if unknown:
-            sheet.problem(pos, "documents", f"document(s) not on this row: {', '.join(unknown)}", docs_text[pos],
-                          "some of " + ", ".join(row_docs) if row_docs else "no document")
+            sheet.problem(pos, "documents", f"pièce(s) absente(s) de cette ligne : {', '.join(unknown)}", docs_text[pos],
+                          "certaines de " + ", ".join(row_docs) if row_docs else "aucune pièce", "unknown_document")
         records.append({
             "date": call_date, "customer_id": key["customer"], "document_ids": ",".join(docs) or None,
             "channel": "phone", "contact": contact[pos] or shown[pos], "outcome": outcome, "excuse": excuse,
@@ -335,8 +350,9 @@ def read_outcomes(path: str | Path) -> pd.DataFrame:
             problems += sheet.problems
             notes += sheet.notes
     if not frames:
-        raise InputError(path, [Problem(f"no call-list sheet found (no sheet has the hidden {KEY_HEADER!r} column)",
-                                        expected="a call_list.xlsx written by relance")], kind=KIND)
+        raise InputError(path, [Problem(f"aucune feuille de liste d'appels (aucune feuille n'a la colonne masquée "
+                                        f"« {KEY_HEADER} »)", expected="un call_list.xlsx écrit par relance",
+                                        code="no_call_list")], kind=KIND)
     if problems:
         raise InputError(path, problems, kind=KIND)
     records = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) \

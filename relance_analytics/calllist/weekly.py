@@ -28,7 +28,7 @@ from typing import Mapping, Sequence
 import pandas as pd
 
 from ..context import Context
-from ..io.errors import InputError
+from ..errors import InputError
 from ..io.tables import read_contacts, read_disputes
 from ..io.workbook import sheet_names
 from ..journal import Journal

@@ -6,10 +6,26 @@ built-in preset (``sage``, ``odoo``, ``sap_fbl5n``, ``erpnext``, ``business_cent
 ``netsuite``, ``ebp``), or ``"auto"`` to pick the preset whose headers the file has.
 Header matching ignores case, accents, ``N°``/``Nº``/``No`` and surrounding spaces.
 
-Besides the open-item columns, a mapping may name ``direction`` (a ``Sens`` / ``Debit/Credit
-ind.`` column: ``D``/``Débit``/``S`` give a debit, ``C``/``Crédit``/``H`` a credit; the amount's
-sign then comes from it) and ``lettering`` (a lettering code: a lettered line is closed and
-left out of the open items, see :func:`~relance_analytics.io.open_items.read_open_items`).
+**Every column a mapping names must be in the file**, unless listed in ``optional``: a
+renamed header is an error that names the closest header found, never a silent fallback.
+
+Besides the open-item columns, a mapping may name:
+
+* ``direction``: a ``Sens`` / ``Code débit/crédit`` column (``D``/``Débit``/``S`` give a debit,
+  ``C``/``Crédit``/``H`` a credit); the amount's sign then comes from it;
+* ``lettering``: a lettering code; a lettered line is closed and left out of the open items;
+* ``account``: the general-ledger account, with ``accounts = ["411"]`` to keep only the
+  lines whose account starts with one of those prefixes (other accounts are ignored, counted).
+
+Options (top-level keys of the TOML file, or keys of the dict):
+
+* ``date_order``: ``"dmy"`` (French), ``"mdy"`` (US) or ``"ymd"``, for dates written as text
+  whose day and month could be swapped; without it each column's cells decide, day-first
+  when nothing proves the order;
+* ``currency``: the currency of the amounts when the file has no currency column (``EUR``);
+* ``optional``: mapped columns the file may lack;
+* ``[document_types]``: source code → ``invoice``, ``credit_note``, ``payment``, ``by_sign``
+  (the amount's sign decides) or ``ignore`` (not a receivable: left out, counted).
 """
 
 from __future__ import annotations
@@ -21,57 +37,81 @@ from pathlib import Path
 from typing import Mapping as TMapping
 from typing import Union
 
+from .date_cells import DATE_ORDERS
 from .parse import normalize_label
 
 CANONICAL = (
     "customer_id", "customer_name", "customer", "document_id", "document_type",
     "document_date", "due_date", "amount", "amount_ht", "debit", "credit",
-    "collector", "segment", "currency", "direction", "lettering",
+    "collector", "segment", "currency", "direction", "lettering", "account",
 )
+OPTIONS = ("date_order", "currency", "optional", "accounts", "description", "name")
 DOCUMENT_TYPES = ("invoice", "credit_note", "payment")
 BY_SIGN = "by_sign"
+IGNORE = "ignore"
+DEFAULT_CURRENCY = "EUR"
 
 MappingLike = Union["ColumnMapping", TMapping[str, object], str, Path, None]
 
 
 @dataclass(frozen=True)
 class ColumnMapping:
-    """Candidate source headers per canonical column, plus the document-type codes."""
+    """Candidate source headers per canonical column, the document-type codes and the options
+    (see the module docstring)."""
 
     name: str
     columns: dict[str, tuple[str, ...]]
     document_types: dict[str, str] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()
+    date_order: str | None = None
+    currency: str = DEFAULT_CURRENCY
+    accounts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.columns) - set(CANONICAL))
         if unknown:
-            raise ValueError(f"mapping {self.name!r}: unknown canonical column(s) {unknown}; "
-                             f"expected some of {list(CANONICAL)}")
-        bad = {k: v for k, v in self.document_types.items() if v not in (*DOCUMENT_TYPES, BY_SIGN)}
+            raise ValueError(f"correspondance {self.name!r} : colonne(s) canonique(s) inconnue(s) {unknown} ; "
+                             f"attendu certaines de {list(CANONICAL)}")
+        bad = {k: v for k, v in self.document_types.items() if v not in (*DOCUMENT_TYPES, BY_SIGN, IGNORE)}
         if bad:
-            raise ValueError(f"mapping {self.name!r}: document types {bad} must be one of "
-                             f"{[*DOCUMENT_TYPES, BY_SIGN]}")
+            raise ValueError(f"correspondance {self.name!r} : types de pièce {bad} ; chacun doit être l'un de "
+                             f"{[*DOCUMENT_TYPES, BY_SIGN, IGNORE]}")
         missing = self.missing_required(set(self.columns))
         if missing:
-            raise ValueError(f"mapping {self.name!r} does not map {', '.join(missing)}")
+            raise ValueError(f"la correspondance {self.name!r} ne donne pas {', '.join(missing)}")
+        if self.date_order is not None and self.date_order not in DATE_ORDERS:
+            raise ValueError(f"correspondance {self.name!r} : date_order = {self.date_order!r} ; "
+                             f"attendu l'un de {', '.join(DATE_ORDERS)}")
+        stray = sorted(set(self.optional) - set(self.columns))
+        if stray:
+            raise ValueError(f"correspondance {self.name!r} : optional nomme {stray}, que la correspondance "
+                             "ne donne pas")
+        if self.accounts and "account" not in self.columns:
+            raise ValueError(f"correspondance {self.name!r} : accounts = {list(self.accounts)} demande la "
+                             "colonne du compte (account)")
+        currency = str(self.currency).strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise ValueError(f"correspondance {self.name!r} : currency = {self.currency!r} ; attendu un code "
+                             "ISO à trois lettres comme EUR")
+        object.__setattr__(self, "currency", currency)
 
     @staticmethod
     def missing_required(mapped: set[str]) -> list[str]:
         """Required canonical columns (or alternatives) absent from ``mapped``."""
         missing = []
         if not mapped & {"customer_id", "customer"}:
-            missing.append("customer_id (or customer)")
+            missing.append("customer_id (ou customer)")
         if "document_id" not in mapped:
             missing.append("document_id")
         if "amount" not in mapped and not {"debit", "credit"} <= mapped:
-            missing.append("amount (or debit and credit)")
+            missing.append("amount (ou debit et credit)")
         if not mapped & {"due_date", "document_date"}:
-            missing.append("due_date (or document_date)")
+            missing.append("due_date (ou document_date)")
         return missing
 
-    def type_code(self, value: str) -> str | None:
-        """Canonical document type for a source code (``by_sign`` possible), or ``None``."""
-        return self.type_codes().get(normalize_label(value))
+    def missing_mapped(self, located: set[str]) -> list[str]:
+        """Mapped, non-optional canonical columns absent from ``located``."""
+        return [c for c in self.columns if c not in located and c not in self.optional]
 
     def type_codes(self) -> dict[str, str]:
         """``{normalized source code: canonical document type}``."""
@@ -100,10 +140,6 @@ class ColumnMapping:
         """True if every required canonical column has a header in ``header_row``."""
         return not self.missing_required(set(self.locate(header_row)))
 
-    def header_of(self, canonical: str, header_row: list[object]) -> str:
-        """The source header text used for ``canonical`` (for error messages)."""
-        return str(header_row[self.locate(header_row)[canonical]]).strip()
-
 
 def preset_names() -> list[str]:
     """Names of the built-in mapping presets."""
@@ -114,21 +150,28 @@ def preset_names() -> list[str]:
 def load_preset(name: str) -> ColumnMapping:
     """A built-in preset by name."""
     if name not in preset_names():
-        raise ValueError(f"unknown mapping preset {name!r}; built-in presets: {', '.join(preset_names())}")
+        raise ValueError(f"préréglage de correspondance {name!r} inconnu ; préréglages livrés : "
+                         f"{', '.join(preset_names())}")
     text = (resources.files(__package__) / "presets" / f"{name}.toml").read_text(encoding="utf-8")
     return from_dict(tomllib.loads(text), name)
 
 
-def from_dict(data: TMapping[str, object], name: str = "custom") -> ColumnMapping:
-    """Build a mapping from ``{"columns": {...}, "document_types": {...}}`` or a flat dict of columns."""
-    columns = data.get("columns", data) if isinstance(data, dict) else data
-    types = data.get("document_types", {}) if isinstance(data, dict) and "columns" in data else {}
+def from_dict(data: TMapping[str, object], name: str = "personnalisée") -> ColumnMapping:
+    """Build a mapping from ``{"columns": {...}, "document_types": {...}, options}`` or a flat
+    dict of columns and options."""
+    nested = "columns" in data
+    columns = data["columns"] if nested else {k: v for k, v in data.items() if k not in (*OPTIONS, "document_types")}
+    types = data.get("document_types", {})
+    options = {k: data[k] for k in OPTIONS if k in data}
     cols: dict[str, tuple[str, ...]] = {}
-    for canonical, headers in dict(columns).items():  # type: ignore[arg-type]
-        if canonical in ("document_types", "description"):
-            continue
-        cols[canonical] = (headers,) if isinstance(headers, str) else tuple(headers)  # type: ignore[arg-type]
-    return ColumnMapping(name=name, columns=cols, document_types=dict(types))  # type: ignore[arg-type]
+    for canonical, headers in dict(columns).items():  # type: ignore[call-overload]
+        cols[canonical] = (headers,) if isinstance(headers, str) else tuple(headers)
+    return ColumnMapping(
+        name=str(options.get("name", name)), columns=cols, document_types=dict(types),  # type: ignore[call-overload]
+        optional=tuple(options.get("optional", ())),  # type: ignore[call-overload]
+        date_order=options.get("date_order"),  # type: ignore[arg-type]
+        currency=str(options.get("currency", DEFAULT_CURRENCY)),
+        accounts=tuple(str(a) for a in options.get("accounts", ())))  # type: ignore[union-attr]
 
 
 def resolve(mapping: MappingLike) -> list[ColumnMapping]:
@@ -143,7 +186,7 @@ def resolve(mapping: MappingLike) -> list[ColumnMapping]:
         p = Path(mapping)
         if p.suffix == ".toml":
             if not p.is_file():
-                raise FileNotFoundError(f"mapping file {p} not found")
+                raise FileNotFoundError(f"fichier de correspondance {p} introuvable")
             return [from_dict(tomllib.loads(p.read_text(encoding="utf-8")), p.stem)]
         return [load_preset(str(mapping))]
     raise TypeError(f"mapping must be a dict, a TOML path, a preset name or 'auto', not {type(mapping).__name__}")

@@ -3,33 +3,39 @@
 Canonical columns (see README): ``customer_id`` (category), ``customer_name``,
 ``document_id``, ``document_type`` (category: invoice, credit_note, payment),
 ``document_date``, ``due_date`` (datetime64[s] dates), ``amount_cents`` (int64, TTC, negative
-for credit notes and unapplied payments), optional ``amount_ht_cents`` (Int64), ``collector``,
-``segment``, ``currency``, and ``source_row`` (the Excel row the item came from).
+for credit notes and unapplied payments, in ``currency``), optional ``amount_ht_cents``
+(Int64), ``collector``, ``segment``, ``currency`` (ISO code, always present) and
+``source_row`` (the Excel row the item came from).
 
 The read is exact or it fails: every bad cell of the file is reported at once in one
-:class:`~relance_analytics.io.errors.ExportError`, and the items must add up to the
-export's grand total row to the cent.
+:class:`~relance_analytics.errors.ExportError`, and the items must add up to the export's
+grand total row(s) to the cent, currency by currency.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .errors import ExportError, Problem, ReconciliationError
-from .mapping import BY_SIGN, DOCUMENT_TYPES, ColumnMapping, MappingLike, resolve
-from .parse import (MAX_DATE, MIN_DATE, Kinds, cell_kinds, is_blank, normalize_label, normalize_labels, parse_date_cells,
-                    parse_money, parse_text)
-from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, after_findings, data_findings, is_empty, warn
+from ..errors import ExportError, Problem, ReconciliationError
+from ..french import euros, long_day, plural, quote
+from .date_cells import MAX_DATE, MIN_DATE, ORDER_EXAMPLES, DateCells, parse_date_cells
+from .mapping import BY_SIGN, DOCUMENT_TYPES, IGNORE, ColumnMapping, MappingLike, resolve
+from .parse import Kinds, cell_kinds, is_blank, normalize_label, normalize_labels, parse_money, parse_text
+from .workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 60
+MAPPING_HELP = "README, section « Le fichier de correspondance de votre ERP »"
 _TOTAL_LABEL = re.compile(
     r"^(?:(?:total|sous[- ]total|cumul|balance agee cumulee|pourcentages?|report a nouveau|solde)\b|\*+$)")
 _GRAND_LABEL = re.compile(r"^(total general|grand total|total balance|total)$")
 _BRACKET_REF = re.compile(r"^\[(?P<id>[^\]]+)\]\s*(?P<name>.*)$")
+_CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"}
 
 OPEN_ITEM_COLUMNS = (
     "customer_id", "customer_name", "document_id", "document_type", "document_date",
@@ -37,6 +43,13 @@ OPEN_ITEM_COLUMNS = (
     "source_row",
 )
 DOCUMENT_TYPE_DTYPE = pd.CategoricalDtype(list(DOCUMENT_TYPES))
+COLUMN_NAMES = {
+    "customer_id": "compte client", "customer": "client", "customer_name": "nom du client",
+    "document_id": "numéro de pièce", "document_type": "type de pièce", "document_date": "date de pièce",
+    "due_date": "date d'échéance", "amount": "montant", "amount_ht": "montant HT", "debit": "débit",
+    "credit": "crédit", "collector": "recouvreur", "segment": "segment", "currency": "devise",
+    "direction": "sens (débit/crédit)", "lettering": "lettrage", "account": "compte général",
+}
 
 
 def read_open_items(path: str | Path, mapping: MappingLike = "auto", sheet: str | None = None,
@@ -44,18 +57,21 @@ def read_open_items(path: str | Path, mapping: MappingLike = "auto", sheet: str 
     """Read one open-item export (xlsx or CSV) into the canonical open-item frame.
 
     ``mapping``: a preset name, ``"auto"`` (default: the preset whose headers the file has),
-    a dict ``{canonical: header}`` or a mapping TOML file. The header row is found below any
-    title block, on the one sheet that has it; total, subtotal, repeated-header and title rows
-    are removed (and counted in ``frame.attrs["skipped_rows"]``); the grand total row gives the
-    control total (``frame.attrs["control_total_cents"]``, ``None`` when the file has none,
-    which is an error if ``require_control_total``).
+    a dict ``{canonical: header}`` or a mapping TOML file (see :mod:`.mapping`). The header
+    row is found below any title block, on the one sheet that has it; every column the mapping
+    names must be there (unless ``optional``). Total, subtotal, repeated-header and title rows
+    are removed (counted in ``frame.attrs["skipped_rows"]``); the grand total row(s) give the
+    control total (``attrs["control_total_cents"]`` for one currency, ``attrs["control_totals_cents"]``
+    per currency; ``None``/``{}`` when the file has none, an error if ``require_control_total``).
 
-    Tolerated, with an :class:`~relance_analytics.io.errors.InputWarning` (texts also in
-    ``frame.attrs["warnings"]``): formula cells whose result was saved (read from it), hidden
-    rows (read), due dates before the document date (kept: items are aged from their due date),
-    rows without document number or date taken as subtotals when no grand total checks them.
-    Blank rows are skipped and counted. Lettered lines (when a ``lettering`` column is mapped)
-    are closed: they count towards the control total, then are left out (``skipped_rows["lettered"]``).
+    Left out after the reconciliation, and counted: lettered (closed) lines, lines of document
+    types mapped ``ignore`` or of accounts outside ``accounts``, and zero-balance lines (with a
+    warning). Tolerated, with an :class:`~relance_analytics.errors.InputWarning` (texts in
+    ``attrs["warnings"]``, counts in ``attrs["tolerated"]``): formula cells whose result was
+    saved, hidden rows, blank due dates (the document date is taken), due dates before the
+    document date, text dates read day-first when nothing in their column proves the order
+    (``attrs["date_orders"]`` says the order of each date column and why), rows without document
+    number or date taken as subtotals when no grand total checks them.
 
     Raises :class:`ExportError` listing every problem (file, sheet, Excel row, column, value,
     what was expected), and :class:`ReconciliationError` when the items do not sum to the
@@ -68,12 +84,51 @@ def read_open_items(path: str | Path, mapping: MappingLike = "auto", sheet: str 
     return _OpenItemParser(raw, header_idx, chosen, require_control_total).run()
 
 
+# --------------------------------------------------------------------------------------------
+# the header row
+# --------------------------------------------------------------------------------------------
+def _headers_text(row: list[object]) -> str:
+    found = [str(h).strip() for h in row if h is not None and str(h).strip() and str(h).strip() != "nan"]
+    return ", ".join(quote(h) for h in found[:30]) + (" …" if len(found) > 30 else "")
+
+
+def _closest(candidates: tuple[str, ...], row: list[object], taken: set[int]) -> str | None:
+    """The header of ``row`` closest to one of ``candidates`` (not already mapped), if close enough."""
+    headers = {normalize_label(h): str(h).strip() for j, h in enumerate(row)
+               if j not in taken and h is not None and str(h).strip()}
+    best: tuple[float, str] | None = None
+    for cand in candidates:
+        for key in difflib.get_close_matches(normalize_label(cand), list(headers), n=1, cutoff=0.6):
+            score = difflib.SequenceMatcher(None, normalize_label(cand), key).ratio()
+            if best is None or score > best[0]:
+                best = (score, headers[key])
+    return None if best is None else best[1]
+
+
+def _missing_columns(mapping: ColumnMapping, row: list[object], located: dict[str, int], header_row: int,
+                     missing: list[str]) -> list[Problem]:
+    """One problem per mapped column absent from the header row, with the closest header."""
+    problems = []
+    taken = set(located.values())
+    for canonical in missing:
+        cands = mapping.columns[canonical]
+        close = _closest(cands, row, taken)
+        hint = f" ; vouliez-vous dire {quote(close)} ?" if close else ""
+        problems.append(Problem(
+            f"colonne {' / '.join(quote(c) for c in cands)} ({COLUMN_NAMES.get(canonical, canonical)}) absente "
+            f"de l'en-tête (correspondance {mapping.name!r}){hint}", header_row, None, None,
+            f"l'en-tête de l'export d'origine, ou une correspondance qui nomme la colonne telle qu'elle est "
+            f"écrite (en-têtes lus : {_headers_text(row)} ; voir {MAPPING_HELP})", code="missing_column"))
+    return problems
+
+
 def _locate_header(wb: Workbook, sheet: str | None,
                    candidates: list[ColumnMapping]) -> tuple[RawSheet, int, ColumnMapping]:
-    """The sheet, header row and mapping of the open items; exactly one sheet must have them."""
+    """The sheet, header row and mapping of the open items; exactly one sheet must have them,
+    and every column the mapping names (unless optional) must be in that row."""
     sheets = [sheet] if sheet is not None else wb.sheet_names
     found: list[tuple[RawSheet, int, ColumnMapping]] = []
-    best: tuple[int, ColumnMapping, list[str], RawSheet, int] | None = None
+    partial: list[tuple[int, ColumnMapping, RawSheet, int]] = []     # (located, mapping, sheet, row)
     empty: list[RawSheet] = []
     for name in sheets:
         raw = wb.read(name)
@@ -82,55 +137,88 @@ def _locate_header(wb: Workbook, sheet: str | None,
             continue
         for i, row in enumerate(raw.frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object)):
             row_list = list(row)
-            hit = None
-            for cand in candidates:
-                located = cand.locate(row_list)
-                if not located:
-                    continue
-                missing = cand.missing_required(set(located))
-                if not missing:
-                    better = [c for c in candidates if c.matches(row_list)
-                              and len(c.locate(row_list)) > len(located)]
-                    hit = better[0] if better else cand
-                    break
-                if best is None or len(located) > best[0]:
-                    best = (len(located), cand, missing, raw, i)
-            if hit is not None:
-                found.append((raw, i, hit))
+            located = {c.name: c.locate(row_list) for c in candidates}
+            usable = [c for c in candidates if located[c.name] and c.matches(row_list)]
+            for c in candidates:
+                if located[c.name]:
+                    partial.append((len(located[c.name]), c, raw, i))
+            if usable:
+                complete = [c for c in usable if not c.missing_mapped(set(located[c.name]))]
+                pool = complete or usable
+                found.append((raw, i, max(pool, key=lambda c: len(located[c.name]))))
                 break
     if len(found) > 1:
-        where = ", ".join(f"{r.sheet!r} (row {i + 1})" for r, i, _ in found)
-        raise ExportError(wb.path, [Problem(f"open items found on several sheets: {where}",
-                                            expected="one sheet of open items: pass sheet= to choose")])
+        where = ", ".join(f"{quote(r.sheet)} (ligne {i + 1})" for r, i, _ in found)
+        raise ExportError(wb.path, [Problem(f"pièces trouvées sur plusieurs feuilles : {where}",
+                                            expected="une seule feuille de pièces : indiquez laquelle (sheet=)",
+                                            code="several_sheets")])
+    one = sheets[0] if len(sheets) == 1 else None
     if found:
         raw, i, chosen = found[0]
         header = list(raw.frame.iloc[i])
+        located = chosen.locate(header)
+        missing = chosen.missing_mapped(set(located))
+        if missing:
+            raise ExportError(wb.path, _missing_columns(chosen, header, located, i + 1, missing), raw.sheet)
         dups = chosen.duplicates(header)
         if dups:
             raise ExportError(wb.path, [Problem(
-                f"the header {str(header[cols[0]]).strip()!r} of {canonical} appears in columns "
-                + " and ".join(column_letter(j) for j in cols), i + 1, None, None,
-                "each mapped column once: rename or delete the extra column") for canonical, cols in dups.items()],
-                raw.sheet)
+                f"l'en-tête {quote(str(header[cols[0]]).strip())} ({COLUMN_NAMES.get(canonical, canonical)}) figure "
+                "dans les colonnes " + " et ".join(column_letter(j) for j in cols), i + 1, None, None,
+                "chaque colonne une seule fois : renommez ou supprimez la colonne en trop", code="duplicate_column")
+                for canonical, cols in dups.items()], raw.sheet)
         return raw, i, chosen
-    one = sheets[0] if len(sheets) == 1 else None
     if len(empty) == len(sheets):
-        raise ExportError(wb.path, [Problem("the sheet is empty" if len(sheets) == 1 else "every sheet is empty",
-                                            expected="the open items under a header row")], one)
-    if best is None:
+        raise ExportError(wb.path, [Problem("la feuille est vide" if len(sheets) == 1 else "toutes les feuilles sont vides",
+                                            expected="les pièces ouvertes sous une ligne d'en-tête", code="empty")], one)
+    if len(candidates) == 1 and partial:       # an explicit mapping: name each column it lacks
+        _, cand, raw, i = max(partial, key=lambda p: p[0])
+        row = list(raw.frame.iloc[i])
+        located = cand.locate(row)
+        raise ExportError(wb.path, _missing_columns(cand, row, located, i + 1, cand.missing_mapped(set(located))),
+                          raw.sheet)
+    raise ExportError(wb.path, [_no_header_problem(candidates, partial, sheets)], one)
+
+
+def _no_header_problem(candidates: list[ColumnMapping], partial: list[tuple[int, ColumnMapping, RawSheet, int]],
+                       sheets: list[str | None]) -> Problem:
+    """What to say when no row holds the required headers of any candidate mapping."""
+    where = "" if len(sheets) == 1 else " des feuilles " + ", ".join(quote(s) for s in sheets)
+    if not partial:
         names = ", ".join(c.name for c in candidates)
-        detail = Problem(f"no header row found in the first {HEADER_SEARCH_ROWS} rows"
-                         + ("" if one is not None else f" of sheets {', '.join(map(repr, sheets))}"),
-                         expected=f"the column headers of mapping {names}")
-        raise ExportError(wb.path, [detail], one)
-    _, cand, missing, raw, i = best
-    detail = Problem(f"header row incomplete for mapping {cand.name!r}: missing {', '.join(missing)}", i + 1,
-                     expected="headers " + "; ".join(f"{k}: {' / '.join(v)}" for k, v in cand.columns.items()))
-    raise ExportError(wb.path, [detail], raw.sheet)
+        return Problem(f"aucune ligne d'en-tête reconnue dans les {HEADER_SEARCH_ROWS} premières lignes{where}",
+                       expected=f"les en-têtes de la correspondance {names}, ou une correspondance écrite pour "
+                                f"cet export (voir {MAPPING_HELP})", code="no_header")
+    partial.sort(key=lambda p: -p[0])
+    best_row = list(partial[0][2].frame.iloc[partial[0][3]])
+    closest: list[str] = []
+    seen: set[str] = set()
+    for _, cand, raw, i in partial:
+        if cand.name in seen:
+            continue
+        seen.add(cand.name)
+        lacking = cand.missing_required(set(cand.locate(list(raw.frame.iloc[i]))))
+        closest.append(f"{cand.name} (il manque {', '.join(lacking)})")
+        if len(closest) == 3:
+            break
+    return Problem(f"aucun préréglage ne reconnaît cet en-tête{where} ; en-têtes lus (ligne {partial[0][3] + 1}) : {_headers_text(best_row)} ; "
+                   f"les plus proches : {'; '.join(closest)}", partial[0][3] + 1,
+                   expected="un fichier de correspondance qui nomme vos colonnes (mapping=FICHIER.toml, "
+                            f"voir {MAPPING_HELP})", code="no_header")
 
 
-_DIRECTION = {"d": 1, "debit": 1, "s": 1, "soll": 1, "+": 1, "dr": 1,
+# --------------------------------------------------------------------------------------------
+# the rows
+# --------------------------------------------------------------------------------------------
+_DIRECTION = {"d": 1, "debit": 1, "s": 1, "soll": 1, "+": 1, "dr": 1, "db": 1,
               "c": -1, "credit": -1, "h": -1, "haben": -1, "-": -1, "cr": -1}
+
+
+class _Amounts(NamedTuple):
+    cents: np.ndarray
+    bad: np.ndarray
+    blank: np.ndarray
+    too_precise: np.ndarray
 
 
 class _OpenItemParser:
@@ -148,6 +236,8 @@ class _OpenItemParser:
         self.excel_rows = body.index.to_numpy() + 1
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
+        self.tolerated: dict[str, int] = {}
+        self.date_orders: dict[str, dict[str, str]] = {}
         self._kinds: dict[int, Kinds] = {}      # cell_kinds of the body's columns, computed once
 
     # -- helpers -------------------------------------------------------------------
@@ -173,16 +263,27 @@ class _OpenItemParser:
     def label(self, j: int) -> str:
         return f"{str(self.header[j]).strip()} ({column_letter(j)})"
 
-    def report(self, mask: np.ndarray, canonical: str, message: str, expected: str,
+    def report(self, mask: np.ndarray, canonical: str, message: str, expected: str, code: str,
                values: pd.Series | None = None) -> None:
         series = self.col(canonical) if values is None else values
         for pos in np.flatnonzero(mask):
             self.problems.append(Problem(message, int(self.excel_rows[pos]), self.colname(canonical),
-                                         series.iloc[pos], expected))
+                                         series.iloc[pos], expected, code))
 
     def rows_text(self, mask: np.ndarray) -> str:
         rows = self.excel_rows[mask]
         return ", ".join(str(r) for r in rows[:LISTED_CELLS]) + (", …" if len(rows) > LISTED_CELLS else "")
+
+    def note(self, key: str, mask: np.ndarray, message: str, column: str | None, expected: str,
+             counted: bool = True) -> None:
+        """A tolerated oddity on the rows of ``mask``: warned, and counted in ``attrs["tolerated"]``
+        (unless ``counted`` is False: rows left out are counted in ``attrs["skipped_rows"]``)."""
+        n = int(mask.sum())
+        if n:
+            if counted:
+                self.tolerated[key] = n
+            self.notes.append(Problem(f"{message} (lignes {self.rows_text(mask)})", column=column,
+                                      expected=expected, code=key))
 
     # -- row classification ----------------------------------------------------------
     def classify(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
@@ -209,8 +310,8 @@ class _OpenItemParser:
         labels = pd.Series(normalize_labels(_first_text(sub, blank_cells)), dtype=object)
         is_total = np.zeros(n, bool)
         is_grand = np.zeros(n, bool)
-        is_total[blank_rows] = labels.str.match(_TOTAL_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
-        is_grand[blank_rows] = labels.str.match(_GRAND_LABEL.pattern).fillna(False).to_numpy(dtype=bool)
+        is_total[blank_rows] = labels.str.match(_TOTAL_LABEL.pattern).to_numpy(dtype=bool, na_value=False)
+        is_grand[blank_rows] = labels.str.match(_GRAND_LABEL.pattern).to_numpy(dtype=bool, na_value=False)
         cust = self.cols.get("customer_id", self.cols.get("customer"))
         cust_blank = np.zeros(n, bool)
         cust_blank[blank_rows] = is_blank(sub[cust])
@@ -241,214 +342,349 @@ class _OpenItemParser:
     def run(self) -> pd.DataFrame:
         raw = self.raw
         if is_empty(self.body):
-            raise ExportError(raw.path, [Problem(f"no rows below the header (row {self.header_idx + 1})",
-                                                 expected="the open items under the header")], raw.sheet)
+            raise ExportError(raw.path, [Problem(f"aucune ligne sous l'en-tête (ligne {self.header_idx + 1})",
+                                                 expected="les pièces ouvertes sous l'en-tête", code="empty")], raw.sheet)
         item_mask, grand_mask, lettered, skipped = self.classify()
         if not item_mask.any():
             raise ExportError(raw.path, [Problem(
-                f"no open items below the header (row {self.header_idx + 1}): only totals, titles or blank rows",
-                expected="rows with a document number, a customer and an amount")], raw.sheet)
+                f"aucune pièce sous l'en-tête (ligne {self.header_idx + 1}) : seulement des totaux, des titres ou des "
+                "lignes vides", expected="des lignes avec un numéro de pièce, un client et un montant",
+                code="no_items")], raw.sheet)
         data_rows = self.body.index.to_numpy()[item_mask | grand_mask]
         found, notes = data_findings(raw, data_rows, {j: self.label(j) for j in self.cols.values()})
         self.notes += notes
-        undated_amount = self.undated & ~self.amount_blank(self.body)
+        undated_amount = self.undated & ~self.amount_blank()
         undated_rows = self.rows_text(undated_amount)
-        control = self.control_total(grand_mask)
+        controls = self.control_totals(grand_mask)
         self.keep_rows(item_mask)
-        open_rows = ~lettered[item_mask]
-        frame = self.parse_items(open_rows)
+        lettered = lettered[item_mask]
+        frame, ignored = self.parse_items(~lettered)
         if self.problems or found:
             raise ExportError(raw.path, after_findings(found, self.problems), raw.sheet)
-        total = int(frame["amount_cents"].sum())
-        if control is not None and total != control[0]:
-            raise ReconciliationError(raw.path, raw.sheet, total, control[0], control[1],
-                                      self.colname(self.amount_key()))
-        if control is None and undated_amount.any():
+        self.reconcile(frame, controls)
+        if not controls and undated_amount.any():
             self.notes.append(Problem(
-                f"{int(undated_amount.sum())} row(s) with an amount but no document number nor date taken "
-                f"as subtotals and left out (rows {undated_rows})",
-                expected="a grand total row to check them against"))
-        if open_rows.any() and not open_rows.all():
-            lettered_sum = int(frame.loc[~open_rows, "amount_cents"].sum())
+                plural(int(undated_amount.sum()), "ligne avec un montant mais sans numéro de pièce ni date, prise pour "
+                       "un sous-total et écartée", "lignes avec un montant mais sans numéro de pièce ni date, prises "
+                       "pour des sous-totaux et écartées") + f" (lignes {undated_rows})",
+                expected="une ligne « Total général » pour les contrôler", code="undated_rows"))
+        open_rows = ~lettered
+        if lettered.any():
+            lettered_sum = int(frame.loc[lettered, "amount_cents"].sum())
             if lettered_sum != 0:
                 self.notes.append(Problem(
-                    f"the lettered (closed) lines do not balance: they sum to {lettered_sum / 100:.2f}",
-                    expected="lettered lines that net to zero (partial lettering is not an open item here)"))
-        frame = frame[open_rows].reset_index(drop=True)
+                    f"les lignes lettrées (soldées) ne s'équilibrent pas : leur somme est {euros(lettered_sum)}",
+                    expected="des lignes lettrées dont la somme est nulle (un lettrage partiel n'est pas une pièce "
+                             "ouverte ici)", code="unbalanced_lettering"))
+        zero = open_rows & ~ignored & (frame["amount_cents"].to_numpy() == 0)
+        self.note("zero_balance", zero, plural(int(zero.sum()), "ligne soldée (montant nul) écartée",
+                                                    "lignes soldées (montant nul) écartées"),
+                  self.colname(self.amount_key()), "seulement des pièces au solde non nul", counted=False)
+        skipped["ignored"] = int((open_rows & ignored).sum())
+        skipped["zero_balance"] = int(zero.sum())
+        keep = open_rows & ~ignored & ~zero
+        frame = frame[keep].reset_index(drop=True)
+        single = len(controls) == 1 and len(set(frame["currency"])) <= 1
         frame.attrs.update({
             "source": str(raw.path), "sheet": raw.sheet, "mapping": self.mapping.name,
             "header_row": self.header_idx + 1,
-            "control_total_cents": None if control is None else control[0],
+            "control_total_cents": next(iter(controls.values()))[0] if single else None,
+            "control_totals_cents": {cur: c for cur, (c, _) in controls.items()},
             "skipped_rows": skipped,
+            "tolerated": dict(self.tolerated),
+            "date_orders": self.date_orders,
             "warnings": warn(raw.path, raw.sheet, self.notes, ExportError.kind),
         })
         return frame
 
-    def control_total(self, grand_mask: np.ndarray) -> tuple[int, int] | None:
+    # -- control totals ------------------------------------------------------------------
+    def control_totals(self, grand_mask: np.ndarray) -> dict[str, tuple[int, int]]:
+        """Grand total(s) by currency: ``{currency: (cents, Excel row)}``; the key is ``""``
+        for a total row that names no currency."""
         rows = np.flatnonzero(grand_mask)
         if len(rows) == 0:
             if self.require_control:
-                self.problems.append(Problem("no grand total row found",
-                                             expected="a last row labelled 'Total général' with the control total"))
-            return None
-        if len(rows) > 1:
-            where = ", ".join(str(self.excel_rows[r]) for r in rows)
-            self.problems.append(Problem(f"several grand total rows (rows {where})",
-                                         expected="a single 'Total général' row"))
-            return None
+                self.problems.append(Problem("aucune ligne de total général",
+                                             expected="une dernière ligne « Total général » portant le total de contrôle",
+                                             code="no_control_total"))
+            return {}
         sub = self.body.iloc[rows]
-        cents, bad, _ = self.amounts(sub, total_row=True)
-        row = int(self.excel_rows[rows[0]])
-        if bad[0]:
-            key = self.amount_key()
-            self.problems.append(Problem("unreadable grand total", row, self.colname(key),
-                                         sub[self.cols[key]].iloc[0], "an amount such as 1 234,56"))
-            return None
-        return int(cents[0]), row
+        money = self.amounts(sub)
+        key = self.amount_key()
+        currencies = ([_currency_code(v) or "" for v in parse_text(sub[self.cols["currency"]])[0]]
+                      if "currency" in self.cols else [""] * len(rows))
+        out: dict[str, tuple[int, int]] = {}
+        for k, cur in enumerate(currencies):
+            row = int(self.excel_rows[rows[k]])
+            if money.bad[k]:
+                self.problems.append(Problem("total général illisible", row, self.colname(key),
+                                             sub[self.cols[key]].iloc[k], "un montant comme 1 234,56",
+                                             "unreadable_total"))
+            elif cur in out:
+                where = ", ".join(str(self.excel_rows[r]) for r in rows)
+                self.problems.append(Problem(
+                    f"plusieurs lignes de total général (lignes {where})" + (f" pour la devise {cur}" if cur else ""),
+                    expected="une seule ligne « Total général » (une par devise quand l'export en a plusieurs)",
+                    code="several_totals"))
+                return {}
+            else:
+                out[cur] = (int(money.cents[k]), row)
+        return out
 
+    def reconcile(self, frame: pd.DataFrame, controls: dict[str, tuple[int, int]]) -> None:
+        """Every item row (lettered and ignored ones included: the export's total covers them)
+        sums to its currency's grand total, to the cent."""
+        if not controls:
+            return
+        column = self.colname(self.amount_key())
+        sums = frame.groupby("currency", sort=True)["amount_cents"].sum()
+        currencies = list(sums.index)
+        if "" in controls:
+            if len(currencies) > 1:
+                cents, row = controls[""]
+                raise ExportError(self.raw.path, [Problem(
+                    f"une seule ligne de total général pour {len(currencies)} devises ({', '.join(currencies)}) : "
+                    "des montants de devises différentes ne s'additionnent pas", row, column, None,
+                    "une ligne de total par devise (colonne de la devise renseignée), ou un export par devise",
+                    "mixed_currency_total")], self.raw.sheet)
+            controls = {currencies[0]: controls[""]}
+        for cur, (cents, row) in controls.items():
+            total = int(sums.get(cur, 0))
+            if total != cents:
+                raise ReconciliationError(self.raw.path, self.raw.sheet, total, cents, row, column, cur)
+        lacking = [c for c in currencies if c not in controls]
+        if lacking:
+            raise ExportError(self.raw.path, [Problem(
+                f"pas de ligne de total général pour la devise {', '.join(lacking)} : ses pièces ne peuvent pas être "
+                "rapprochées", expected="une ligne de total par devise", code="missing_currency_total")], self.raw.sheet)
+
+    # -- amounts ---------------------------------------------------------------------------
     def amount_key(self) -> str:
         return "amount" if "amount" in self.cols else "debit"
 
-    def amount_blank(self, frame: pd.DataFrame) -> np.ndarray:
-        """Rows of ``frame`` with no amount at all."""
-        if frame is self.body:
-            if "amount" in self.cols:
-                return self.kinds("amount")[1]
-            return self.kinds("debit")[1] & self.kinds("credit")[1]
+    def amount_blank(self) -> np.ndarray:
+        """Rows of the body with no amount at all."""
         if "amount" in self.cols:
-            return is_blank(frame[self.cols["amount"]])
-        return is_blank(frame[self.cols["debit"]]) & is_blank(frame[self.cols["credit"]])
+            return self.kinds("amount")[1]
+        return self.kinds("debit")[1] & self.kinds("credit")[1]
 
-    def amounts(self, frame: pd.DataFrame, total_row: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Signed TTC cents of ``frame``'s rows (amount, or debit − credit, signed by the
-        direction column when mapped), a bad mask and a blank mask."""
-        def kinds(key: str) -> Kinds | None:
-            return self.kinds(key) if frame is self.body else None
+    def amounts(self, frame: pd.DataFrame | None = None) -> _Amounts:
+        """TTC cents of ``frame``'s rows (the body's by default): the amount, or debit − credit."""
+        def money(key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+            if frame is None:
+                return parse_money(self.col(key), self.kinds(key))
+            return parse_money(frame[self.cols[key]])
 
         if "amount" in self.cols:
-            cents, bad, blank = parse_money(frame[self.cols["amount"]], kinds("amount"))
-        else:
-            d, dbad, dblank = parse_money(frame[self.cols["debit"]], kinds("debit"))
-            c, cbad, cblank = parse_money(frame[self.cols["credit"]], kinds("credit"))
-            cents, bad, blank = d - c, dbad | cbad, dblank & cblank
-        if "direction" in self.cols and not total_row:
-            codes = pd.Series(normalize_labels(frame[self.cols["direction"]])).map(_DIRECTION)
-            sign = codes.fillna(0).to_numpy(dtype=np.int64)
-            conflict = (sign > 0) & (cents < 0)
-            cents = np.where(sign == 0, cents, np.abs(cents) * sign)
-            bad = bad | conflict | (sign == 0)
-        return cents, bad, blank
+            return _Amounts(*money("amount"))
+        d, dbad, dblank, dprec = money("debit")
+        c, cbad, cblank, cprec = money("credit")
+        return _Amounts(d - c, dbad | cbad, dblank & cblank, dprec | cprec)
 
-    def parse_items(self, open_rows: np.ndarray) -> pd.DataFrame:
+    def signed(self, money: _Amounts) -> np.ndarray:
+        """The amounts signed by the ``direction`` column (reporting unknown codes and negative
+        amounts marked as debits)."""
+        codes = pd.Series(normalize_labels(self.col("direction"))).map(_DIRECTION).to_numpy(dtype=float)
+        unknown = np.isnan(codes)
+        self.report(unknown, "direction", "code débit/crédit inconnu", "D (débit) ou C (crédit) ; S ou H pour SAP",
+                    "unknown_direction")
+        sign = np.where(unknown, 0, codes).astype(np.int64)
+        conflict = (sign > 0) & (money.cents < 0) & ~money.bad
+        self.report(conflict, self.amount_key(), "montant négatif marqué au débit",
+                    "un montant positif, ou le sens C (crédit)", "negative_debit")
+        return np.where(sign == 0, money.cents, np.abs(money.cents) * sign)
+
+    # -- the items -------------------------------------------------------------------------
+    def parse_items(self, open_rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+        """The canonical frame of the kept rows, and the mask of the rows to ignore (document
+        types mapped ``ignore``, accounts outside ``accounts``)."""
         n = len(self.body)
         out: dict[str, object] = {}
         if "customer" in self.cols and "customer_id" not in self.cols:
             text, blank = parse_text(self.col("customer"), self.kinds("customer"))
             ids, names = _split_customer(text)
-            self.report(blank, "customer", "missing customer", "a customer reference")
+            self.report(blank, "customer", "client manquant", "une référence client", "missing_customer")
             out["customer_id"], out["customer_name"] = ids, names
         else:
             ids, blank = parse_text(self.col("customer_id"), self.kinds("customer_id"))
-            self.report(blank, "customer_id", "missing customer account", "a customer account")
+            self.report(blank, "customer_id", "compte client manquant", "un compte client", "missing_customer")
             out["customer_id"] = ids
             out["customer_name"] = (parse_text(self.col("customer_name"), self.kinds("customer_name"))[0]
                                    if "customer_name" in self.cols else ids)
         doc, blank = parse_text(self.col("document_id"), self.kinds("document_id"))
-        self.report(blank, "document_id", "missing document number", "a document number")
+        self.report(blank, "document_id", "numéro de pièce manquant", "un numéro de pièce", "missing_document")
         out["document_id"] = doc
         self.check_duplicates(doc, blank | ~open_rows)
 
-        amount, bad, amount_blank = self.amounts(self.body)
+        currency = self.currencies()
+        out["currency"] = currency
+        example = str(currency[0]) if n else self.mapping.currency
+        money = self.amounts()
         key = self.amount_key()
-        if "direction" in self.cols:
-            codes = pd.Series(normalize_labels(self.col("direction"))).map(_DIRECTION)
-            dir_bad = codes.isna().to_numpy()
-            self.report(dir_bad, "direction", "unknown debit/credit code", "D (débit) or C (crédit)")
-            money_bad, _, _ = parse_money(self.col(key), self.kinds(key)) if "amount" in self.cols else (bad, None, None)
-            self.report(bad & ~dir_bad & ~money_bad, key, "a negative amount marked as a debit",
-                        "a positive amount, or the code C (crédit)")
-            bad = money_bad
-        self.report(bad, key, "unreadable amount", "an amount in euros with at most 2 decimals, e.g. -1 234,56")
-        self.report(amount_blank & ~bad, key, "missing amount", "the open amount of the document")
+        self.report(money.too_precise, key, "montant à plus de 2 décimales",
+                    f"un montant en {example} arrondi au centime, par exemple -1 234,56", "too_precise")
+        self.report(money.bad & ~money.too_precise, key, "montant illisible",
+                    f"un montant en {example} avec 2 décimales au plus, par exemple -1 234,56", "unreadable_amount")
+        self.report(money.blank & ~money.bad, key, "montant manquant", "le montant ouvert de la pièce",
+                    "missing_amount")
+        amount = self.signed(money) if "direction" in self.cols else money.cents
         out["amount_cents"] = amount
         if "amount_ht" in self.cols:
-            ht, htbad, htblank = parse_money(self.col("amount_ht"), self.kinds("amount_ht"))
-            self.report(htbad, "amount_ht", "unreadable amount excl. VAT", "an amount in euros, e.g. 1 028,80")
-            ht_array = pd.array(ht, dtype="Int64")
-            ht_array[htblank] = pd.NA
+            ht = parse_money(self.col("amount_ht"), self.kinds("amount_ht"))
+            self.report(ht.bad, "amount_ht", "montant HT illisible", f"un montant en {example}, par exemple 1 028,80",
+                        "unreadable_amount")
+            ht_array = pd.array(ht.cents, dtype="Int64")
+            ht_array[ht.blank] = pd.NA
             out["amount_ht_cents"] = ht_array
 
-        dates = {}
-        bad_dates = np.zeros(n, bool)
-        for key in ("document_date", "due_date"):
-            if key in self.cols:
-                cells = parse_date_cells(self.col(key), self.raw.date1904, self.kinds(key))
-                self.report(cells.bad & ~cells.out_of_range, key, "unreadable date",
-                            "a date such as 31/12/2026 (dd/mm/yyyy) or an Excel date")
-                self.report(cells.out_of_range, key, "date out of range",
-                            f"a date between {MIN_DATE:%d/%m/%Y} and {MAX_DATE:%d/%m/%Y}")
-                dates[key] = (cells.dates, cells.blank | cells.bad)
-                bad_dates |= cells.bad
-            else:
-                dates[key] = (np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"), np.ones(n, bool))
-        doc_date, doc_blank = dates["document_date"]
-        due, due_blank = dates["due_date"]
+        self.bad_dates = np.zeros(n, bool)
+        cells = {key: self.date_cells(key) for key in ("document_date", "due_date") if key in self.cols}
+        doc_date, doc_blank = self.dates("document_date", cells)
+        due, due_blank = self.dates("due_date", cells)
         early = ~due_blank & ~doc_blank & (due < doc_date)
         if early.any():
-            self.notes.append(Problem(
-                f"{int(early.sum())} item(s) due before their document date (rows {self.rows_text(early)}); "
-                "they are aged from their due date as exported", column=self.colname("due_date"),
-                expected="a due date on or after the document date"))
+            self.note("due_before_document", early,
+                      plural(int(early.sum()), "pièce à échéance antérieure à sa date de pièce, âgée depuis "
+                             "l'échéance exportée", "pièces à échéance antérieure à leur date de pièce, âgées depuis "
+                             "l'échéance exportée"), self.colname("due_date"), "une échéance postérieure à la date de pièce")
+        fallback = due_blank & ~doc_blank & open_rows
+        if "due_date" in self.cols:
+            self.note("due_date_from_document_date", fallback,
+                      f"{plural(int(fallback.sum()), 'pièce')} sans date d'échéance : échéance prise égale à la date "
+                      "de pièce", self.colname("due_date"), "une date d'échéance pour chaque pièce")
         due = np.where(due_blank, doc_date, due)
-        neither = due_blank & doc_blank
-        key = "due_date" if "due_date" in self.cols else "document_date"
-        self.report(neither & ~bad_dates, key, "missing due date (and no document date)", "a date, e.g. 31/12/2026")
+        neither = due_blank & doc_blank & ~self.bad_dates
+        self.report(neither, "due_date" if "due_date" in self.cols else "document_date",
+                    "date d'échéance manquante (et pas de date de pièce)", "une date, par exemple 31/12/2026",
+                    "missing_date")
         out["document_date"] = doc_date
         out["due_date"] = due
 
-        out["document_type"] = self.document_types(amount)
-        for key in ("collector", "segment", "currency"):
-            if key in self.cols:
-                out[key] = parse_text(self.col(key), self.kinds(key))[0]
+        types, ignored = self.document_types(amount)
+        out["document_type"] = types
+        ignored = ignored | self.other_accounts()
+        for name in ("collector", "segment"):
+            if name in self.cols:
+                out[name] = parse_text(self.col(name), self.kinds(name))[0]
         out["source_row"] = self.excel_rows.astype("int32")
-        return _canonical_frame(out)
+        return _canonical_frame(out), ignored
+
+    def currencies(self) -> np.ndarray:
+        """Each row's ISO currency code: the currency column's, else the mapping's."""
+        n = len(self.body)
+        if "currency" not in self.cols:
+            return np.full(n, self.mapping.currency, dtype=object)
+        text, blank = parse_text(self.col("currency"), self.kinds("currency"))
+        codes = np.array([_currency_code(t) if t is not None else None for t in text], dtype=object)
+        self.report(blank, "currency", "devise manquante", "un code de devise ISO comme EUR", "missing_currency")
+        self.report(~blank & pd.isna(codes), "currency", "devise illisible", "un code de devise ISO comme EUR ou USD",
+                    "unreadable_currency")
+        return np.where(pd.isna(codes), self.mapping.currency, codes)
+
+    def date_cells(self, key: str, order: str | None = None) -> DateCells:
+        return parse_date_cells(self.col(key), self.raw.date1904, self.kinds(key), order or self.mapping.date_order)
+
+    def dates(self, key: str, parsed: dict[str, DateCells]) -> tuple[np.ndarray, np.ndarray]:
+        """``(dates, blank-or-bad)`` of a date column (all blank when not mapped), reporting
+        unreadable cells, a contradictory order, and an order taken by default. A column that
+        proves no order takes the one the file's other date column proves (``source="file"``)."""
+        n = len(self.body)
+        if key not in self.cols:
+            return np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"), np.ones(n, bool)
+        cells = parsed[key]
+        proved = {c.order for k, c in parsed.items() if k != key and c.source == "evidence"}
+        if cells.source == "default" and len(proved) == 1:
+            cells = self.date_cells(key, proved.pop())._replace(source="file")
+        self.date_orders[key] = {"order": cells.order, "source": cells.source}
+        self.report_dates(key, cells)
+        self.bad_dates |= cells.bad
+        return cells.dates, cells.blank | cells.bad
+
+    def report_dates(self, key: str, cells: DateCells) -> None:
+        name = self.colname(key)
+        order = self.mapping.date_order
+        expected = f"une date comme {ORDER_EXAMPLES[order] if order else '31/12/2026 (JJ/MM/AAAA)'} ou une date Excel"
+        if cells.conflict is not None:
+            values = self.col(key)
+            (a, b) = cells.conflict
+            self.problems.append(Problem(
+                f"ordre du jour et du mois contradictoire : la ligne {self.excel_rows[a]} "
+                f"({quote(values.iloc[a])}) ne se lit que jour d'abord, la ligne {self.excel_rows[b]} "
+                f"({quote(values.iloc[b])}) que mois d'abord", None, name, None,
+                "des dates écrites toutes dans le même ordre (corrigez l'export), ou date_order dans la "
+                "correspondance", "date_order_conflict"))
+            return
+        self.report(cells.bad & ~cells.out_of_range, key, "date illisible", expected, "unreadable_date")
+        self.report(cells.out_of_range, key, "date hors limites",
+                    f"une date entre le {MIN_DATE:%d/%m/%Y} et le {MAX_DATE:%d/%m/%Y}", "date_out_of_range")
+        if cells.source == "default" and cells.ambiguous.any():
+            first = int(np.flatnonzero(cells.ambiguous)[0])
+            d = pd.Timestamp(cells.dates[first])
+            self.note(f"date_order_default_{key}", cells.ambiguous,
+                      plural(int(cells.ambiguous.sum()), "date lue", "dates lues") + " jour d'abord (JJ/MM/AAAA) "
+                      f"faute de preuve dans l'export (ex. {quote(self.col(key).iloc[first])} lu {long_day(d)})", name,
+                      "date_order = \"mdy\" dans la correspondance si l'export écrit le mois d'abord")
 
     def check_duplicates(self, doc: np.ndarray, ignore: np.ndarray) -> None:
+        """One problem per document number found on several open rows (rows listed, capped)."""
         s = pd.Series(doc)
         codes, _ = pd.factorize(doc, use_na_sentinel=False)
         dup = (np.bincount(codes)[codes] > 1) & ~ignore        # = s.duplicated(keep=False) & ~ignore
         if dup.any() and ignore.any():
             dup &= s.where(~ignore).duplicated(keep=False).to_numpy()
-        if dup.any():
-            groups = pd.Series(self.excel_rows[dup]).groupby(s[dup].to_numpy()).agg(list)
-            for doc_id, rows in groups.items():
-                for r in rows:
-                    self.problems.append(Problem(
-                        f"duplicate document number (also on row{'s' if len(rows) > 2 else ''} "
-                        f"{', '.join(str(x) for x in rows if x != r)})",
-                        int(r), self.colname("document_id"), doc_id, "each open document once"))
+        if not dup.any():
+            return
+        groups = pd.Series(self.excel_rows[dup]).groupby(s[dup].to_numpy(), sort=False).agg(list)
+        for doc_id, rows in groups.items():
+            for r in rows:
+                others = [x for x in rows if x != r]
+                listed = ", ".join(str(x) for x in others[:LISTED_CELLS]) + \
+                    (f", … ({len(others)} en tout)" if len(others) > LISTED_CELLS else "")
+                self.problems.append(Problem(
+                    f"numéro de pièce en double (aussi ligne{'s' if len(others) > 1 else ''} {listed})",
+                    int(r), self.colname("document_id"), doc_id, "chaque pièce ouverte une seule fois",
+                    "duplicate_document"))
 
-    def document_types(self, amount: np.ndarray) -> pd.Categorical:
+    def document_types(self, amount: np.ndarray) -> tuple[pd.Categorical, np.ndarray]:
         """Canonical type of each item: the mapped code, the amount's sign for codes mapped
-        ``by_sign`` (and when no type column is mapped), ``invoice`` for unknown codes (reported)."""
+        ``by_sign`` (and when no type column is mapped); unknown codes are reported. Also the
+        mask of the rows whose code is mapped ``ignore``."""
         categories = list(DOCUMENT_TYPE_DTYPE.categories)
         by_sign = np.where(amount < 0, categories.index("credit_note"), categories.index("invoice"))
         if "document_type" not in self.cols:
-            return pd.Categorical.from_codes(by_sign, dtype=DOCUMENT_TYPE_DTYPE)
+            return pd.Categorical.from_codes(by_sign, dtype=DOCUMENT_TYPE_DTYPE), np.zeros(len(amount), bool)
         codes, blank = parse_text(self.col("document_type"), self.kinds("document_type"))
         keys, distinct = pd.factorize(normalize_labels(codes))     # each distinct code looked up once
         types = pd.Series(distinct, dtype=object).map(self.mapping.type_codes()).to_numpy(dtype=object)
         unknown = pd.isna(types)[keys]
-        known = sorted({k for k in self.mapping.document_types if k})
-        self.report(unknown & ~blank, "document_type", "unknown document type",
-                    "one of " + ", ".join(repr(k) for k in known))
-        self.report(unknown & blank, "document_type", "missing document type",
-                    "one of " + ", ".join(repr(k) for k in known))
-        signed = -2
-        type_codes = np.array([signed if t == BY_SIGN else categories.index("invoice" if pd.isna(t) else t)
-                               for t in types], dtype=np.int64)
+        known = ", ".join(quote(k) for k in sorted({k for k in self.mapping.document_types if k}))
+        self.report(unknown & ~blank, "document_type", "type de pièce inconnu", f"l'un de {known}", "unknown_type")
+        self.report(unknown & blank, "document_type", "type de pièce manquant", f"l'un de {known}", "missing_type")
+        signed, ignore = -2, -3
+        type_codes = np.array([signed if t == BY_SIGN else ignore if t == IGNORE
+                               else categories.index("invoice" if pd.isna(t) else t) for t in types], dtype=np.int64)
         result = type_codes[keys]
-        return pd.Categorical.from_codes(np.where(result == signed, by_sign, result), dtype=DOCUMENT_TYPE_DTYPE)
+        ignored = result == ignore
+        result = np.where(result == signed, by_sign, np.where(ignored, by_sign, result))
+        return pd.Categorical.from_codes(result, dtype=DOCUMENT_TYPE_DTYPE), ignored
+
+    def other_accounts(self) -> np.ndarray:
+        """Rows whose account matches none of the mapping's ``accounts`` prefixes."""
+        n = len(self.body)
+        if not self.mapping.accounts:
+            return np.zeros(n, bool)
+        text, blank = parse_text(self.col("account"), self.kinds("account"))
+        self.report(blank, "account", "compte général manquant",
+                    f"un compte commençant par {' ou '.join(self.mapping.accounts)}", "missing_account")
+        prefixes = tuple(self.mapping.accounts)
+        return np.array([t is not None and not str(t).startswith(prefixes) for t in text], dtype=bool)
+
+
+def _currency_code(text: object) -> str | None:
+    """ISO code of a currency cell (``eur``, ``€`` → ``EUR``), ``None`` when it is not one."""
+    s = str(text).strip().upper()
+    s = _CURRENCY_SIGNS.get(s, s)
+    return s if len(s) == 3 and s.isalpha() and s.isascii() else None
 
 
 def _first_text(frame: pd.DataFrame, blank_cells: np.ndarray) -> np.ndarray:

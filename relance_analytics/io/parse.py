@@ -1,4 +1,5 @@
-"""Vectorised parsing of cell values: French money to integer cents, dates to datetime64.
+"""Vectorised parsing of cell values: kinds of cells, French money to integer cents, texts,
+rates and header labels (dates: :mod:`relance_analytics.io.date_cells`).
 
 Every parser returns the parsed array plus a boolean mask of the cells it could not read,
 so a reader can report each bad cell instead of stopping at the first one.
@@ -15,17 +16,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-MIN_DATE = pd.Timestamp("1900-01-01")
-MAX_DATE = pd.Timestamp("2100-12-31")
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-DATE_DTYPE = "datetime64[s]"
-
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _CURRENCY = re.compile(r"(€|eur|euros?)$|^(€|eur)", re.IGNORECASE)
 _FR = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
 _EN = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
 _NUMERO = re.compile(r"\b[nN]\s*[°º˚]\s*")
-NaT = np.datetime64("NaT", "s")
 
 # cell kinds (see :func:`cell_kinds`)
 BLANK, NUMBER, TEXT, DATE, OTHER = 0, 1, 2, 3, 4
@@ -170,12 +165,24 @@ def parse_money_text(text: str) -> int | None:
     return fr if fr is not None else en
 
 
-def parse_money(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cells to integer cents.
+class MoneyCells(NamedTuple):
+    """Parsed money cells: ``cents`` (int64, 0 where blank or bad), masks ``bad``, ``blank`` and
+    ``too_precise`` (a number with more than two decimals: a subset of ``bad``)."""
 
-    Returns ``(cents int64, bad bool, blank bool)``; blank cells give 0 and are not bad.
-    Numbers with more than two decimals (beyond float noise) are bad: money is never rounded
-    silently. Text cells follow the column's convention: French (``1.234,56``, the default) or
+    cents: np.ndarray
+    bad: np.ndarray
+    blank: np.ndarray
+    too_precise: np.ndarray
+
+
+_TOO_PRECISE = re.compile(r"^[-+−(]?\d*[.,]\d{3,}[)-]?$")
+
+
+def parse_money(values: pd.Series, kinds: Kinds | None = None) -> MoneyCells:
+    """Cells to integer cents (see :class:`MoneyCells`); blank cells give 0 and are not bad.
+
+    Numbers with more than two decimals (beyond float noise) are bad, ``too_precise``: money is
+    never rounded silently (``2309.7899999999995`` written as text by another tool included). Text cells follow the column's convention: French (``1.234,56``, the default) or
     English (``1,234.56``) when more of its cells show a decimal point than a decimal comma;
     a cell that only reads the other way (``1,234`` in a French column) is bad.
     ``kinds``: the column's :func:`cell_kinds`, when the caller has them already.
@@ -183,6 +190,7 @@ def parse_money(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarr
     n = len(values)
     cents = np.zeros(n, dtype=np.int64)
     bad = np.zeros(n, dtype=bool)
+    too_precise = np.zeros(n, dtype=bool)
     kinds, blank = cell_kinds(values) if kinds is None else kinds
     arr = values.to_numpy(dtype=object)
     num = kinds == NUMBER
@@ -194,6 +202,7 @@ def parse_money(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarr
         idx = np.flatnonzero(num)
         cents[idx[exact]] = r[exact].astype(np.int64)
         bad[idx[~exact]] = True
+        too_precise[idx[~exact & finite]] = True
     txt = kinds == TEXT
     if txt.any():
         codes, uniq = pd.factorize(arr[txt])           # each distinct text parsed once
@@ -206,104 +215,10 @@ def parse_money(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarr
         ok = parsed != None  # noqa: E711 (element-wise)
         cents[idx[ok]] = parsed[ok].astype(np.int64)
         bad[idx[~ok]] = True
+        noisy = np.array([_TOO_PRECISE.match(_SPACES.sub("", v)) is not None for v in uniq], dtype=bool)[codes]
+        too_precise[idx[~ok & noisy]] = True
     bad |= (kinds == OTHER) | (kinds == DATE)
-    return cents, bad, blank
-
-
-_TEXT_FORMATS = (
-    (re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$"), "%d/%m/%Y"),
-    (re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$"), "%d/%m/%y"),
-    (re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$"), "ISO"),
-    (re.compile(r"^\d{6}$"), "%d%m%y"),
-)
-
-
-@lru_cache(maxsize=100_000)
-def parse_date_text(text: str) -> np.datetime64:
-    """``dd/mm/yyyy``, ``dd.mm.yyyy``, ``dd-mm-yyyy``, ``dd/mm/yy``, ISO, ``DDMMYY``; NaT if not."""
-    s = text.strip()
-    for pattern, fmt in _TEXT_FORMATS:
-        if pattern.match(s):
-            try:
-                if fmt == "ISO":
-                    d = dt.datetime.fromisoformat(s[:10])
-                else:
-                    d = dt.datetime.strptime(re.sub(r"[.\-]", "/", s.split(" ")[0]) if "/" in fmt else s, fmt)
-            except ValueError:
-                return NaT
-            return np.datetime64(d.date(), "s")
-    return NaT
-
-
-class DateCells(NamedTuple):
-    """Parsed date cells: ``dates`` (datetime64[s], NaT where blank or bad), masks ``bad``
-    (unreadable or out of range), ``blank`` and ``out_of_range`` (a real date before
-    :data:`MIN_DATE` or after :data:`MAX_DATE`, a subset of ``bad``)."""
-
-    dates: np.ndarray
-    bad: np.ndarray
-    blank: np.ndarray
-    out_of_range: np.ndarray
-
-
-def parse_date_cells(values: pd.Series, date1904: bool = False, kinds: Kinds | None = None) -> DateCells:
-    """Cells to dates (``datetime64[s]`` at midnight), see :class:`DateCells`.
-
-    Accepts Excel dates, Excel serial numbers and the text formats of :func:`parse_date_text`.
-    Serials follow the workbook's date system: 1900 (serial 1 = 01/01/1900, serial 60 is
-    Excel's non-existent 29/02/1900 and is bad, 61 = 01/03/1900) or 1904 (serial 0 =
-    01/01/1904). A time of day alone (what Excel shows for a negative serial) is bad.
-    ``kinds``: the column's :func:`cell_kinds`, when the caller has them already.
-    """
-    n = len(values)
-    out = np.full(n, NaT, dtype="datetime64[s]")
-    kinds, blank = cell_kinds(values) if kinds is None else kinds
-    arr = values.to_numpy(dtype=object)
-    d = kinds == DATE
-    if d.any():
-        idx = np.flatnonzero(d)
-        codes, uniq = pd.factorize(arr[idx])            # each distinct date converted once
-        try:
-            conv = np.array(list(uniq), dtype="datetime64[s]")
-        except (TypeError, ValueError, OverflowError):
-            conv = np.array([_as_datetime64(v) for v in uniq], dtype="datetime64[s]")
-        out[idx] = conv.astype("datetime64[D]").astype("datetime64[s]")[codes]
-    num = kinds == NUMBER
-    if num.any():
-        serial = np.floor(arr[num].astype("float64"))
-        if date1904:
-            ok = np.isfinite(serial) & (serial >= 0) & (serial < 2_957_004)
-            base = np.full(len(serial), np.datetime64("1904-01-01", "s"))
-        else:
-            ok = np.isfinite(serial) & (serial >= 1) & (serial != 60) & (serial < 2_958_466)
-            base = np.where(serial < 60, np.datetime64("1899-12-31", "s"), np.datetime64("1899-12-30", "s"))
-        days = np.where(ok, serial, 0).astype("int64").astype("timedelta64[D]")
-        dates = base + days
-        dates[~ok] = NaT
-        out[np.flatnonzero(num)] = dates
-    txt = kinds == TEXT
-    if txt.any():
-        codes, uniq = pd.factorize(arr[txt])
-        out[np.flatnonzero(txt)] = np.array([parse_date_text(v) for v in uniq], dtype="datetime64[s]")[codes]
-    parsed = ~np.isnat(out)
-    out_of_range = parsed & ((out < MIN_DATE.to_datetime64()) | (out > MAX_DATE.to_datetime64()))
-    bad = ~blank & (~parsed | out_of_range)
-    out[bad] = NaT
-    return DateCells(out, bad, blank, out_of_range)
-
-
-def parse_dates(values: pd.Series, date1904: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cells to dates; returns ``(dates, bad, blank)`` (see :func:`parse_date_cells`).
-    Dates before 1900 or after 2100 are bad."""
-    cells = parse_date_cells(values, date1904)
-    return cells.dates, cells.bad, cells.blank
-
-
-def _as_datetime64(v: object) -> np.datetime64:
-    try:
-        return np.datetime64(v, "s")
-    except (TypeError, ValueError, OverflowError):
-        return NaT
+    return MoneyCells(cents, bad, blank, too_precise)
 
 
 def parse_text(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -8,6 +8,7 @@ A ``mapping`` dict ``{canonical: source header}`` overrides the French default h
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -17,8 +18,10 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from .errors import InputError, Problem, display
-from .parse import MAX_DATE, MIN_DATE, is_blank, normalize_label, parse_date_cells, parse_money, parse_rate, parse_text
+from ..errors import InputError, Problem
+from ..french import plural, quote, value_text
+from .date_cells import MAX_DATE, MIN_DATE, parse_date_cells
+from .parse import is_blank, normalize_label, parse_money, parse_rate, parse_text
 from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, after_findings, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 30
@@ -55,7 +58,7 @@ def _f(name: str, *headers: str, **kw: object) -> Field:
     return Field(name, headers, **kw)  # type: ignore[arg-type]
 
 
-CUSTOMERS = TableSpec("customers file", "Clients", (
+CUSTOMERS = TableSpec("fichier clients", "Clients", (
     _f("customer_id", "Code client", "N° client", "Compte client"),
     _f("customer_name", "Raison sociale", "Nom du client", "Nom"),
     _f("segment", "Segment", nullable=True, required=False),
@@ -67,7 +70,7 @@ CUSTOMERS = TableSpec("customers file", "Clients", (
     _f("provision_rate", "Taux de provision spécifique", kind="rate", nullable=True, required=False),
 ), key=("customer_id",))
 
-CONTACTS = TableSpec("contacts sheet", "Contacts", (
+CONTACTS = TableSpec("feuille des contacts", "Contacts", (
     _f("customer_id", "Code client", "N° client"),
     _f("name", "Nom", "Interlocuteur"),
     _f("role", "Rôle", "Fonction", kind="choice", choices=vocab.CONTACT_ROLE),
@@ -75,14 +78,14 @@ CONTACTS = TableSpec("contacts sheet", "Contacts", (
     _f("email", "E-mail", "Email", "Courriel", nullable=True),
 ), allow_empty=True)
 
-SALES = TableSpec("sales file", "Ventes", (
+SALES = TableSpec("fichier des ventes", "Ventes", (
     _f("customer_id", "Code client", "N° client"),
     _f("month", "Mois", "Période", kind="date"),
     _f("sales_ht_cents", "CA HT", "Chiffre d'affaires HT", kind="money"),
     _f("vat_rate", "Taux TVA", "TVA", kind="rate"),
 ), key=("customer_id", "month"))
 
-DISPUTES = TableSpec("disputes file", "Litiges", (
+DISPUTES = TableSpec("fichier des litiges", "Litiges", (
     _f("dispute_id", "N° litige"),
     _f("customer_id", "Code client"),
     _f("document_id", "N° pièce"),
@@ -96,7 +99,7 @@ DISPUTES = TableSpec("disputes file", "Litiges", (
     _f("reason", "Motif", nullable=True, required=False),
 ), key=("dispute_id",), allow_empty=True, order=(("opened", "resolved", "error"),))
 
-ACTIONS = TableSpec("actions file", "Actions", (
+ACTIONS = TableSpec("fichier des actions", "Actions", (
     _f("date", "Date", kind="date"),
     _f("customer_id", "Code client"),
     _f("document_ids", "N° pièces", "N° pièce", nullable=True),
@@ -136,17 +139,19 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
     dups = {k: v for k, v in dups.items() if len(v) > 1}
     if dups:
         raise InputError(path, [Problem(
-            f"the header {str(header[js[0]]).strip()!r} ({name}) appears in columns "
-            + " and ".join(column_letter(j) for j in js), header_idx + 1, None, None,
-            "each column once: rename or delete the extra column") for name, js in dups.items()],
+            f"l'en-tête {quote(str(header[js[0]]).strip())} ({name}) figure dans les colonnes "
+            + " et ".join(column_letter(j) for j in js), header_idx + 1, None, None,
+            "chaque colonne une seule fois : renommez ou supprimez la colonne en trop", "duplicate_column")
+            for name, js in dups.items()],
             raw.sheet, kind=spec.kind)
     body = frame.iloc[header_idx + 1:]
     blank_row = np.ones(len(body), dtype=bool)
     for j in body.columns:
         blank_row &= is_blank(body[j])
     if not (~blank_row).any() and not spec.allow_empty:
-        raise InputError(path, [Problem(f"no data below the header (row {header_idx + 1})",
-                                        expected=f"the rows of the {spec.kind}")], raw.sheet, kind=spec.kind)
+        raise InputError(path, [Problem(f"aucune donnée sous l'en-tête (ligne {header_idx + 1})",
+                                        expected=f"les lignes du {spec.kind}", code="empty")], raw.sheet,
+                         kind=spec.kind)
     found, notes = data_findings(raw, body.index.to_numpy()[~blank_row], labels)
     problems: list[Problem] = []
     body = body[~blank_row]
@@ -159,37 +164,58 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
         label = labels[cols[f.name]]
         values = body[cols[f.name]]
         parsed, bad, blank, expected, out_of_range = _parse(f, values, raw.date1904)
+        if f.kind == "date":
+            cells = parsed
+            parsed = cells.dates
+            if cells.conflict is not None:
+                a, b = cells.conflict
+                problems.append(Problem(
+                    f"ordre du jour et du mois contradictoire : la ligne {rows[a]} ({quote(values.iloc[a])}) ne se "
+                    f"lit que jour d'abord, la ligne {rows[b]} ({quote(values.iloc[b])}) que mois d'abord", None, label,
+                    None, "des dates écrites toutes dans le même ordre, jour d'abord (JJ/MM/AAAA)", "date_order_conflict"))
+                bad = np.zeros(len(bad), bool)
+            elif cells.source == "default" and cells.ambiguous.any():
+                listed = ", ".join(str(r) for r in rows[cells.ambiguous][:LISTED_CELLS])
+                notes.append(Problem(
+                    plural(int(cells.ambiguous.sum()), "date lue", "dates lues") + " jour d'abord (JJ/MM/AAAA) faute "
+                    f"de preuve dans la colonne (lignes {listed})", column=label,
+                    expected="des dates jour d'abord, ou au format AAAA-MM-JJ", code="date_order_default"))
         for pos in np.flatnonzero(out_of_range):
-            problems.append(Problem("date out of range", int(rows[pos]), label, values.iloc[pos],
-                                    f"a date between {MIN_DATE:%d/%m/%Y} and {MAX_DATE:%d/%m/%Y}"))
+            problems.append(Problem("date hors limites", int(rows[pos]), label, values.iloc[pos],
+                                    f"une date entre le {MIN_DATE:%d/%m/%Y} et le {MAX_DATE:%d/%m/%Y}",
+                                    "date_out_of_range"))
         for pos in np.flatnonzero(bad & ~out_of_range):
-            problems.append(Problem("unreadable value", int(rows[pos]), label, values.iloc[pos], expected))
+            problems.append(Problem("valeur illisible", int(rows[pos]), label, values.iloc[pos], expected,
+                                    "unreadable_value"))
         if not f.nullable:
             for pos in np.flatnonzero(blank & ~bad):
-                problems.append(Problem("missing value", int(rows[pos]), label, None, expected))
+                problems.append(Problem("valeur manquante", int(rows[pos]), label, None, expected, "missing_value"))
         out[f.name] = parsed
     result = pd.DataFrame(out, index=range(len(body)))
     result["source_row"] = rows.astype("int32")
     if spec.key and len(result):
         dup = result.duplicated(list(spec.key), keep=False).to_numpy()
         for pos in np.flatnonzero(dup):
-            key = ", ".join(display(result[k].iloc[pos]).strip("'") for k in spec.key)
-            problems.append(Problem(f"duplicate {' + '.join(spec.key)} {key}", int(rows[pos]),
-                                    None, None, "each key once"))
+            key = ", ".join(value_text(result[k].iloc[pos]) for k in spec.key)
+            names = " + ".join(labels[cols[k]] if k in cols else k for k in spec.key)
+            problems.append(Problem(f"{names} en double : {key}", int(rows[pos]),
+                                    None, None, "chaque clé une seule fois", "duplicate_key"))
     for first, then, severity in spec.order:
         if first not in cols or then not in cols:
             continue
         early = (result[then] < result[first]).to_numpy(dtype=bool, na_value=False)
         if not early.any():
             continue
-        message = f"{labels[cols[then]]} before {labels[cols[first]]}"
+        message = f"{labels[cols[then]]} antérieure à {labels[cols[first]]}"
         if severity == "error":
             problems += [Problem(message, int(rows[pos]), labels[cols[then]], body[cols[then]].iloc[pos],
-                                 f"a date on or after {labels[cols[first]]}") for pos in np.flatnonzero(early)]
+                                 f"une date égale ou postérieure à {labels[cols[first]]}", "date_order")
+                         for pos in np.flatnonzero(early)]
         else:
             listed = ", ".join(str(r) for r in rows[early][:LISTED_CELLS])
-            notes.append(Problem(f"{int(early.sum())} row(s) with {message} (rows {listed}); kept as read",
-                                 column=labels[cols[then]], expected=f"a date on or after {labels[cols[first]]}"))
+            kept = "gardée telle quelle" if early.sum() == 1 else "gardées telles quelles"
+            notes.append(Problem(f"{plural(int(early.sum()), 'ligne')} avec {message} (lignes {listed}) ; {kept}", column=labels[cols[then]],
+                                 expected=f"une date égale ou postérieure à {labels[cols[first]]}", code="date_order"))
     if problems or found:
         raise InputError(path, after_findings(found, problems), raw.sheet, kind=spec.kind)
     result.attrs.update({"source": str(path), "sheet": raw.sheet, "header_row": header_idx + 1,
@@ -205,8 +231,9 @@ def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],
     if sheet is None and spec.sheet in wb.sheet_names:
         sheet = spec.sheet
     if sheet is not None and sheet not in wb.sheet_names:
-        raise InputError(wb.path, [Problem(f"sheet {sheet!r} not found",
-                                           expected="one of " + ", ".join(map(repr, wb.sheet_names)))],
+        raise InputError(wb.path, [Problem(f"feuille {quote(sheet)} introuvable",
+                                           expected="l'une de " + ", ".join(quote(s) for s in wb.sheet_names),
+                                           code="sheet_not_found")],
                          kind=spec.kind)
     names = [sheet] if sheet is not None or wb.is_text else wb.sheet_names
     found: list[tuple[RawSheet, int, dict[str, int]]] = []
@@ -223,28 +250,44 @@ def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],
         elif best is None or len(cols) > len(best[2]):
             best = (raw, row, cols)
     if len(found) > 1:
-        where = ", ".join(f"{r.sheet!r}" for r, _, _ in found)
-        raise InputError(wb.path, [Problem(f"the header of the {spec.kind} is on several sheets: {where}",
-                                           expected=f"one sheet named {spec.sheet!r}")], kind=spec.kind)
+        where = ", ".join(quote(r.sheet) for r, _, _ in found)
+        raise InputError(wb.path, [Problem(f"l'en-tête du {spec.kind} est sur plusieurs feuilles : {where}",
+                                           expected=f"une seule feuille nommée {quote(spec.sheet)}",
+                                           code="several_sheets")], kind=spec.kind)
     if found:
         return found[0]
     one = names[0] if len(names) == 1 else None
     if empty == len(names):
-        raise InputError(wb.path, [Problem("the sheet is empty" if len(names) == 1 else "every sheet is empty",
-                                           expected=f"a header row and the rows of the {spec.kind}")],
+        raise InputError(wb.path, [Problem("la feuille est vide" if len(names) == 1 else "toutes les feuilles sont vides",
+                                           expected=f"une ligne d'en-tête et les lignes du {spec.kind}", code="empty")],
                          one, kind=spec.kind)
     assert best is not None
     raw, row, cols = best
     wanted = "; ".join(" / ".join(f.headers) for f in fields if f.required)
-    where = "" if len(names) == 1 else f" on any of the sheets {', '.join(map(repr, names))}"
+    where = "" if len(names) == 1 else f" sur aucune des feuilles {', '.join(quote(n) for n in names)}"
     if cols:
-        missing = "; ".join(" / ".join(f.headers) for f in fields if f.required and f.name not in cols)
-        problem = Problem(f"header row incomplete{where}: missing column(s) {missing}", row + 1 if row is not None else None,
-                          expected=f"a header row with {wanted}")
+        header = list(raw.frame.iloc[row]) if row is not None else []
+        lacking = [f for f in fields if f.required and f.name not in cols]
+        missing = "; ".join(" / ".join(quote(h) for h in f.headers) + _did_you_mean(f.headers, header, set(cols.values()))
+                            for f in lacking)
+        problem = Problem(f"ligne d'en-tête incomplète{where} : colonne{'s' if len(lacking) > 1 else ''} absente{'s' if len(lacking) > 1 else ''} : {missing}",
+                          row + 1 if row is not None else None, expected=f"une ligne d'en-tête avec {wanted}",
+                          code="missing_column")
     else:
-        problem = Problem(f"no header row found in the first {HEADER_SEARCH_ROWS} rows{where}",
-                          expected=f"a header row with {wanted}")
+        problem = Problem(f"aucune ligne d'en-tête trouvée dans les {HEADER_SEARCH_ROWS} premières lignes{where}",
+                          expected=f"une ligne d'en-tête avec {wanted}", code="no_header")
     raise InputError(wb.path, [problem], raw.sheet if one is not None else None, kind=spec.kind)
+
+
+def _did_you_mean(wanted: tuple[str, ...], header: list[object], taken: set[int]) -> str:
+    """`` (vouliez-vous dire « … » ?)`` with the header of ``header`` closest to ``wanted``, or ``""``."""
+    keys = {normalize_label(h): str(h).strip() for j, h in enumerate(header)
+            if j not in taken and h is not None and str(h).strip()}
+    for w in wanted:
+        close = difflib.get_close_matches(normalize_label(w), list(keys), n=1, cutoff=0.6)
+        if close:
+            return f" (vouliez-vous dire {quote(keys[close[0]])} ?)"
+    return ""
 
 
 def _override(f: Field, mapping: dict[str, str] | None) -> Field:
@@ -277,17 +320,17 @@ def _parse(f: Field, values: pd.Series, date1904: bool) -> tuple[object, np.ndar
     """``(parsed, bad, blank, expected, out_of_range)`` of one column's cells."""
     none = np.zeros(len(values), bool)
     if f.kind == "money":
-        cents, bad, blank = parse_money(values)
+        cents, bad, blank, _ = parse_money(values)
         arr = pd.array(cents, dtype="Int64")
         arr[blank | bad] = pd.NA
-        return arr, bad, blank, "an amount in euros, e.g. 1 234,56", none
+        return arr, bad, blank, "un montant en euros, par exemple 1 234,56", none
     if f.kind == "date":
         cells = parse_date_cells(values, date1904)
-        return cells.dates, cells.bad, cells.blank, "a date such as 31/12/2026 (dd/mm/yyyy) or an Excel date", \
+        return cells, cells.bad, cells.blank, "une date comme 31/12/2026 (JJ/MM/AAAA) ou une date Excel", \
             cells.out_of_range
     if f.kind == "rate":
         r, bad, blank = parse_rate(values)
-        return r, bad, blank, "a rate such as 20 % or 0,2", none
+        return r, bad, blank, "un taux comme 20 % ou 0,2", none
     text, blank = parse_text(values)
     if f.kind == "choice":
         lookup = {normalize_label(v): k for k, v in f.choices.items()}
@@ -295,8 +338,8 @@ def _parse(f: Field, values: pd.Series, date1904: bool) -> tuple[object, np.ndar
         codes = np.array([lookup.get(normalize_label(t)) if t is not None else None for t in text], dtype=object)
         bad = ~blank & pd.isna(codes)
         return pd.Categorical(codes, categories=list(f.choices)), bad, blank, \
-            "one of " + ", ".join(repr(v) for v in f.choices.values()), none
-    return pd.array(text, dtype="string"), np.zeros(len(values), bool), blank, "a text", none
+            "l'un de " + ", ".join(quote(v) for v in f.choices.values()), none
+    return pd.array(text, dtype="string"), np.zeros(len(values), bool), blank, "un texte", none
 
 
 def _empty(f: Field, n: int) -> object:

@@ -43,7 +43,8 @@ import numpy as np
 import pandas as pd
 import python_calamine
 
-from .errors import InputError, InputWarning, Problem
+from ..errors import InputError, InputWarning, Problem
+from ..french import count, plural, quote
 
 MAX_UNCOMPRESSED_BYTES = 2 << 30          # 2 GiB of XML in one workbook (declared sizes)
 MAX_COMPRESSION_RATIO = 200               # per member, declared sizes ...
@@ -134,57 +135,65 @@ def _describe(head: bytes) -> str:
     """What a file that is not a spreadsheet looks like, from its first bytes."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
-        return "an HTML page (some ERPs save HTML tables under an Excel name)"
+        return "une page HTML (certains ERP enregistrent des tableaux HTML sous un nom Excel)"
     if text.startswith(b"<?xml"):
-        return "an XML file (perhaps an 'XML Spreadsheet 2003')"
+        return "un fichier XML (peut-être un « XML Spreadsheet 2003 »)"
     if text.startswith(b"%pdf"):
-        return "a PDF document"
+        return "un document PDF"
     if b"\x00" in head:
-        return "a binary file of unknown type"
-    return "a text file (a CSV export? give it a .csv name)"
+        return "un fichier binaire de type inconnu"
+    return "un fichier texte (un export CSV ? donnez-lui un nom en .csv)"
 
 
 def check_container(path: Path, error: ErrorFactory = InputError) -> None:
     """Reject what is not a safe spreadsheet or text export, before any decompression."""
     if not path.exists():
-        raise error(path, [Problem("file not found")])
+        raise error(path, [Problem("fichier introuvable", code="file_not_found")])
     if not path.is_file():
-        raise error(path, [Problem("not a file", expected="an Excel workbook or a CSV export")])
+        raise error(path, [Problem("ce n'est pas un fichier", expected="un classeur Excel ou un export CSV", code="not_a_file")])
     size = path.stat().st_size
     if size == 0:
-        raise error(path, [Problem("the file is empty (0 bytes)", expected="an Excel workbook or a CSV export")])
+        raise error(path, [Problem("le fichier est vide (0 octet)", expected="un classeur Excel ou un export CSV",
+                                   code="empty_file")])
     suffix = path.suffix.lower()
     if suffix not in EXCEL_SUFFIXES | CSV_SUFFIXES:
-        raise error(path, [Problem(f"unsupported file type {suffix!r}",
-                                   expected="one of " + ", ".join(sorted(EXCEL_SUFFIXES | CSV_SUFFIXES)))])
+        raise error(path, [Problem(f"type de fichier {suffix!r} non pris en charge",
+                                   expected="l'un de " + ", ".join(sorted(EXCEL_SUFFIXES | CSV_SUFFIXES)),
+                                   code="unsupported_type")])
     with path.open("rb") as fh:
         head = fh.read(4096)
-    name = f"its {suffix} name"
+    name = f"son nom en {suffix}"
     if suffix in CSV_SUFFIXES:
         if head.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-            raise error(path, [Problem(f"an Excel workbook despite {name}",
-                                       expected="a text export: give the file its .xlsx/.xls name")])
+            raise error(path, [Problem(f"un classeur Excel malgré {name}",
+                                       expected="un export texte, ou le même fichier nommé en .xlsx/.xls",
+                                       code="wrong_suffix")])
         if size > MAX_TEXT_BYTES:
-            raise error(path, [Problem(f"text export of {size:,} bytes", expected=f"at most {MAX_TEXT_BYTES:,} bytes")])
+            raise error(path, [Problem(f"export texte de {count(size)} octets", expected=f"au plus {count(MAX_TEXT_BYTES)} octets",
+                                       code="too_large")])
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise error(path, [Problem(f"a binary file despite {name}", expected="a text export (CSV)")])
+            raise error(path, [Problem(f"un fichier binaire malgré {name}", expected="un export texte (CSV)",
+                                       code="wrong_suffix")])
         return
     if head.startswith(_OLE_MAGIC):
         if suffix == ".xls":
             return
         if _has_encrypted_stream(path):
-            raise error(path, [Problem("the workbook is password-protected (encrypted)",
-                                       expected="an unprotected workbook: open it in Excel, remove the "
-                                                "password (File > Info > Protect Workbook) and save a copy")])
-        raise error(path, [Problem(f"an OLE2 container (an old .xls or an encrypted workbook) despite {name}",
-                                   expected=f"a real {suffix} file: save it again from Excel as {suffix}")])
+            raise error(path, [Problem("le classeur est protégé par un mot de passe (chiffré)",
+                                       expected="un classeur sans mot de passe : ouvrez-le dans Excel, retirez le "
+                                                "mot de passe (Fichier > Informations > Protéger le classeur) et "
+                                                "enregistrez une copie", code="encrypted")])
+        raise error(path, [Problem(f"un conteneur OLE2 (un ancien .xls ou un classeur chiffré) malgré {name}",
+                                   expected=f"un vrai fichier {suffix} : enregistrez-le de nouveau depuis Excel en {suffix}",
+                                   code="wrong_suffix")])
     if suffix == ".xls":
-        what = "an .xlsx workbook (zip)" if head.startswith(_ZIP_MAGIC) else _describe(head)
-        raise error(path, [Problem(f"not an .xls workbook: the file is {what}",
-                                   expected="an .xls file, or the same file under its real extension")])
+        what = "un classeur .xlsx (zip)" if head.startswith(_ZIP_MAGIC) else _describe(head)
+        raise error(path, [Problem(f"pas un classeur .xls : le fichier est {what}",
+                                   expected="un fichier .xls, ou le même fichier sous sa vraie extension",
+                                   code="wrong_suffix")])
     if not head.startswith(_ZIP_MAGIC):
-        raise error(path, [Problem(f"not an Excel workbook despite {name}: the file is {_describe(head)}",
-                                   expected=f"a {suffix} file (a zip archive)")])
+        raise error(path, [Problem(f"pas un classeur Excel malgré {name} : le fichier est {_describe(head)}",
+                                   expected=f"un fichier {suffix} (une archive zip)", code="wrong_suffix")])
     _check_zip(path, suffix, error)
 
 
@@ -199,36 +208,41 @@ def _check_zip(path: Path, suffix: str, error: ErrorFactory) -> None:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise error(path, [Problem(f"the archive holds {len(infos):,} members",
-                                           expected=f"at most {MAX_MEMBERS:,} (a workbook has a few dozen)")])
+                raise error(path, [Problem(f"l'archive contient {count(len(infos))} membres",
+                                           expected=f"au plus {count(MAX_MEMBERS)} (un classeur en a quelques dizaines)",
+                                           code="zip_bomb")])
             total = sum(i.file_size for i in infos)
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise error(path, [Problem(f"the workbook declares {total:,} bytes once unzipped",
-                                           expected=f"at most {MAX_UNCOMPRESSED_BYTES:,} bytes (possible zip bomb)")])
+                raise error(path, [Problem(f"le classeur déclare {count(total)} octets une fois décompressé",
+                                           expected=f"au plus {count(MAX_UNCOMPRESSED_BYTES)} octets (bombe zip possible)",
+                                           code="zip_bomb")])
             for info in infos:
                 if info.file_size > RATIO_CHECKED_FROM and \
                         info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
                     ratio = info.file_size // max(info.compress_size, 1)
                     raise error(path, [Problem(
-                        f"member {info.filename} declares {info.file_size:,} bytes from "
-                        f"{info.compress_size:,} ({ratio:,}×)",
-                        expected=f"a compression ratio of at most {MAX_COMPRESSION_RATIO}× (possible zip bomb)")])
+                        f"le membre {info.filename} déclare {count(info.file_size)} octets pour "
+                        f"{count(info.compress_size)} compressés ({count(ratio)}×)",
+                        expected=f"un taux de compression d'au plus {MAX_COMPRESSION_RATIO}× (bombe zip possible)",
+                        code="zip_bomb")])
             names = {i.filename for i in infos}
             required = _REQUIRED_MEMBER[suffix]
             if required not in names:
-                raise error(path, [Problem(f"a zip archive but not a {suffix} workbook (no {required})",
-                                           expected=f"a {suffix} file saved by Excel or an ERP")])
+                raise error(path, [Problem(f"une archive zip mais pas un classeur {suffix} (pas de {required})",
+                                           expected=f"un fichier {suffix} enregistré par Excel ou un ERP",
+                                           code="wrong_suffix")])
             for info in infos:
                 if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
                     raise error(path, [Problem(
-                        f"member {info.filename} declares XML entities (<!DOCTYPE/<!ENTITY>)",
-                        expected="a workbook without DTD (possible XML entity bomb)")])
+                        f"le membre {info.filename} déclare des entités XML (<!DOCTYPE/<!ENTITY>)",
+                        expected="un classeur sans DTD (bombe d'entités XML possible)", code="entity_bomb")])
     except InputError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
             RuntimeError) as exc:
-        raise error(path, [Problem(f"corrupt or truncated {suffix} file ({exc})",
-                                   expected=f"a complete {suffix} file: export it again")]) from None
+        raise error(path, [Problem(f"fichier {suffix} corrompu ou tronqué ({exc})",
+                                   expected=f"un fichier {suffix} complet : exportez-le de nouveau",
+                                   code="corrupt")]) from None
 
 
 def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -274,7 +288,8 @@ class Workbook:
         if self.path.suffix.lower() in {".xlsx", ".xlsm"}:
             self._xlsx = _XlsxIndex.load(self.path, error)
         if not self.sheet_names:
-            raise error(self.path, [Problem("the workbook has no sheet", expected="at least one sheet")])
+            raise error(self.path, [Problem("le classeur n'a aucune feuille", expected="au moins une feuille",
+                                            code="no_sheet")])
 
     def read(self, sheet: str | None = None) -> RawSheet:
         """Every cell of ``sheet`` (the first sheet by default), as objects."""
@@ -283,8 +298,9 @@ class Workbook:
         if sheet is None:
             sheet = self.sheet_names[0]
         elif sheet not in self.sheet_names:
-            raise self.error(self.path, [Problem(f"sheet {sheet!r} not found",
-                                                 expected="one of " + ", ".join(map(repr, self.sheet_names)))])
+            raise self.error(self.path, [Problem(f"feuille {quote(sheet)} introuvable",
+                                                 expected="l'une de " + ", ".join(quote(s) for s in self.sheet_names),
+                                                 code="sheet_not_found")])
         assert self._book is not None
         # The XML scan runs in a thread while calamine parses the sheet (calamine releases the
         # GIL): on a large export it costs no time on a second core. A calamine error is still
@@ -316,10 +332,11 @@ class Workbook:
 
 def _calamine_problem(exc: Exception) -> Problem:
     if isinstance(exc, python_calamine.PasswordError):
-        return Problem("the workbook is password-protected", expected="an unprotected workbook")
+        return Problem("le classeur est protégé par un mot de passe", expected="un classeur sans mot de passe",
+                       code="encrypted")
     text = " ".join(str(exc).split())[:200]
-    return Problem(f"the workbook is corrupt or unreadable ({type(exc).__name__}: {text})",
-                   expected="a workbook that Excel opens: export it again")
+    return Problem(f"le classeur est corrompu ou illisible ({type(exc).__name__} : {text})",
+                   expected="un classeur qu'Excel ouvre : exportez-le de nouveau", code="corrupt")
 
 
 def sheet_names(path: Path, error: ErrorFactory = InputError) -> list[str | None]:
@@ -365,8 +382,9 @@ class _XlsxIndex:
                 book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
                 rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
         except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, zlib.error, OSError) as exc:
-            raise error(path, [Problem(f"the workbook's structure is unreadable ({exc})",
-                                       expected="a workbook that Excel opens: export it again")]) from None
+            raise error(path, [Problem(f"la structure du classeur est illisible ({exc})",
+                                       expected="un classeur qu'Excel ouvre : exportez-le de nouveau",
+                                       code="corrupt")]) from None
         targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
         members = {}
         date1904 = False
@@ -450,8 +468,9 @@ def scan_sheet_xml(path: Path, member: str, error: ErrorFactory = InputError) ->
                     carry = buf
             process(carry)
     except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise error(path, [Problem(f"the sheet's XML is unreadable ({exc})",
-                                   expected="a workbook that Excel opens: export it again")]) from None
+        raise error(path, [Problem(f"le XML de la feuille est illisible ({exc})",
+                                   expected="un classeur qu'Excel ouvre : exportez-le de nouveau",
+                                   code="corrupt")]) from None
 
     def arr(values: list[int]) -> np.ndarray:
         return np.asarray(values, dtype=np.int64)
@@ -516,30 +535,34 @@ def data_findings(raw: RawSheet, rows: np.ndarray, columns: dict[int, str]) -> t
         for k in np.flatnonzero(sel & ~scan.formula_saved):
             r, c = int(scan.formula_rows[k]), int(scan.formula_cols[k])
             problems.append(Problem(
-                f"cell {cell_name(r, c) if r >= 0 else '(address not recorded)'} holds a formula "
-                f"(={scan.formula_text[k][:60]}) with no saved result",
+                f"la cellule {cell_name(r, c) if r >= 0 else '(adresse non enregistrée)'} contient une formule "
+                f"(={scan.formula_text[k][:60]}) sans résultat enregistré",
                 r + 1 if r >= 0 else None, columns.get(c), None,
-                "values, not formulas: open the file in Excel, save it, or export values only"))
+                "des valeurs, pas des formules : ouvrez le fichier dans Excel et enregistrez-le, ou exportez "
+                "les valeurs seules", code="formula_without_result"))
         saved = np.flatnonzero(sel & scan.formula_saved)
         if len(saved):
             names = [cell_name(int(scan.formula_rows[k]), int(scan.formula_cols[k])) for k in saved[:LISTED_CELLS]]
             notes.append(Problem(
-                f"{len(saved)} formula cell{'s' if len(saved) > 1 else ''} read from the result saved "
-                f"with the file ({', '.join(names)}{', …' if len(saved) > LISTED_CELLS else ''})",
-                expected="values; check the file was recalculated before it was saved"))
+                plural(len(saved), "cellule à formule lue", "cellules à formule lues") + " d'après le résultat enregistré "
+                f"avec le fichier ({', '.join(names)}{', …' if len(saved) > LISTED_CELLS else ''})",
+                expected="des valeurs ; vérifiez que le fichier a été recalculé avant d'être enregistré",
+                code="formula_result"))
         sel = hits(scan.error_rows, scan.error_cols)
         for k in np.flatnonzero(sel):
             r, c = int(scan.error_rows[k]), int(scan.error_cols[k])
-            problems.append(Problem("Excel error value", r + 1 if r >= 0 else None, columns.get(c),
-                                    scan.error_values[k], "a value (fix the formula or the source data)"))
+            problems.append(Problem("valeur d'erreur Excel", r + 1 if r >= 0 else None, columns.get(c),
+                                    scan.error_values[k], "une valeur (corrigez la formule ou les données sources)",
+                                    "excel_error"))
         hidden = scan.hidden_rows[(scan.hidden_rows >= 0) & (scan.hidden_rows < len(is_row))]
         hidden = hidden[is_row[hidden]]
         if len(hidden):
             listed = ", ".join(str(int(r) + 1) for r in hidden[:LISTED_CELLS])
             notes.append(Problem(
-                f"{len(hidden)} hidden row{'s' if len(hidden) > 1 else ''} read like the others "
-                f"(row{'s' if len(hidden) > 1 else ''} {listed}{', …' if len(hidden) > LISTED_CELLS else ''})",
-                expected="every row of the export visible; unhide them to check"))
+                plural(len(hidden), "ligne masquée lue", "lignes masquées lues") + " comme les autres "
+                f"(ligne{'s' if len(hidden) > 1 else ''} {listed}{', …' if len(hidden) > LISTED_CELLS else ''})",
+                expected="toutes les lignes de l'export visibles ; affichez-les pour les vérifier",
+                code="hidden_rows"))
     for r0, c0, r1, c1 in raw.merged:
         data_rows = np.flatnonzero(is_row[r0:r1 + 1]) + r0
         mapped = cols[(cols >= c0) & (cols <= c1)]
@@ -548,9 +571,9 @@ def data_findings(raw: RawSheet, rows: np.ndarray, columns: dict[int, str]) -> t
             r, c = covered[0]
             span = f"{cell_name(r0, c0)}:{cell_name(r1, c1)}"
             problems.append(Problem(
-                f"merged cells {span}: Excel shows the value of {cell_name(r0, c0)} across the range "
-                f"but {cell_name(r, c)} is empty", r + 1, columns[c], None,
-                "one value per cell: unmerge the cells and fill each one"))
+                f"cellules fusionnées {span} : Excel montre la valeur de {cell_name(r0, c0)} sur toute la plage "
+                f"mais {cell_name(r, c)} est vide", r + 1, columns[c], None,
+                "une valeur par cellule : annulez la fusion et remplissez chaque cellule", "merged_cells"))
     return problems, notes
 
 
@@ -603,9 +626,11 @@ def _read_text(path: Path, error: ErrorFactory) -> pd.DataFrame:
     try:
         text = _decode(path.read_bytes())
     except UnicodeDecodeError as exc:
-        raise error(path, [Problem(f"unreadable text ({exc})", expected="UTF-8, UTF-16 or Windows-1252")]) from None
+        raise error(path, [Problem(f"texte illisible ({exc})", expected="UTF-8, UTF-16 ou Windows-1252",
+                                   code="encoding")]) from None
     if not text.strip():
-        raise error(path, [Problem("the file holds no text", expected="a CSV export with a header row")])
+        raise error(path, [Problem("le fichier ne contient aucun texte", expected="un export CSV avec une ligne d'en-tête",
+                                   code="empty")])
     sample = [line for line in text.splitlines()[:60] if line.strip()]
     sep = max(_SEPARATORS, key=lambda s: (_consistency(sample, s), -_SEPARATORS.index(s)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
@@ -614,8 +639,9 @@ def _read_text(path: Path, error: ErrorFactory) -> pd.DataFrame:
         for row in reader:
             rows.append(row)
     except csv.Error as exc:
-        raise error(path, [Problem(f"malformed CSV ({exc})", reader.line_num,
-                                   expected="balanced quotes and one record per line")]) from None
+        raise error(path, [Problem(f"CSV mal formé ({exc})", reader.line_num,
+                                   expected="des guillemets appariés et un enregistrement par ligne",
+                                   code="malformed_csv")]) from None
     width = max((len(r) for r in rows), default=0)
     return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
 

@@ -56,9 +56,9 @@ def test_bad_fill_exits_non_zero_and_records_nothing(tmp_path: Path):
     proc = relance("import-outcomes", bad, "--workspace", workspace)
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
-    assert lines[0] == f"Erreur : filled call list {bad}: 1 problem"
-    assert lines[1] == (f"  - row 6, column \"Date promise (AE) of sheet '{SHEET}'\": a promise needs the date "
-                        "promised, expected a date")
+    assert lines[0] == f"Erreur : liste d'appels remplie {bad} : 1 problème"
+    assert lines[1] == (f"  - ligne 6, colonne « Date promise (AE) de la feuille « {SHEET} » » : une promesse demande "
+                        "la date promise ; attendu : une date")
     assert lines[-1].startswith("Piste : ") and "rien n'a été enregistré" in lines[-1]
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     with Journal.open(workspace) as journal:
@@ -73,5 +73,5 @@ def test_not_a_call_list(tmp_path: Path):
     wb.save(other)
     proc = relance("import-outcomes", other, "--workspace", tmp_path / "ws")
     assert proc.returncode == 1
-    assert "no call-list sheet found (no sheet has the hidden 'Clé' column)" in proc.stderr
+    assert "aucune feuille de liste d'appels (aucune feuille n'a la colonne masquée « Clé »)" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from relance_analytics.calllist import import_outcomes, read_outcomes, write_call_list
-from relance_analytics.io.errors import InputError
+from relance_analytics.errors import InputError
 from relance_analytics.journal import Journal
 
 from .helpers import AS_OF, actions, items, rank, reasons, run
@@ -82,11 +82,11 @@ def test_import_is_recorded_once_and_a_bad_fill_writes_nothing(filled: Path, tmp
     with pytest.raises(InputError) as err:
         import_outcomes(bad, workspace)
     text = str(err.value)
-    assert "3 problems" in text
-    assert "unreadable amount: got 'beaucoup'" in text and "Montant promis" in text
-    assert "a promise needs the date promised" in text and "Date promise" in text
-    assert "unknown value: got 'peut-être'" in text
-    assert f"sheet '{SHEET}'" in text and "row 5" in text and "row 6" in text
+    assert "3 problèmes" in text
+    assert "montant illisible : lu « beaucoup »" in text and "Montant promis" in text
+    assert "une promesse demande la date promise" in text and "Date promise" in text
+    assert "valeur inconnue : lu « peut-être »" in text
+    assert f"feuille « {SHEET} »" in text and "ligne 5" in text and "ligne 6" in text
     with Journal.open(workspace) as journal:
         assert len(journal) == 4
 
@@ -128,9 +128,9 @@ def test_row_key_and_contact_checks(filled: Path, tmp_path: Path):
     with pytest.raises(InputError) as err:
         read_outcomes(tmp_path / "keys.xlsx")
     text = str(err.value)
-    assert "missing or damaged row key" in text
-    assert "document(s) not on this row: FA-XYZ" in text
-    assert "call dated before the list of 20/11/2026" in text
+    assert "clé de ligne absente ou abîmée" in text
+    assert "pièce(s) absente(s) de cette ligne : FA-XYZ" in text
+    assert "appel daté d'avant la liste du 20/11/2026" in text
 
 
 def test_unfilled_workbook_imports_nothing(tmp_path: Path):

@@ -266,7 +266,7 @@ SAGE = Table(
      ["C002", "Béta SA", "FA", "FA-2", d("2026-11-10"), d("2026-12-10"), 0.10, 0.12]],
     title=[["Ateliers Test SAS"], ["Balance âgée clients au 20/11/2026"], ["Filtres : comptes 411"], [], []],
     footer=[[], ["Total général", None, None, None, None, None, 849.90, 1030.02]],
-    money="Solde TTC", date="Date pièce", later="Échéance", required="Solde TTC", kind="open-item export")
+    money="Solde TTC", date="Date pièce", later="Échéance", required="Solde TTC", kind="export de balance âgée")
 
 ODOO_HEADER = ["Date", "Pièce", "Journal", "Compte", "Partenaire", "Réf - Libellé", "Date d'échéance", "Résiduel"]
 ODOO = Table(
@@ -277,7 +277,7 @@ ODOO = Table(
     title=[["Balance âgée auxiliaire - Test"], ["Date au : 11/09/2026"], ["411100 - Clients"]],
     footer=[[], ["Total général", None, None, None, None, None, None, "1\u00a0190,00"],
             ["Pourcentages", None, None, None, None, None, None, "100 %"]],
-    money="Résiduel", date="Date", later="Date d'échéance", required="Pièce", kind="open-item export")
+    money="Résiduel", date="Date", later="Date d'échéance", required="Pièce", kind="export de balance âgée")
 
 CUSTOMERS = Table(
     "customers", "Clients",
@@ -287,13 +287,13 @@ CUSTOMERS = Table(
      ["C002", "Béta SA", "ETI", "Julien Petit", "redressement judiciaire", 20000, "30 jours fin de mois",
       "dirigeant", 0.5],
      ["C003", "Gamma SAS", "PME", "Claire Martin", "actif", 10000, "60 jours", "comptabilité fournisseurs", None]],
-    money="Encours autorisé", required="Statut", kind="customers file")
+    money="Encours autorisé", required="Statut", kind="fichier clients")
 
 SALES = Table(
     "sales", "Ventes", ["Code client", "Mois", "CA HT", "Taux TVA"],
     [["C001", d("2026-09-01"), 12000.50, 0.2], ["C001", d("2026-10-01"), 8000.00, 0.2],
      ["C002", d("2026-09-01"), 4000.00, 0.055]],
-    money="CA HT", date="Mois", required="CA HT", kind="sales file")
+    money="CA HT", date="Mois", required="CA HT", kind="fichier des ventes")
 
 DISPUTES = Table(
     "disputes", "Litiges",
@@ -302,7 +302,7 @@ DISPUTES = Table(
     [["L001", "C001", "FA-1", "commercial", 1200.00, d("2026-09-15"), None, "Paul Roux", "01 23 45 67 89",
       "p.roux@test.fr", "prix"],
      ["L002", "C002", "FA-2", "technique", 0.12, d("2026-08-01"), d("2026-09-01"), "Anne Vidal", None, None, None]],
-    money="Montant", date="Ouvert le", later="Résolu le", required="Type", kind="disputes file")
+    money="Montant", date="Ouvert le", later="Résolu le", required="Type", kind="fichier des litiges")
 
 ACTIONS = Table(
     "actions", "Actions",
@@ -312,7 +312,7 @@ ACTIONS = Table(
       "virement", None, "ok", "Claire Martin"],
      [d("2026-11-05"), "C002", "FA-2, RG-1", "e-mail", None, "relance envoyée", None, None, None, None, None,
       None, "Julien Petit"]],
-    money="Montant promis", date="Date", later="Date promise", required="Résultat", kind="actions file")
+    money="Montant promis", date="Date", later="Date promise", required="Résultat", kind="fichier des actions")
 
 TABLES = {"sage": SAGE, "odoo": ODOO, "customers": CUSTOMERS, "sales": SALES, "disputes": DISPUTES,
           "actions": ACTIONS}
@@ -375,27 +375,27 @@ def container_cases(prefix: str, r: str, kind: str, base: Callable[[Path], Path]
             return p
         return build
     return [
-        Case(f"{prefix}_empty_0_bytes.xlsx", r, text(b""), expect=(kind, "the file is empty (0 bytes)")),
+        Case(f"{prefix}_empty_0_bytes.xlsx", r, text(b""), expect=(kind, "le fichier est vide (0 octet)")),
         Case(f"{prefix}_truncated_zip.xlsx", r, from_base(truncated),
-             expect=(kind, "corrupt or truncated .xlsx file", "expected a complete .xlsx file")),
+             expect=(kind, "fichier .xlsx corrompu ou tronqué", "attendu : un fichier .xlsx complet")),
         Case(f"{prefix}_csv_named_xlsx.xlsx", r, text("Code client;Montant\r\nC001;12,00\r\n".encode("cp1252")),
-             expect=(kind, "not an Excel workbook despite its .xlsx name", "a text file")),
+             expect=(kind, "pas un classeur Excel malgré son nom en .xlsx", "un fichier texte")),
         Case(f"{prefix}_html_named_xls.xls", r, text(b"<html><body><table><tr><td>C001</td></tr></table></body></html>"),
-             expect=(kind, "not an .xls workbook", "an HTML page")),
+             expect=(kind, "pas un classeur .xls", "une page HTML")),
         Case(f"{prefix}_password_protected.xlsx", r, lambda p: cfb_container(p, encrypted=True),
-             expect=(kind, "password-protected (encrypted)", "remove the password")),
+             expect=(kind, "protégé par un mot de passe (chiffré)", "retirez le mot de passe")),
         Case(f"{prefix}_ole_named_xlsx.xlsx", r, lambda p: cfb_container(p, encrypted=False),
-             expect=(kind, "an OLE2 container", "save it again from Excel as .xlsx")),
+             expect=(kind, "un conteneur OLE2", "enregistrez-le de nouveau depuis Excel en .xlsx")),
         Case(f"{prefix}_entity_bomb_sheet.xlsx", r,
              from_base(lambda p, b: entity_bomb(p, b, "xl/worksheets/sheet1.xml")),
-             expect=(kind, "member xl/worksheets/sheet1.xml declares XML entities", "possible XML entity bomb")),
+             expect=(kind, "le membre xl/worksheets/sheet1.xml déclare des entités XML", "bombe d'entités XML possible")),
         Case(f"{prefix}_entity_bomb_strings.xlsx", r,
              from_base(lambda p, b: entity_bomb(p, b, "xl/sharedStrings.xml")),
-             expect=(kind, "member xl/sharedStrings.xml declares XML entities", "possible XML entity bomb")),
+             expect=(kind, "le membre xl/sharedStrings.xml déclare des entités XML", "bombe d'entités XML possible")),
         Case(f"{prefix}_zip_bomb_declared.xlsx", r, from_base(declared_size_bomb),
-             expect=(kind, "declares 4,026,", "bytes once unzipped", "possible zip bomb")),
+             expect=(kind, "déclare 4\u202f026\u202f", "octets une fois décompressé", "bombe zip possible")),
         Case(f"{prefix}_xlsx_named_csv.csv", r, lambda p: base(p),
-             expect=(kind, "an Excel workbook despite its .csv name")),
+             expect=(kind, "un classeur Excel malgré son nom en .csv")),
     ]
 
 
@@ -406,26 +406,28 @@ def sheet_cases(prefix: str, t: Table) -> list[Case]:
     is_items = r == "open_items"
     cases = [
         Case(f"{prefix}_empty_sheet.xlsx", r, lambda p: write_xlsx(p, [Sheet(t.sheet, [])]),
-             expect=(kind, f"sheet {t.sheet!r}", "the sheet is empty")),
+             expect=(kind, f"feuille « {t.sheet} »", "la feuille est vide")),
         Case(f"{prefix}_missing_column.xlsx", r,
              _xlsx(t, [row[:t.col(t.required)] + row[t.col(t.required) + 1:] for row in t.rows],
                    [h for h in t.header if h != t.required]),
-             expect=(kind, f"sheet {t.sheet!r}", f"row {first - 1}",
-                     "header row incomplete", "missing" if is_items else f"missing column(s) {t.required}")),
+             expect=(kind, f"feuille « {t.sheet} »", f"ligne {first - 1}",
+                     *(("aucun préréglage ne reconnaît cet en-tête", "il manque") if is_items else
+                       ("ligne d'en-tête incomplète", f"colonne absente : « {t.required} »")))),
         Case(f"{prefix}_duplicated_column.xlsx", r,
              _xlsx(t, [row + [row[t.col(t.required)]] for row in t.rows], t.header + [t.required]),
-             expect=(kind, f"sheet {t.sheet!r}", f"row {first - 1}", f"{t.required!r}",
-                     f"appears in columns {t.letter(t.required)} and {chr(65 + len(t.header))}",
-                     "each")),
+             expect=(kind, f"feuille « {t.sheet} »", f"ligne {first - 1}", f"« {t.required} »",
+                     f"figure dans les colonnes {t.letter(t.required)} et {chr(65 + len(t.header))}",
+                     "chaque colonne une seule fois")),
         Case(f"{prefix}_text_in_amount.xlsx", r, _xlsx(t, t.with_cell(1, t.money, "douze euros")),
-             expect=(kind, f"sheet {t.sheet!r}", f"row {first + 1}", f"column '{t.money} ({t.letter(t.money)})'",
-                     "got 'douze euros'", "expected an amount in euros")),
+             expect=(kind, f"feuille « {t.sheet} »", f"ligne {first + 1}", f"colonne « {t.money} ({t.letter(t.money)}) »",
+                     "lu « douze euros »", "attendu : un montant en " + ("EUR" if is_items else "euros"))),
         Case(f"{prefix}_three_decimals.xlsx", r, _xlsx(t, t.with_cell(0, t.money, 12.345)),
-             expect=(kind, f"row {first}", f"column '{t.money} ({t.letter(t.money)})'", "got 12.345")),
+             expect=(kind, f"ligne {first}", f"colonne « {t.money} ({t.letter(t.money)}) »", "lu 12,345",
+                     "montant à plus de 2 décimales" if is_items else "valeur illisible")),
         Case(f"{prefix}_header_only.xlsx", r, _xlsx(t, []),
              **({"outcome": "ok", "check": _rows_check(0)} if r in ("disputes", "actions") else
-                {"expect": (kind, f"sheet {t.sheet!r}", f"row {first - 1}",
-                            "below the header" if is_items else "no data below the header")})),
+                {"expect": (kind, f"feuille « {t.sheet} »", f"ligne {first - 1}",
+                            "sous l'en-tête" if is_items else "aucune donnée sous l'en-tête")})),
         Case(f"{prefix}_blank_rows_in_middle.xlsx", r,
              _xlsx(t, [t.rows[0], [], [None, "   "], *t.rows[1:]]), outcome="ok",
              check=_rows_check(len(t.rows), skipped_rows={"blank": 2 + (1 if is_items else 0)})),
@@ -435,48 +437,48 @@ def sheet_cases(prefix: str, t: Table) -> list[Case]:
         Case(f"{prefix}_merged_cells_over_data.xlsx", r,
              _xlsx(t, t.with_cell(1, t.header[1], None),
                    merges=((f"B{first}:B{first + 1}", t.rows[0][1]),)),
-             expect=(kind, f"sheet {t.sheet!r}", f"row {first + 1}", f"merged cells B{first}:B{first + 1}",
-                     f"B{first + 1} is empty", "unmerge the cells")),
+             expect=(kind, f"feuille « {t.sheet} »", f"ligne {first + 1}", f"cellules fusionnées B{first}:B{first + 1}",
+                     f"B{first + 1} est vide", "annulez la fusion")),
         Case(f"{prefix}_items_on_second_sheet.xlsx", r,
              lambda p: write_xlsx(p, [Sheet("Notes", [["Export ERP"], ["voir onglet suivant"]]),
                                       Sheet("Feuil2", t.all_rows())]),
              outcome="ok", check=_rows_check(len(t.rows), sheet="Feuil2")),
         Case(f"{prefix}_header_on_two_sheets.xlsx", r,
              lambda p: write_xlsx(p, [Sheet("Feuil1", t.all_rows()), Sheet("Feuil2", t.all_rows())]),
-             expect=(kind, "several sheets", "'Feuil1'", "'Feuil2'")),
+             expect=(kind, "plusieurs feuilles", "« Feuil1 »", "« Feuil2 »")),
         Case(f"{prefix}_no_header_on_any_sheet.xlsx", r,
              lambda p: write_xlsx(p, [Sheet("Feuil1", [["Bonjour"]]), Sheet("Feuil2", [["a", "b"], [1, 2]])]),
-             expect=(kind, "'Feuil1'", "'Feuil2'",
-                     "no header row found")),
+             expect=(kind, "« Feuil1 »", "« Feuil2 »",
+                     "aucune ligne d'en-tête")),
         Case(f"{prefix}_hidden_rows.xlsx", r, _xlsx(t, hidden=(first + 1,)), outcome="warning",
-             expect=(kind, f"sheet {t.sheet!r}", "1 hidden row read like the others", f"row {first + 1}")),
+             expect=(kind, f"feuille « {t.sheet} »", "1 ligne masquée lue comme les autres", f"ligne {first + 1}")),
         Case(f"{prefix}_formula_without_result.xlsx", r,
              _xlsx(t, t.with_cell(0, t.money, F("=1000+200"))),
-             expect=(kind, f"sheet {t.sheet!r}", f"row {first}", f"column '{t.money} ({t.letter(t.money)})'",
-                     f"cell {t.letter(t.money)}{first} holds a formula (=1000+200) with no saved result",
-                     "values, not formulas")),
+             expect=(kind, f"feuille « {t.sheet} »", f"ligne {first}", f"colonne « {t.money} ({t.letter(t.money)}) »",
+                     f"la cellule {t.letter(t.money)}{first} contient une formule (=1000+200) sans résultat enregistré",
+                     "des valeurs, pas des formules")),
         Case(f"{prefix}_formula_with_saved_result.xlsx", r,
              _xlsx(t, t.with_cell(0, t.money, F("=1000+200", t.rows[0][t.col(t.money)]))), outcome="warning",
-             expect=(kind, "1 formula cell read from the result saved with the file",
+             expect=(kind, "1 cellule à formule lue d'après le résultat enregistré avec le fichier",
                      f"{t.letter(t.money)}{first}")),
         Case(f"{prefix}_excel_error_value.xlsx", r, _xlsx(t, t.with_cell(1, t.money, F("=1/0", "#DIV/0!"))),
-             expect=(kind, f"row {first + 1}", f"column '{t.money} ({t.letter(t.money)})'",
-                     "Excel error value: got '#DIV/0!'")),
+             expect=(kind, f"ligne {first + 1}", f"colonne « {t.money} ({t.letter(t.money)}) »",
+                     "valeur d'erreur Excel : lu « #DIV/0! »")),
     ]
     if t.date:
         cases += [
             Case(f"{prefix}_date_before_1900_text.xlsx", r, _xlsx(t, t.with_cell(0, t.date, "15/03/1850")),
-                 expect=(kind, f"row {first}", f"column '{t.date} ({t.letter(t.date)})'", "date out of range",
-                         "got '15/03/1850'", "between 01/01/1900 and 31/12/2100")),
+                 expect=(kind, f"ligne {first}", f"colonne « {t.date} ({t.letter(t.date)}) »", "date hors limites",
+                         "lu « 15/03/1850 »", "entre le 01/01/1900 et le 31/12/2100")),
             Case(f"{prefix}_date_before_1900_serial.xlsx", r, _xlsx(t, t.with_cell(0, t.date, Serial(-18260))),
-                 expect=(kind, f"row {first}", f"column '{t.date} ({t.letter(t.date)})'",
-                         "(a time of day, not a date)")),
+                 expect=(kind, f"ligne {first}", f"colonne « {t.date} ({t.letter(t.date)}) »",
+                         "(une heure, pas une date)")),
             Case(f"{prefix}_date_after_2100.xlsx", r, _xlsx(t, t.with_cell(0, t.date, d("2150-01-01"))),
-                 expect=(kind, f"row {first}", f"column '{t.date} ({t.letter(t.date)})'", "date out of range",
-                         "got 01/01/2150")),
+                 expect=(kind, f"ligne {first}", f"colonne « {t.date} ({t.letter(t.date)}) »", "date hors limites",
+                         "lu 01/01/2150")),
             Case(f"{prefix}_unparseable_date.xlsx", r, _xlsx(t, t.with_cell(1, t.date, "31/02/2026")),
-                 expect=(kind, f"row {first + 1}", f"column '{t.date} ({t.letter(t.date)})'",
-                         "got '31/02/2026'", "a date such as 31/12/2026")),
+                 expect=(kind, f"ligne {first + 1}", f"colonne « {t.date} ({t.letter(t.date)}) »",
+                         "lu « 31/02/2026 »", "une date comme 31/12/2026")),
             Case(f"{prefix}_date_1904_system.xlsx", r,
                  lambda p: write_xlsx(p, [Sheet(t.sheet, t.all_rows())], date_1904=True), outcome="ok",
                  check=_dates_check(t)),
@@ -501,32 +503,32 @@ def open_item_cases() -> list[Case]:
     total_row = first + len(t.rows) + 1     # after one blank row
     cases = [
         Case("sage_duplicate_document_id.xlsx", "open_items", _xlsx(t, t.with_cell(2, "N° pièce", "FA-1")),
-             expect=("open-item export", "row 9, column 'N° pièce (D)'", "duplicate document number (also on row 7)",
-                     "got 'FA-1'", "each open document once")),
+             expect=("export de balance âgée", "ligne 9, colonne « N° pièce (D) »", "numéro de pièce en double (aussi ligne 7)",
+                     "lu « FA-1 »", "chaque pièce ouverte une seule fois")),
         Case("sage_totals_mismatch.xlsx", "open_items",
              lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.title, t.header, *t.rows, [],
                                                       ["Total général", None, None, None, None, None, None, 1030.12]])]),
-             expect=("open-item export", f"row {total_row}", "column 'Solde TTC (H)'", "sum to 1030.02",
-                     "says 1030.12", "difference -0.10")),
+             expect=("export de balance âgée", f"ligne {total_row}", "colonne « Solde TTC (H) »", "totalisent 1\u202f030,02\u00a0€",
+                     "indique 1\u202f030,12\u00a0€", "écart -0,10\u00a0€")),
         Case("sage_two_grand_totals.xlsx", "open_items",
              lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.all_rows(), ["Total général", None, None, None, None, None,
                                                                       None, 1030.02]])]),
-             expect=("open-item export", "several grand total rows", "a single 'Total général' row")),
+             expect=("export de balance âgée", "plusieurs lignes de total général", "une seule ligne « Total général »")),
         Case("sage_wrong_sheet_name.xlsx", "open_items", _xlsx(t), kwargs={"sheet": "Balance"},
-             expect=("open-item export", "sheet 'Balance' not found", "one of 'Balance âgée'")),
+             expect=("export de balance âgée", "feuille « Balance » introuvable", "l'une de « Balance âgée »")),
         Case("sage_only_totals.xlsx", "open_items",
              lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.title, t.header, *t.footer])]),
-             expect=("open-item export", "no open items below the header (row 6)")),
+             expect=("export de balance âgée", "aucune pièce sous l'en-tête (ligne 6)")),
         Case("sage_missing_customer_and_amount.xlsx", "open_items",
              _xlsx(t, [r if i != 1 else [None, *r[1:7], None] for i, r in enumerate(t.rows)]),
-             expect=("row 8, column 'Code client (A)': missing customer account",
-                     "row 8, column 'Solde TTC (H)': missing amount")),
+             expect=("ligne 8, colonne « Code client (A) » : compte client manquant",
+                     "ligne 8, colonne « Solde TTC (H) » : montant manquant")),
         Case("sage_due_before_document_date.xlsx", "open_items", _xlsx(t, t.with_cell(0, "Échéance", d("2026-08-01"))),
              outcome="warning",
-             expect=("1 item(s) due before their document date (rows 7)", "column 'Échéance (F)'",
-                     "aged from their due date")),
+             expect=("1 pièce à échéance antérieure à sa date de pièce", "(lignes 7)", "colonne « Échéance (F) »",
+                     "âgée depuis l'échéance exportée")),
         Case("sage_unknown_document_type.xlsx", "open_items", _xlsx(t, t.with_cell(0, "Type", "ZZ")),
-             expect=("row 7, column 'Type (C)': unknown document type: got 'ZZ'", "one of 'AV'")),
+             expect=("ligne 7, colonne « Type (C) » : type de pièce inconnu : lu « ZZ »", "l'un de « AV »")),
         Case("sage_numero_lookalike_header.xlsx", "open_items",
              _xlsx(t, header=[h.replace("N°", "Nº") for h in t.header]), outcome="ok",
              check=_rows_check(len(t.rows), mapping="sage")),
@@ -536,19 +538,19 @@ def open_item_cases() -> list[Case]:
              outcome="ok", check=_amounts_check([120000, -12000, -5010, 12])),
         Case("sage_english_amount_in_french_column.xlsx", "open_items",
              _xlsx(t, [[*r[:7], s] for r, s in zip(t.rows, ["1 200,00", "-120,00", "-50,10", "1,234"])]),
-             expect=("row 10, column 'Solde TTC (H)': unreadable amount: got '1,234'",)),
+             expect=("ligne 10, colonne « Solde TTC (H) » : montant à plus de 2 décimales : lu « 1,234 »",)),
         Case("sage_unlabelled_subtotals_no_total.xlsx", "open_items",
              lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.title, t.header, *t.rows[:2],
                                                       ["C001", "Alpha SARL", None, None, None, None, 900, 1080]])]),
              outcome="warning",
-             expect=("1 row(s) with an amount but no document number nor date", "rows 9",
-                     "a grand total row to check them against")),
+             expect=("1 ligne avec un montant mais sans numéro de pièce ni date", "lignes 9",
+                     "une ligne « Total général » pour les contrôler")),
     ]
     cases += container_cases("sage", t.reader, t.kind, _xlsx(t))
     cases += [
         Case("sage_zip_bomb_ratio.xlsx", "open_items",
              lambda p: _from(p, _xlsx(t), ratio_bomb),
-             expect=("open-item export", "member xl/worksheets/sheet1.xml declares 67,", "possible zip bomb")),
+             expect=("export de balance âgée", "le membre xl/worksheets/sheet1.xml déclare 67\u202f", "bombe zip possible")),
     ]
     return cases
 
@@ -595,21 +597,22 @@ def csv_cases() -> list[Case]:
              csv([line.replace(";", "\t") for line in [CSV_HEADER, *good, total]], "utf-16"), "ok", kwargs=kw,
              check=_amounts_check([100050, -20025, 9900])),
         Case("csv_text_in_debit.csv", "open_items", csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;;n/a;", total]),
-             kwargs=kw, expect=("open-item export", "row 3, column 'Débit (F)': unreadable amount: got 'n/a'")),
+             kwargs=kw, expect=("export de balance âgée", "ligne 3, colonne « Débit (F) » : montant illisible : lu « n/a »")),
         Case("csv_unparseable_date.csv", "open_items", csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;2026/31/12;;1,00"]),
-             kwargs=kw, expect=("row 3, column 'Echéance (E)': unreadable date: got '2026/31/12'",)),
+             kwargs=kw, expect=("ligne 3, colonne « Echéance (E) » : date illisible : lu « 2026/31/12 »",)),
         Case("csv_duplicate_document.csv", "open_items", csv([CSV_HEADER, good[0], good[0]]), kwargs=kw,
-             expect=("row 3, column 'Pièce (C)': duplicate document number (also on row 2)",)),
+             expect=("ligne 3, colonne « Pièce (C) » : numéro de pièce en double (aussi ligne 2)",)),
         Case("csv_missing_column.csv", "open_items",
              csv([CSV_HEADER.replace(";Crédit", ""), *[g.rsplit(";", 1)[0] for g in good]]), kwargs=kw,
-             expect=("header row incomplete for mapping 'custom'", "missing amount (or debit and credit)")),
+             expect=("ligne 1 : colonne « Crédit » (crédit) absente de l'en-tête (correspondance 'personnalisée')",
+                     "en-têtes lus : « Compte », « Nom », « Pièce »")),
         Case("csv_unbalanced_quote.csv", "open_items", csv([CSV_HEADER, '"C9;Gamma;F1;01/10/2026;31/10/2026;10,00;',
                                                            *good[1:]]), kwargs=kw,
-             expect=("open-item export", "malformed CSV", "balanced quotes")),
+             expect=("export de balance âgée", "CSV mal formé", "des guillemets appariés")),
         Case("csv_binary_named_csv.csv", "open_items", _text(b"\x00\x01\x02binary\x00" * 50),
-             expect=("open-item export", "a binary file despite its .csv name")),
+             expect=("export de balance âgée", "un fichier binaire malgré son nom en .csv")),
         Case("csv_totals_mismatch.csv", "open_items", csv([CSV_HEADER, *good, "Total;;;;;1\u00a0099,50;200,00"]),
-             kwargs=kw, expect=("row 5", "column 'Débit (F)'", "sum to 899.25", "says 899.50")),
+             kwargs=kw, expect=("ligne 5", "colonne « Débit (F) »", "totalisent 899,25\u00a0€", "indique 899,50\u00a0€")),
     ]
 
 
@@ -629,22 +632,23 @@ def table_cases() -> list[Case]:
              _xlsx(SALES, [[r[0], (r[1] - d("1899-12-30")).days, *r[2:]] for r in SALES.rows]),
              outcome="ok", check=_dates_check(SALES)),
         Case("sales_serial_60_phantom_leap_day.xlsx", "sales", _xlsx(SALES, SALES.with_cell(0, "Mois", 60)),
-             expect=("sales file", "row 2, column 'Mois (B)': unreadable value: got 60", "a date such as 31/12/2026")),
+             expect=("fichier des ventes", "ligne 2, colonne « Mois (B) » : valeur illisible : lu 60", "une date comme 31/12/2026")),
         Case("customers_wrong_sheet_name.xlsx", "customers",
              lambda p: write_xlsx(p, [Sheet("Feuil1", CUSTOMERS.all_rows())]), outcome="ok",
              check=_rows_check(3, sheet="Feuil1")),
         Case("contacts_sheet_missing.xlsx", "contacts", _xlsx(CUSTOMERS),
-             expect=("contacts sheet", "sheet 'Contacts' not found", "one of 'Clients'")),
+             expect=("feuille des contacts", "feuille « Contacts » introuvable", "l'une de « Clients »")),
         Case("customers_unknown_status.xlsx", "customers", _xlsx(CUSTOMERS, CUSTOMERS.with_cell(2, "Statut", "en faillite")),
-             expect=("customers file", "row 4, column 'Statut (E)': unreadable value: got 'en faillite'",
-                     "one of 'actif'")),
+             expect=("fichier clients", "ligne 4, colonne « Statut (E) » : valeur illisible : lu « en faillite »",
+                     "l'un de « actif »")),
         Case("disputes_resolved_before_opened.xlsx", "disputes",
              _xlsx(DISPUTES, DISPUTES.with_cell(1, "Résolu le", d("2026-07-01"))),
-             expect=("disputes file", "row 3, column 'Résolu le (G)'", "before Ouvert le (F)",
-                     "a date on or after Ouvert le (F)")),
+             expect=("fichier des litiges", "ligne 3, colonne « Résolu le (G) »", "antérieure à Ouvert le (F)",
+                     "une date égale ou postérieure à Ouvert le (F)")),
         Case("actions_promise_before_call.xlsx", "actions",
              _xlsx(ACTIONS, ACTIONS.with_cell(0, "Date promise", d("2026-10-01"))), outcome="warning",
-             expect=("actions file", "1 row(s) with Date promise (I) before Date (A) (rows 2)", "kept as read")),
+             expect=("fichier des actions", "1 ligne avec Date promise (I) antérieure à Date (A) (lignes 2)",
+                     "gardée telle quelle")),
     ]
     return cases
 
@@ -652,15 +656,16 @@ def table_cases() -> list[Case]:
 def _key_case(prefix: str, t: Table) -> tuple:
     if prefix == "customers":
         return (_xlsx(t, t.with_cell(2, "Code client", "C001")), "error",
-                ("customers file", "row 2: duplicate customer_id C001", "row 4: duplicate customer_id C001"))
+                ("fichier clients", "ligne 2 : Code client (A) en double : « C001 »",
+                 "ligne 4 : Code client (A) en double : « C001 »"))
     if prefix == "sales":
         return (_xlsx(t, t.with_cell(1, "Mois", d("2026-09-01"))), "error",
-                ("sales file", "row 3: duplicate customer_id + month C001, 01/09/2026"))
+                ("fichier des ventes", "ligne 3 : Code client (A) + Mois (B) en double : « C001 », 01/09/2026"))
     if prefix == "disputes":
         return (_xlsx(t, t.with_cell(1, "N° litige", "L001")), "error",
-                ("disputes file", "row 3: duplicate dispute_id L001"))
+                ("fichier des litiges", "ligne 3 : N° litige (A) en double : « L001 »"))
     return (_xlsx(t, t.with_cell(1, "Canal", "pigeon voyageur")), "error",
-            ("actions file", "row 3, column 'Canal (D)': unreadable value: got 'pigeon voyageur'"))
+            ("fichier des actions", "ligne 3, colonne « Canal (D) » : valeur illisible : lu « pigeon voyageur »"))
 
 
 def odoo_cases() -> list[Case]:
@@ -668,14 +673,14 @@ def odoo_cases() -> list[Case]:
     return [
         *sheet_cases("odoo", replace(t, required="Résiduel")),
         Case("odoo_text_amount_garbage.xlsx", "open_items", _xlsx(t, t.with_cell(0, "Résiduel", "1 234,5x")),
-             expect=("row 5, column 'Résiduel (H)': unreadable amount: got '1 234,5x'",)),
+             expect=("ligne 5, colonne « Résiduel (H) » : montant illisible : lu « 1 234,5x »",)),
     ]
 
 
 # ----------------------------------------------------------------------------------------------
 # filled call lists (relance_analytics.calllist.read_outcomes)
 # ----------------------------------------------------------------------------------------------
-CALL_LIST_KIND = "filled call list"
+CALL_LIST_KIND = "liste d'appels remplie"
 CM, JP = "Claire Martin", "Julien Petit"
 #: What the collectors fill, by sheet and customer code. Rows in rank order (amount due):
 #: Claire Martin P row 2, K row 3, E row 4 (not called); Julien Petit Q row 2, R row 3 (not called).
@@ -805,7 +810,7 @@ def call_list_cases() -> list[Case]:
     call_date = "Date de l'appel"
 
     def at(header: str, letter: str, sheet: str = CM) -> str:
-        return f"column \"{header} ({letter}) of sheet '{sheet}'\""
+        return f"colonne « {header} ({letter}) de la feuille « {sheet} » »"
     read_as_filled = _outcomes_check(["P", "K", "Q"], [2, 3, 2], [CM, CM, JP], promised_cents=150000)
     cases = [
         # the reference: P promise, K callback, Q evasive answer; E and R not called
@@ -813,73 +818,74 @@ def call_list_cases() -> list[Case]:
         Case("calllist_nothing_filled.xlsx", r, filled(fill=False), outcome="ok", check=_outcomes_check([], [])),
         Case("calllist_no_list_sheet.xlsx", r,
              lambda p: write_xlsx(p, [Sheet("Feuil1", [["Code client", "Résultat"], ["P", "promesse"]])]),
-             expect=(kind, "no call-list sheet found", "expected a call_list.xlsx written by relance")),
+             expect=(kind, "aucune feuille de liste d'appels", "attendu : un call_list.xlsx écrit par relance")),
         # the hidden key column and the row keys
         Case("calllist_key_column_deleted.xlsx", r, filled(_delete_column(CM, "Clé")),
-             expect=(kind, "row 1: sheet 'Claire Martin': no 'Clé' column", "the filled row(s) 2, 3 cannot be matched",
-                     "expected the hidden 'Clé' column as the call list wrote it")),
+             expect=(kind, "ligne 1 : feuille « Claire Martin » : pas de colonne « Clé »",
+                     "les lignes remplies 2, 3 ne peuvent pas être rattachées",
+                     "attendu : la colonne masquée « Clé » telle que la liste l'a écrite")),
         Case("calllist_key_column_deleted_everywhere.xlsx", r,
              filled(_delete_column(CM, "Clé"), _delete_column(JP, "Clé")),
-             expect=(kind, "2 problems", "sheet 'Claire Martin': no 'Clé' column",
-                     "sheet 'Julien Petit': no 'Clé' column",
-                     "the filled row(s) 2 cannot be matched")),
+             expect=(kind, "2 problèmes", "feuille « Claire Martin » : pas de colonne « Clé »",
+                     "feuille « Julien Petit » : pas de colonne « Clé »",
+                     "les lignes remplies 2 ne peuvent pas être rattachées")),
         Case("calllist_key_damaged.xlsx", r, filled(_set(CM, "P", "Clé", "abc")),
-             expect=(kind, f"row 2, {at('Clé', 'AK')}", "missing or damaged row key", "got 'abc'",
-                     "expected the row as the call list wrote it")),
+             expect=(kind, f"ligne 2, {at('Clé', 'AK')}", "clé de ligne absente ou abîmée", "lu « abc »",
+                     "attendu : la ligne telle que la liste l'a écrite")),
         Case("calllist_key_of_another_row.xlsx", r, filled(_copy_key(CM, "K", "P")),
-             expect=(kind, f"row 2, {at('Clé', 'AK')}", "the row key is that of customer 'K'",
-                     "Code client (B) of sheet 'Claire Martin' shows 'P'", "sort or move whole rows")),
+             expect=(kind, f"ligne 2, {at('Clé', 'AK')}", "la clé de la ligne est celle du client « K »",
+                     "Code client (B) de la feuille « Claire Martin » montre « P »", "déplacez des lignes entières")),
         # the columns to fill
         Case("calllist_outcome_column_missing.xlsx", r, filled(_delete_column(CM, "Résultat")),
-             expect=(kind, "row 1: sheet 'Claire Martin': lacks the column(s) Résultat",
-                     "expected the columns of the call list as written")),
+             expect=(kind, "ligne 1 : feuille « Claire Martin » : il manque la colonne « Résultat »",
+                     "attendu : les colonnes de la liste d'appels telle qu'écrite")),
         Case("calllist_outcome_column_duplicated.xlsx", r, filled(_duplicate_outcome_column),
-             expect=(kind, "row 1: sheet 'Claire Martin'", "the header 'Résultat' appears in columns AB and AL",
-                     "each column once")),
+             expect=(kind, "ligne 1 : feuille « Claire Martin »", "l'en-tête « Résultat » figure dans les colonnes AB et AL",
+                     "chaque colonne une seule fois")),
         # the cells filled
         Case("calllist_outcome_not_in_list.xlsx", r, filled(_set(CM, "K", "Résultat", "peut-être")),
-             expect=(kind, f"row 3, {at('Résultat', 'AB')}", "unknown value: got 'peut-être'",
-                     "expected one of 'promesse'")),
+             expect=(kind, f"ligne 3, {at('Résultat', 'AB')}", "valeur inconnue : lu « peut-être »",
+                     "attendu : l'une de « promesse »")),
         Case("calllist_promise_without_amount.xlsx", r, filled(_set(CM, "P", "Montant promis", None)),
-             expect=(kind, f"row 2, {at('Montant promis', 'AD')}", "a promise needs the amount promised",
-                     "expected an amount > 0")),
+             expect=(kind, f"ligne 2, {at('Montant promis', 'AD')}", "une promesse demande le montant promis",
+                     "attendu : un montant > 0")),
         Case("calllist_promise_without_date.xlsx", r, filled(_set(CM, "P", "Date promise", None)),
-             expect=(kind, f"row 2, {at('Date promise', 'AE')}", "a promise needs the date promised",
-                     "expected a date")),
+             expect=(kind, f"ligne 2, {at('Date promise', 'AE')}", "une promesse demande la date promise",
+                     "attendu : une date")),
         Case("calllist_amount_as_text.xlsx", r, filled(_set(CM, "P", "Montant promis", "mille euros")),
-             expect=(kind, f"row 2, {at('Montant promis', 'AD')}", "unreadable amount: got 'mille euros'",
-                     "expected an amount in euros")),
+             expect=(kind, f"ligne 2, {at('Montant promis', 'AD')}", "montant illisible : lu « mille euros »",
+                     "attendu : un montant en euros")),
         Case("calllist_date_before_1900_text.xlsx", r, filled(_set(CM, "P", "Date promise", "15/03/1850")),
-             expect=(kind, f"row 2, {at('Date promise', 'AE')}", "date out of range: got '15/03/1850'",
-                     "between 01/01/1900 and 31/12/2100")),
+             expect=(kind, f"ligne 2, {at('Date promise', 'AE')}", "date hors limites : lu « 15/03/1850 »",
+                     "entre le 01/01/1900 et le 31/12/2100")),
         Case("calllist_date_before_1900_serial.xlsx", r, filled(_set(CM, "K", call_date, d("1850-03-15"))),
-             expect=(kind, f"row 3, {at(call_date, 'AA')}", "unreadable date",
-                     "(a time of day, not a date)", "expected a date")),
+             expect=(kind, f"ligne 3, {at(call_date, 'AA')}", "date illisible",
+                     "(une heure, pas une date)", "attendu : une date")),
         Case("calllist_date_after_2100.xlsx", r, filled(_set(CM, "P", "Date promise", d("2150-01-01"))),
-             expect=(kind, f"row 2, {at('Date promise', 'AE')}", "date out of range: got 01/01/2150",
-                     "between 01/01/1900 and 31/12/2100")),
+             expect=(kind, f"ligne 2, {at('Date promise', 'AE')}", "date hors limites : lu 01/01/2150",
+                     "entre le 01/01/1900 et le 31/12/2100")),
         # formulas, error values, merged cells
         Case("calllist_formula_in_note.xlsx", r, filled(_set(JP, "Q", "Note", "=A1*2")),
-             expect=(kind, f"row 2, {at('Note', 'AJ', JP)}", "cell AJ2 holds a formula (=A1*2) with no saved result",
-                     "values, not formulas")),
+             expect=(kind, f"ligne 2, {at('Note', 'AJ', JP)}", "la cellule AJ2 contient une formule (=A1*2) sans résultat enregistré",
+                     "des valeurs, pas des formules")),
         Case("calllist_formula_in_row_not_called.xlsx", r, filled(_set(JP, "R", "Note", "=A1*2")),
-             expect=(kind, f"row 3, {at('Note', 'AJ', JP)}", "cell AJ3 holds a formula (=A1*2) with no saved result")),
+             expect=(kind, f"ligne 3, {at('Note', 'AJ', JP)}", "la cellule AJ3 contient une formule (=A1*2) sans résultat enregistré")),
         Case("calllist_formula_in_amount.xlsx", r, filled(_set(CM, "P", "Montant promis", "=A1*2")),
-             expect=(kind, "1 problem", f"row 2, {at('Montant promis', 'AD')}",
-                     "cell AD2 holds a formula (=A1*2) with no saved result")),
+             expect=(kind, "1 problème", f"ligne 2, {at('Montant promis', 'AD')}",
+                     "la cellule AD2 contient une formule (=A1*2) sans résultat enregistré")),
         Case("calllist_formula_with_saved_result.xlsx", r,
              filled(_set(CM, "P", "Montant promis", "=750*2"), xml=(b"<f>750*2</f><v />", b"<f>750*2</f><v>1500</v>")),
              outcome="warning",
-             expect=(kind, "sheet 'Claire Martin': 1 formula cell read from the result saved with the file (AD2)"),
+             expect=(kind, "feuille « Claire Martin » : 1 cellule à formule lue d'après le résultat enregistré avec le fichier (AD2)"),
              check=read_as_filled),
         Case("calllist_excel_error_value.xlsx", r, filled(_set(CM, "P", "Montant promis", "#DIV/0!")),
-             expect=(kind, "1 problem", f"row 2, {at('Montant promis', 'AD')}", "Excel error value: got '#DIV/0!'")),
+             expect=(kind, "1 problème", f"ligne 2, {at('Montant promis', 'AD')}", "valeur d'erreur Excel : lu « #DIV/0! »")),
         Case("calllist_merged_fill_cells.xlsx", r, filled(_merge_notes),
-             expect=(kind, f"row 3, {at('Note', 'AJ')}", "merged cells AJ2:AJ3", "AJ3 is empty",
-                     "unmerge the cells")),
+             expect=(kind, f"ligne 3, {at('Note', 'AJ')}", "cellules fusionnées AJ2:AJ3", "AJ3 est vide",
+                     "annulez la fusion")),
         # tolerated
         Case("calllist_hidden_filled_row.xlsx", r, filled(_hide(CM, "P")), outcome="warning",
-             expect=(kind, "sheet 'Claire Martin': 1 hidden row read like the others (row 2)"), check=read_as_filled),
+             expect=(kind, "feuille « Claire Martin » : 1 ligne masquée lue comme les autres (ligne 2)"), check=read_as_filled),
         Case("calllist_hidden_rows_not_called.xlsx", r, filled(_hide(CM, "E"), _hide(JP, "R")), outcome="ok",
              check=read_as_filled),
         Case("calllist_blank_rows_in_middle.xlsx", r, filled(lambda wb: wb[CM].insert_rows(3, 2)), outcome="ok",

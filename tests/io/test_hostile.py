@@ -17,7 +17,7 @@ import python_calamine
 
 import relance_analytics as ra
 from relance_analytics.calllist import read_outcomes
-from relance_analytics.io.errors import ExportError, InputError, InputWarning
+from relance_analytics.errors import ExportError, InputError, InputWarning
 from tests.data.make_corpus import Sheet, build_cases, build_corpus, entity_bomb, write_xlsx
 
 READERS = {
@@ -144,4 +144,4 @@ def test_declared_sizes_bound_what_calamine_decompresses(tmp_path):
     path.write_bytes(bytes(raw))
     with pytest.raises(InputError) as info:
         ra.read_customers(path)
-    assert "corrupt" in str(info.value) or "unreadable" in str(info.value)
+    assert "corrompu" in str(info.value) or "illisible" in str(info.value)

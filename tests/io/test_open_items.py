@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import relance_analytics as ra
-from relance_analytics.io.errors import ExportError, ReconciliationError
+from relance_analytics.errors import ExportError, ReconciliationError
 from tests.builders import ODOO_HEADER, d, sage_export, write_rows
 
 ITEMS = [
@@ -23,8 +23,10 @@ def test_sage_layout_reads_items_exactly(tmp_path):
     assert list(items["amount_cents"]) == [120000, -12000, -5010, 12]
     assert list(items["amount_ht_cents"]) == [100000, -10000, -5010, 10]
     assert list(items["document_type"]) == ["invoice", "credit_note", "payment", "invoice"]
-    # the credit note has no due date: it is aged from its document date
+    # the credit note has no due date: it is aged from its document date, counted and warned
     assert items.loc[1, "due_date"] == pd.Timestamp("2026-10-05")
+    assert items.attrs["tolerated"] == {"due_date_from_document_date": 1}
+    assert "1 pièce sans date d'échéance : échéance prise égale à la date de pièce (lignes 8)" in items.attrs["warnings"][0]
     assert items.attrs["control_total_cents"] == 120000 - 12000 - 5010 + 12
     assert items.attrs["skipped_rows"]["subtotal"] == 1
     assert items.attrs["skipped_rows"]["grand_total"] == 1
@@ -95,7 +97,10 @@ def test_totals_mismatch_says_by_how_much(tmp_path):
         ra.read_open_items(path, mapping="sage")
     # items sum to 1200 - 120 - 50.10 + 0.12 = 1030.02, the total row says 1030.12
     assert info.value.difference_cents == -10
-    assert "1030.02" in str(info.value) and "1030.12" in str(info.value) and "-0.10" in str(info.value)
+    text = str(info.value)
+    assert "les pièces totalisent 1\u202f030,02\u00a0€ mais la ligne de total général indique 1\u202f030,12\u00a0€" in text
+    assert "(écart -0,10\u00a0€)" in text
+    assert "lignes filtrées, supprimées ou ajoutées à la main" in text
 
 
 def test_every_problem_of_a_file_is_reported(tmp_path):
@@ -113,9 +118,10 @@ def test_every_problem_of_a_file_is_reported(tmp_path):
     assert err.sheet == "Balance âgée" and err.path == path
     rows = sorted({p.row for p in err.problems})
     assert rows == [7, 8, 9, 10]
-    assert "row 7, column 'Solde TTC (H)': unreadable amount: got 'douze euros'" in text
-    assert "row 8, column 'Type (C)': unknown document type: got 'XX'" in text
-    assert "row 8, column 'Échéance (F)': unreadable date: got '32/13/2026'" in text
-    assert "row 9, column 'N° pièce (D)': duplicate document number (also on row 7)" in text
-    assert "row 10, column 'Code client (A)': missing customer account" in text
-    assert "row 10, column 'Solde TTC (H)': unreadable amount: got 12.345" in text
+    assert "ligne 7, colonne « Solde TTC (H) » : montant illisible : lu « douze euros »" in text
+    assert "ligne 8, colonne « Type (C) » : type de pièce inconnu : lu « XX »" in text
+    assert "ligne 8, colonne « Échéance (F) » : date illisible : lu « 32/13/2026 »" in text
+    assert "ligne 9, colonne « N° pièce (D) » : numéro de pièce en double (aussi ligne 7)" in text
+    assert "ligne 10, colonne « Code client (A) » : compte client manquant" in text
+    assert "ligne 10, colonne « Solde TTC (H) » : montant à plus de 2 décimales : lu 12,345" in text
+    assert "attendu : un montant en EUR arrondi au centime" in text

@@ -1,0 +1,170 @@
+"""Every error and warning the package raises on purpose, under two roots.
+
+* :class:`RelanceError` is the root of the errors. Each carries a reason ``code`` (a short
+  English identifier, stable for code that handles it) and its context as fields; its text
+  is French, ready for an analyst (the CLI prints it as is).
+* :class:`RelanceWarning` is the root of the warnings: something was tolerated and read in a
+  documented way; the readers also keep the texts in ``frame.attrs["warnings"]``.
+
+Input errors list every :class:`Problem` of a file at once: file, sheet, Excel row, column,
+the value read, what was expected and a reason code. Amounts in messages are French
+(``14 505 268,08 €``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .french import euros, plural, quote, signed_euros, value_text
+
+MAX_LISTED = 50
+
+
+class RelanceError(Exception):
+    """Root of the package's errors. ``code``: the reason, for code that handles it."""
+
+    code = "error"
+
+
+class RelanceWarning(UserWarning):
+    """Root of the package's warnings (something tolerated, read in a documented way)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file.
+
+    ``row`` is the row number as Excel shows it (1-based; the line number for a text file),
+    ``None`` for a file-level problem; ``column`` the header and letter (``Échéance (F)``);
+    ``value`` the cell as read; ``expected`` what to write instead; ``code`` the reason.
+    """
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    expected: str | None = None
+    code: str = "invalid"
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"ligne {self.row}")
+        if self.column is not None:
+            where.append(f"colonne {quote(self.column)}")
+        text = self.message
+        if self.value is not None and not (isinstance(self.value, str) and not self.value.strip()):
+            text += f" : lu {value_text(self.value)}"
+        if self.expected:
+            text += f" ; attendu : {self.expected}"
+        return f"{', '.join(where)} : {text}" if where else text
+
+
+def _where(path: Path, sheet: str | None) -> str:
+    return f"{path}" + (f", feuille {quote(sheet)}" if sheet else "")
+
+
+class InputError(RelanceError, ValueError):
+    """An input file could not be read exactly; carries every problem found in it.
+
+    Fields: ``path``, ``sheet`` (``None`` for a CSV), ``problems`` (:class:`Problem` list),
+    ``kind`` (what the file is, in French). ``code`` is the first problem's reason.
+    """
+
+    kind = "fichier"
+
+    def __init__(self, path: str | Path, problems: list[Problem], sheet: str | None = None,
+                 kind: str | None = None):
+        if kind:
+            self.kind = kind
+        self.path = Path(path)
+        self.sheet = sheet
+        self.problems = list(problems)
+        self.code = self.problems[0].code if self.problems else "invalid"
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        n = len(self.problems)
+        head = f"{self.kind} {_where(self.path, self.sheet)} : {plural(n, 'problème')}"
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            lines.append(f"  … et {n - MAX_LISTED} autres")
+        return "\n".join([head, *lines])
+
+
+class InputWarning(RelanceWarning):
+    """An input file was read with tolerated oddities (formula cells read from their saved
+    results, hidden rows, blank due dates…). Fields as :class:`InputError`."""
+
+    kind = "fichier"
+
+    def __init__(self, path: str | Path, notes: list[Problem], sheet: str | None = None,
+                 kind: str | None = None):
+        if kind:
+            self.kind = kind
+        self.path = Path(path)
+        self.sheet = sheet
+        self.problems = list(notes)
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        super().__init__("\n".join([f"{self.kind} {_where(self.path, self.sheet)} lu avec des avertissements",
+                                    *lines]))
+
+
+class ExportError(InputError):
+    """An open-item export (balance âgée, or a FEC) could not be read exactly."""
+
+    kind = "export de balance âgée"
+
+
+class ReconciliationError(ExportError):
+    """The open items do not add up to the export's control total.
+
+    Fields: ``items_cents``, ``control_cents``, ``difference_cents`` (items − control),
+    ``currency``.
+    """
+
+    def __init__(self, path: str | Path, sheet: str | None, items_cents: int,
+                 control_cents: int, row: int | None, column: str | None = None, currency: str = "EUR"):
+        self.items_cents = items_cents
+        self.control_cents = control_cents
+        self.difference_cents = items_cents - control_cents
+        self.currency = currency
+        problem = Problem(
+            f"les pièces totalisent {euros(items_cents, currency)} mais la ligne de total général indique "
+            f"{euros(control_cents, currency)} (écart {signed_euros(self.difference_cents, currency)})",
+            row=row, column=column, code="reconciliation",
+            expected="toutes les pièces ouvertes de l'export et elles seules : cherchez des lignes "
+                     "filtrées, supprimées ou ajoutées à la main, ou un total retouché ; ré-exportez "
+                     "depuis l'ERP sans filtre")
+        super().__init__(path, [problem], sheet)
+
+
+class CurrencyError(RelanceError, ValueError):
+    """Amounts in several currencies would be added together.
+
+    Fields: ``currencies`` (currency → number of items), ``what`` (the computation refused).
+    """
+
+    code = "mixed_currencies"
+
+    def __init__(self, currencies: dict[str, int], what: str):
+        self.currencies = dict(currencies)
+        self.what = what
+        listed = ", ".join(f"{c} ({plural(n, 'pièce')})" for c, n in sorted(self.currencies.items()))
+        super().__init__(
+            f"{what} : les pièces sont en plusieurs devises ({listed}) et des montants de devises "
+            "différentes ne s'additionnent jamais. Donnez les taux de conversion dans relance.toml "
+            "(section [currencies], par exemple USD = 0.92 pour 1 USD = 0,92 EUR), ou calculez par devise "
+            "(by=\"currency\" pour la balance âgée).")
+
+
+class DateInputError(RelanceError, ValueError):
+    """A date typed by the user (option, parameter) is not unambiguous. Field: ``text``."""
+
+    code = "ambiguous_date"
+
+    def __init__(self, text: object, what: str = "date"):
+        self.text = text
+        super().__init__(f"{what} {quote(text)} illisible : écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA "
+                         "(jour d'abord), par exemple 2026-11-20 ou 20/11/2026")
