@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Buckets
+from .currency import require_single_currency
 from .dates import DateLike, as_date
 
 def days_past_due(items: pd.DataFrame, as_of: DateLike) -> np.ndarray:
@@ -53,13 +54,17 @@ def aged_balance(items: pd.DataFrame, as_of: DateLike, by: str | Sequence[str] |
     """Aged balance in cents.
 
     One row per group of ``by`` (``"customer"`` = id and name, ``"collector"``, ``"segment"``,
-    any column or list of columns; ``None`` = one row ``total``). Columns: the buckets from
+    ``"currency"``, any column or list of columns; ``None`` = one row ``total``). Items in
+    several currencies are refused (:class:`~relance_analytics.errors.CurrencyError`) unless
+    ``by`` includes ``"currency"``: amounts of different currencies are never added. Columns: the buckets from
     youngest to oldest, ``total``, then ``overdue`` (sum of the overdue buckets), ``items``
     (count) and ``overdue_share`` (overdue / total, NaN when the total is 0). Every money column
     is int64 cents and the totals equal the items' sum exactly. Rows sorted by total, largest first.
     """
     buckets = buckets or Buckets()
     keys = _group_keys(items, by)
+    if "currency" not in keys:
+        require_single_currency(items, "balance âgée")
     labels = buckets.labels
     if keys and not any(items[k].isna().any() for k in keys):
         table, counts = _grouped_sums(items, keys, bucket_codes(days_past_due(items, as_of), buckets), labels)

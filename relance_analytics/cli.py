@@ -1,99 +1,123 @@
 """Command line: ``relance weekly``, ``relance ingest``, ``relance sample``, ``relance import-actions``,
-``relance import-outcomes``."""
+``relance import-outcomes``.
+
+The commands only assemble parameters and call the package; every error the package raises
+on purpose (:class:`~relance_analytics.errors.RelanceError`) is printed as its French text on
+one ``Erreur :`` line (plus the problems of a file), with a ``Piste :`` hint, exit code 1.
+"""
 
 from __future__ import annotations
 
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn, TypeVar
 
 import click
 
+from .errors import (CurrencyError, DateInputError, InputError, NotebookFailed, RelanceError, SnapshotMissing,
+                     WorkspaceBusy)
 from .store import DEFAULT_WORKSPACE
 
+T = TypeVar("T")
 
-def _fail(exc: BaseException, verbose: bool, hint: str = "") -> None:
+HINTS: tuple[tuple[type[BaseException], str], ...] = (
+    (CurrencyError, "ajoutez les taux dans la section [currencies] de relance.toml, puis relancez."),
+    (InputError, "corrigez le fichier signalé (ou la correspondance des colonnes) puis relancez ; rien n'a été "
+                 "modifié."),
+    (DateInputError, "exemple : --as-of 2026-11-20 ou --as-of 20/11/2026."),
+    (WorkspaceBusy, "une seule exécution à la fois par espace de travail."),
+    (SnapshotMissing, "intégrez d'abord les exports (relance weekly --data DOSSIER)."),
+)
+
+
+def _fail(exc: BaseException, verbose: bool, hint: str = "") -> NoReturn:
     if verbose:
         traceback.print_exception(exc)
     click.echo(f"Erreur : {exc}", err=True)
+    hint = hint or next((h for kind, h in HINTS if isinstance(exc, kind)), "")
+    if isinstance(exc, NotebookFailed):
+        hint = f"ouvrez {exc.kept} pour voir la cellule en erreur."
     if hint:
         click.echo(f"Piste : {hint}", err=True)
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
-@click.option("--verbose", is_flag=True, help="Show the full traceback on errors.")
+def _guarded(ctx: click.Context, action: Callable[[], T], hint: str = "") -> T:
+    """Run ``action``; a package error, a missing file or a bad value is one French line."""
+    try:
+        return action()
+    except (RelanceError, OSError, ValueError) as exc:
+        _fail(exc, ctx.obj["verbose"], hint if isinstance(exc, InputError) else "")
+
+
+WORKSPACE_HELP = "Espace de travail : balances intégrées et journal des actions (par défaut : .relance)."
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--verbose", is_flag=True, help="Affiche la trace technique complète en cas d'erreur.")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
-    """Receivables analytics and collection call lists (relance-analytics)."""
+    """Analyse des créances clients et listes d'appels de relance (relance-analytics)."""
     ctx.obj = {"verbose": verbose}
 
 
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data/sample"),
-              help="Data folder: exports/, customers.xlsx, sales.xlsx, disputes.xlsx, actions.xlsx, relance.toml.")
-@click.option("--as-of", default=None, help="As-of date YYYY-MM-DD (default: the latest export).")
+              help="Dossier de données : exports/, customers.xlsx, sales.xlsx, disputes.xlsx, actions.xlsx, "
+                   "relance.toml (par défaut : data/sample).")
+@click.option("--as-of", default=None,
+              help="Date d'arrêté, AAAA-MM-JJ ou JJ/MM/AAAA (par défaut : la date du dernier export).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"),
-              help="Reports folder; the run writes <out>/<as_of>/.")
-@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
-              help="Workspace holding the snapshot store (and the action journal).")
+              help="Dossier des rapports ; l'exécution écrit <out>/<date>/ (par défaut : reports).")
+@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE, help=WORKSPACE_HELP)
 @click.option("--workers", type=click.IntRange(1, 16), default=None,
-              help="Notebooks run at once (default: the number of CPUs, at most 4).")
+              help="Notebooks exécutés en parallèle (par défaut : le nombre de processeurs, 4 au plus).")
 @click.pass_context
 def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path, workspace: Path,
            workers: int | None) -> None:
-    """Ingest the exports and run every report notebook into <out>/<as_of>/."""
-    from .errors import InputError
-    from .lock import WorkspaceBusy
-    from .weekly import NotebookFailed, run_weekly
+    """Intègre les exports et exécute tous les notebooks du rapport dans <out>/<date>/."""
+    from .weekly import run_weekly
 
-    try:
-        result = run_weekly(data_dir, out_dir, as_of, workspace, workers=workers,
-                            progress=lambda s: click.echo(f"  {s}", err=True))
-    except InputError as exc:
-        _fail(exc, ctx.obj["verbose"], "corrigez le fichier signalé (ou la correspondance des colonnes) puis relancez.")
-    except NotebookFailed as exc:
-        _fail(exc, ctx.obj["verbose"], f"ouvrez {exc.kept} pour voir la cellule en erreur.")
-    except WorkspaceBusy as exc:
-        _fail(exc, ctx.obj["verbose"], "une seule exécution à la fois par espace de travail.")
-    except (FileNotFoundError, KeyError, ValueError) as exc:
-        _fail(exc, ctx.obj["verbose"])
-    else:
-        click.echo(f"Rapport du {result.as_of:%d/%m/%Y} : {result.report_dir}")
-        for f in result.files:
-            click.echo(f"  {f.name}")
+    result = _guarded(ctx, lambda: run_weekly(data_dir, out_dir, as_of, workspace, workers=workers,
+                                              progress=lambda s: click.echo(f"  {s}", err=True)))
+    click.echo(f"Rapport du {result.as_of:%d/%m/%Y} : {result.report_dir}")
+    for f in result.files:
+        click.echo(f"  {f.name}")
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--mapping", default="auto", help="Mapping preset name, 'auto', or a mapping TOML file.")
-@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
-              help="Workspace holding the snapshot store.")
+@click.option("--mapping", default="auto",
+              help="Préréglage de correspondance, « auto » ou un fichier TOML de correspondance (par défaut : auto).")
+@click.option("--config", "config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="relance.toml dont la section [currencies] donne les taux de conversion (par défaut : aucun, "
+                   "seuls les exports en euros sont acceptés).")
+@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE, help=WORKSPACE_HELP)
 @click.pass_context
-def ingest(ctx: click.Context, files: tuple[Path, ...], mapping: str, workspace: Path) -> None:
-    """Read open-item exports and store them as snapshots (date taken from the file name)."""
+def ingest(ctx: click.Context, files: tuple[Path, ...], mapping: str, config: Path | None, workspace: Path) -> None:
+    """Lit des exports de balance âgée et les intègre (date d'arrêté prise dans le nom du fichier)."""
+    from .config import Settings
+    from .currency import CurrencyRates
+    from .french import euros
     from .ingest import ingest_file
-    from .errors import InputError
-    from .report import euros
     from .store import SnapshotStore
 
     store = SnapshotStore(workspace)
+    rates = _guarded(ctx, lambda: CurrencyRates.from_table(Settings.load(config).currencies))
     for f in files:
-        try:
-            r = ingest_file(f, store, mapping, force=True)
-        except (InputError, ValueError) as exc:
-            _fail(exc, ctx.obj["verbose"], "vérifiez l'en-tête et la correspondance des colonnes (--mapping).")
-        else:
-            click.echo(f"{f.name}: {r.items} pièces au {r.as_of:%d/%m/%Y}, total {euros(r.total_cents)}")
+        r = _guarded(ctx, lambda: ingest_file(f, store, mapping, force=True, rates=rates),
+                     "vérifiez l'en-tête et la correspondance des colonnes (--mapping).")
+        click.echo(f"{f.name} : {r.items} pièces au {r.as_of:%d/%m/%Y}, total {euros(r.total_cents)}")
 
 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("data/sample"),
-              help="Folder to write the sample into.")
-@click.option("--seed", type=int, default=20261120, help="Random seed (same seed, same files).")
+              help="Dossier où écrire l'échantillon (par défaut : data/sample).")
+@click.option("--seed", type=int, default=20261120, help="Graine du générateur : même graine, mêmes fichiers "
+                                                         "(par défaut : 20261120).")
 def sample(out_dir: Path, seed: int) -> None:
-    """Generate the deterministic sample data set (exports, customers, sales, disputes, actions)."""
+    """Génère le jeu de données d'exemple (exports, clients, ventes, litiges, actions)."""
     from .sample import generate
 
     summary = generate(out_dir, seed)
@@ -103,13 +127,13 @@ def sample(out_dir: Path, seed: int) -> None:
 @main.command("import-actions")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="TOML file mapping the export's headers to the action columns ([columns] table) "
-                   "(default: the headers of the sample's actions.xlsx).")
-@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
-              help="Workspace holding the action journal (journal.sqlite).")
+              help="Fichier TOML de correspondance des en-têtes de l'export vers les colonnes des actions (table "
+                   "[columns]) (par défaut : les en-têtes de actions.xlsx de l'échantillon).")
+@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE, help=WORKSPACE_HELP)
 @click.pass_context
 def import_actions(ctx: click.Context, file: Path, mapping: Path | None, workspace: Path) -> None:
-    """Record a dunning-tool export or actions.xlsx into the action journal (already recorded actions are skipped)."""
+    """Enregistre dans le journal un export d'outil de relance ou actions.xlsx (les actions déjà enregistrées
+    sont ignorées)."""
     from .journal import Journal, read_mapping
 
     def record() -> int:
@@ -123,12 +147,11 @@ def import_actions(ctx: click.Context, file: Path, mapping: Path | None, workspa
 
 @main.command("import-outcomes")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE,
-              help="Workspace holding the action journal (journal.sqlite).")
+@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE, help=WORKSPACE_HELP)
 @click.pass_context
 def import_outcomes(ctx: click.Context, file: Path, workspace: Path) -> None:
-    """Record the outcomes filled in a call_list.xlsx into the action journal (all or nothing; a
-    workbook imported before records nothing new)."""
+    """Enregistre dans le journal les résultats d'appel saisis dans un call_list.xlsx (tout ou rien ; un
+    classeur déjà importé n'ajoute rien)."""
     from .calllist import import_outcomes as record_outcomes
 
     _record(ctx, file, workspace, lambda: record_outcomes(file, workspace), "résultat{s} d'appel enregistré{s}",
@@ -139,19 +162,15 @@ def import_outcomes(ctx: click.Context, file: Path, workspace: Path) -> None:
 def _record(ctx: click.Context, file: Path, workspace: Path, record: Callable[[], int], what: str, hint: str) -> None:
     """Run one journal import, then print how many actions were new (``what`` takes ``{s}``) and
     the journal's size; an input error is one line with ``hint``."""
-    from .errors import InputError
     from .journal import Journal
 
-    try:
+    def run() -> tuple[int, int, Path]:
         new = record()
         with Journal.open(workspace) as journal:
-            total, path = len(journal), journal.path
-    except InputError as exc:
-        _fail(exc, ctx.obj["verbose"], hint)
-    except (ValueError, RuntimeError) as exc:
-        _fail(exc, ctx.obj["verbose"])
-    else:
-        click.echo(f"{file.name} : {new} {what.format(s='s' if new > 1 else '')} (journal : {total} actions, {path})")
+            return new, len(journal), journal.path
+
+    new, total, path = _guarded(ctx, run, hint)
+    click.echo(f"{file.name} : {new} {what.format(s='s' if new > 1 else '')} (journal : {total} actions, {path})")
 
 
 if __name__ == "__main__":

@@ -60,6 +60,7 @@ class Settings:
     buckets: Buckets = field(default_factory=Buckets)
     default_vat_rate: float = 0.20
     collectors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    currencies: dict[str, Any] = field(default_factory=dict)    # [currencies]: 1 unit = rate EUR
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -71,7 +72,7 @@ class Settings:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: invalid TOML ({exc})") from None
+            raise ValueError(f"{path} : TOML invalide ({exc})") from None
         mapping = str(data.get("exports", {}).get("mapping", "auto"))
         if mapping.endswith(".toml") and not Path(mapping).is_absolute():
             mapping = str(Path(path).resolve().parent / mapping)   # relative to relance.toml's folder
@@ -81,5 +82,6 @@ class Settings:
             buckets=Buckets(tuple(data.get("aging", {}).get("edges", Buckets().edges))),
             default_vat_rate=float(data.get("vat", {}).get("default_rate", 0.20)),
             collectors=dict(data.get("collectors", {})),
+            currencies=dict(data.get("currencies", {})),
             raw=data,
         )

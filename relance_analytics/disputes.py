@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import vocab
 from .aging import aged_balance, assign_buckets, days_past_due
+from .currency import require_single_currency
 from .dates import DateLike, as_date
 from .config import Buckets
 
@@ -97,6 +98,7 @@ def dispute_summary(items: pd.DataFrame, disputes: pd.DataFrame, as_of: DateLike
     disputes resolved on or before it (canonical disputes frame of ``read_disputes``)."""
     buckets = buckets or Buckets()
     date = as_date(as_of)
+    require_single_currency(items, "synthèse des litiges")
     disputes = disputes.reset_index(drop=True)
     is_open = open_at(disputes, date)
     current = disputes[is_open].reset_index(drop=True)

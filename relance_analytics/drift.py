@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .aging import bucket_codes, days_past_due
+from .currency import item_currencies, require_single_currency
+from .errors import CurrencyError
 from .dates import DateLike, as_date
 from .config import Buckets
 
@@ -201,6 +203,9 @@ def drift(previous: pd.DataFrame, current: pd.DataFrame, previous_as_of: DateLik
     """
     buckets = buckets or Buckets()
     before_date, now_date = as_date(previous_as_of), as_date(current_as_of)
+    if len({require_single_currency(previous, "glissement des créances"),
+            require_single_currency(current, "glissement des créances")}) > 1:
+        raise CurrencyError({**item_currencies(previous), **item_currencies(current)}, "glissement des créances")
     if before_date >= now_date:
         raise ValueError(f"the previous snapshot ({before_date:%Y-%m-%d}) must be older than the current one "
                          f"({now_date:%Y-%m-%d})")

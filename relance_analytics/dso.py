@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .aging import _group_keys, aged_balance
+from .currency import require_single_currency
 from .dates import DateLike, as_date
 from .config import Buckets, Settings
 from .enrich import attach_customers
@@ -148,6 +149,7 @@ def dso(items: pd.DataFrame, sales: pd.DataFrame, as_of: DateLike, method: Metho
     the sales file; ``"coerce"`` gives NaN days for that scope instead.
     """
     method = method or params.method
+    require_single_currency(items, "DSO")
     if method not in METHODS:
         raise ValueError(f"DSO method must be one of {METHODS}, got {method!r}")
     _check_errors(errors)

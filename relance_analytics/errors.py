@@ -159,6 +159,59 @@ class CurrencyError(RelanceError, ValueError):
             "(by=\"currency\" pour la balance âgée).")
 
 
+class SnapshotMissing(RelanceError, KeyError):
+    """The snapshot store has no snapshot for a date (or none at all). Fields: ``as_of``
+    (``None`` when the store is empty), ``stored`` (the dates it has)."""
+
+    code = "no_snapshot"
+
+    def __init__(self, message: str, as_of: object = None, stored: tuple[object, ...] = ()):
+        self.as_of, self.stored = as_of, stored
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class WorkspaceBusy(RelanceError, RuntimeError):
+    """Another process holds the workspace lock. Fields: ``workspace``, ``holder`` (its pid
+    text, may be empty)."""
+
+    code = "workspace_busy"
+
+    def __init__(self, workspace: Path, holder: str):
+        self.workspace, self.holder = workspace, holder
+        who = f" (processus {holder})" if holder else ""
+        super().__init__(f"une autre exécution utilise déjà l'espace de travail {workspace}{who} ; "
+                         "attendez qu'elle se termine, puis relancez")
+
+
+class NotebookFailed(RelanceError, RuntimeError):
+    """A report notebook raised. Fields: ``notebook``, ``cell`` (execution count), ``source``
+    (first line of that cell), ``error`` and ``kept`` (the executed notebook kept for diagnosis)."""
+
+    code = "notebook_failed"
+
+    def __init__(self, notebook: str, cell: int | None, error: str, kept: Path, source: str = ""):
+        self.notebook, self.cell, self.error, self.kept, self.source = notebook, cell, error, kept, source
+        where = f"la cellule [{cell}]" if cell is not None else "une cellule"
+        if source:
+            where += f" ({source})"
+        super().__init__(f"le notebook {notebook} a échoué dans {where} : {error} ; notebook exécuté conservé dans "
+                         f"{kept} ; le rapport précédent n'a pas été touché")
+
+
+class JournalVersionError(RelanceError, RuntimeError):
+    """The action journal was written by a newer version. Fields: ``version``, ``known``."""
+
+    code = "journal_too_new"
+
+    def __init__(self, version: int, known: int):
+        self.version, self.known = version, known
+        super().__init__(f"le journal des actions est au schéma {version}, plus récent que celui que cette version "
+                         f"de relance_analytics connaît ({known}) : mettez le paquet à jour")
+
+
 class DateInputError(RelanceError, ValueError):
     """A date typed by the user (option, parameter) is not unambiguous. Field: ``text``."""
 

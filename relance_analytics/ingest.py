@@ -8,6 +8,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .currency import CurrencyRates, convert
 from .io.mapping import MappingLike
 from .io.open_items import read_open_items
 from .io.workbook import CSV_SUFFIXES, EXCEL_SUFFIXES
@@ -36,37 +37,49 @@ def export_files(exports_dir: Path) -> list[Path]:
 
 
 def ingest_file(path: Path, store: SnapshotStore, mapping: MappingLike = "auto",
-                force: bool = False) -> Ingested:
-    """Read one export and store it as the snapshot of the date in its name (replacing it)."""
+                force: bool = False, rates: CurrencyRates | None = None) -> Ingested:
+    """Read one export and store it as the snapshot of the date in its name (replacing it).
+
+    Items in another currency than the euro are converted with ``rates`` (``[currencies]`` of
+    ``relance.toml``), each currency having been reconciled with its own total first; without
+    a rate for one of them the export is refused (:class:`~relance_analytics.errors.CurrencyError`).
+    A file already stored with the same content and the same rates is not read again."""
+    rates = rates or CurrencyRates()
     as_of = as_of_from_filename(path)
     digest = file_digest(path)
     if not force and as_of in store.dates():
         meta = store.meta(as_of)
-        if meta.get("digest") == digest:
+        if meta.get("digest") == digest and meta.get("rates", {}) == rates.describe():
             return Ingested(path, as_of, int(meta.get("items", 0)), int(meta.get("total_cents", 0)), True)
-    items = read_open_items(path, mapping=mapping)
+    items = convert(read_open_items(path, mapping=mapping), rates)
     total = int(items["amount_cents"].sum())
     store.write(as_of, items, {
         "source": path.name, "digest": digest, "mapping": items.attrs.get("mapping"),
-        "sheet": items.attrs.get("sheet"), "control_total_cents": items.attrs.get("control_total_cents"),
-        "skipped_rows": items.attrs.get("skipped_rows"), "items": len(items), "total_cents": total,
+        "sheet": items.attrs.get("sheet"), "control_total_cents": items.attrs.get("control_total_cents")
+        if not items.attrs["conversion"] else None,
+        "control_totals_cents": items.attrs.get("control_totals_cents"), "conversion": items.attrs["conversion"],
+        "rates": rates.describe(), "skipped_rows": items.attrs.get("skipped_rows"),
+        "tolerated": items.attrs.get("tolerated"), "date_orders": items.attrs.get("date_orders"),
+        "warnings": items.attrs.get("warnings"), "items": len(items), "total_cents": total,
     })
     return Ingested(path, as_of, len(items), total, False)
 
 
 def ingest_folder(exports_dir: Path, store: SnapshotStore, mapping: MappingLike = "auto",
-                  progress: Callable[[Ingested], None] | None = None) -> list[Ingested]:
-    """Ingest every export of ``exports_dir``; two files for one date is an error."""
+                  progress: Callable[[Ingested], None] | None = None,
+                  rates: CurrencyRates | None = None) -> list[Ingested]:
+    """Ingest every export of ``exports_dir`` (see :func:`ingest_file`); two files for one date
+    is an error."""
     files = export_files(exports_dir)
     seen: dict[pd.Timestamp, Path] = {}
     for p in files:
         d = as_of_from_filename(p)
         if d in seen:
-            raise ValueError(f"two exports for {d:%Y-%m-%d}: {seen[d].name} and {p.name}; keep one")
+            raise ValueError(f"deux exports pour le {d:%d/%m/%Y} : {seen[d].name} et {p.name} ; gardez-en un")
         seen[d] = p
     results = []
     for p in files:
-        result = ingest_file(p, store, mapping)
+        result = ingest_file(p, store, mapping, rates=rates)
         if progress:
             progress(result)
         results.append(result)

@@ -33,7 +33,7 @@ import pandas as pd
 
 from . import vocab
 from .dates import DateLike, as_date
-from .errors import InputError, Problem
+from .errors import InputError, JournalVersionError, Problem
 from .io.tables import ACTIONS, read_actions
 
 FILE_NAME = "journal.sqlite"
@@ -104,8 +104,7 @@ def migrate(connection: sqlite3.Connection, steps: Sequence[Sequence[str]] = MIG
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > len(steps):
-                raise RuntimeError(f"the action journal has schema version {version}, newer than this "
-                                   f"version of relance_analytics knows ({len(steps)}): upgrade the package")
+                raise JournalVersionError(version, len(steps))
             if version == len(steps):
                 connection.execute("COMMIT")
                 return version

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from .errors import WorkspaceBusy
+
 
 def process_alive(pid: int) -> bool:
     """Whether a process ``pid`` exists on this machine (another user's counts as alive)."""
@@ -32,16 +34,6 @@ def dead_leftovers(folder: Path, prefix: str) -> list[Path]:
         if pid.isdigit() and not process_alive(int(pid)):
             found.append(entry)
     return found
-
-
-class WorkspaceBusy(RuntimeError):
-    """Another process holds the workspace lock; ``holder`` is its pid text (may be empty)."""
-
-    def __init__(self, workspace: Path, holder: str):
-        self.workspace, self.holder = workspace, holder
-        who = f" (process {holder})" if holder else ""
-        super().__init__(f"another run is already using the workspace {workspace}{who}; "
-                         "wait for it to finish, then start again")
 
 
 @contextmanager

@@ -43,6 +43,7 @@ import pandas as pd
 
 from . import vocab
 from .aging import days_past_due
+from .currency import require_single_currency
 from .dates import DateLike, as_date
 from .config import Settings
 from .enrich import attach_customers
@@ -214,6 +215,7 @@ def provisions(items: pd.DataFrame, as_of: DateLike, customers: pd.DataFrame | N
     ``provision_cents`` (int64, ≥ 0) and ``age_only`` (bool).
     """
     rules = rules or ProvisionRules()
+    require_single_currency(items, "provisions")
     if customers is not None:
         items = attach_customers(items, customers)
     n = len(items)

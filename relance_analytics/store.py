@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .dates import DateLike, as_date
+from .errors import SnapshotMissing
 from .lock import dead_leftovers
 
 DEFAULT_WORKSPACE = Path(".relance")
@@ -33,8 +34,8 @@ def as_of_from_filename(path: str | Path) -> pd.Timestamp:
     """The as-of date written in an export's file name (``balance_2026-11-20.xlsx``)."""
     m = _DATE_IN_NAME.search(Path(path).name)
     if not m:
-        raise ValueError(f"{path}: no as-of date (YYYY-MM-DD) in the file name; rename it like "
-                         "balance_2026-11-20.xlsx or give the date explicitly")
+        raise ValueError(f"{path} : pas de date d'arrêté (AAAA-MM-JJ) dans le nom du fichier ; renommez-le "
+                         "comme balance_2026-11-20.xlsx")
     return as_date(m.group(1))
 
 
@@ -104,8 +105,11 @@ class SnapshotStore:
         """The snapshot of ``as_of`` (canonical open items); its metadata in ``frame.attrs``."""
         path = self._file(as_of)
         if not path.is_file():
-            stored = ", ".join(f"{d:%Y-%m-%d}" for d in self.dates()) or "none"
-            raise KeyError(f"no snapshot for {as_date(as_of):%Y-%m-%d} in {self.root} (stored: {stored})")
+            dates = tuple(self.dates())
+            stored = ", ".join(f"{d:%Y-%m-%d}" for d in dates) or "aucune"
+            raise SnapshotMissing(f"pas de balance au {as_date(as_of):%Y-%m-%d} dans {self.root} (dates intégrées : "
+                                  f"{stored}) ; intégrez l'export de cette date (relance ingest FICHIER)",
+                                  as_date(as_of), dates)
         table = pq.read_table(path)
         frame = table.to_pandas()
         frame.attrs.update(self.meta(as_of))
@@ -121,7 +125,8 @@ class SnapshotStore:
         """The most recent as-of date stored."""
         dates = self.dates()
         if not dates:
-            raise KeyError(f"the snapshot store {self.root} is empty: ingest an export first")
+            raise SnapshotMissing(f"aucune balance intégrée dans {self.root} : lancez d'abord « relance weekly "
+                                  "--data DOSSIER » (ou « relance ingest FICHIER ») pour intégrer les exports")
         return dates[-1]
 
     def previous(self, as_of: DateLike) -> pd.Timestamp | None:

@@ -23,7 +23,9 @@ import papermill as pm
 from nbconvert import HTMLExporter
 
 from .dates import as_date
+from .errors import NotebookFailed
 from .config import Settings
+from .currency import CurrencyRates
 from .ingest import Ingested, ingest_folder
 from .journal import Journal
 from .lock import dead_leftovers, workspace_lock
@@ -32,20 +34,6 @@ from .store import DEFAULT_WORKSPACE, SnapshotStore
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 PREVIEW = "apercu.png"   # full-page screenshot of the first section, for the README and e-mails
 SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes", "call_list")
-
-
-class NotebookFailed(RuntimeError):
-    """A report notebook raised; ``notebook``, ``cell`` (execution count), ``error`` and
-    ``kept`` (the executed notebook kept for diagnosis) say where and why."""
-
-    def __init__(self, notebook: str, cell: int | None, error: str, kept: Path):
-        self.notebook, self.cell, self.error, self.kept = notebook, cell, error, kept
-        self.source = _cell_first_line(kept, cell)
-        where = f"cell [{cell}]" if cell is not None else "a cell"
-        if self.source:
-            where += f" ({self.source})"
-        super().__init__(f"notebook {notebook} failed in {where}: {error}; "
-                         f"executed notebook kept in {kept}; the previous report was not touched")
 
 
 def _cell_first_line(notebook: Path, count: int | None) -> str:
@@ -185,7 +173,8 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
          suite: tuple[str, ...], progress: Callable[[str], None], preview: bool, workers: int) -> WeeklyResult:
     settings = Settings.load(data_dir / "relance.toml")
     store = SnapshotStore(workspace)
-    ingested = ingest_folder(data_dir / "exports", store, settings.mapping,
+    rates = CurrencyRates.from_table(settings.currencies)
+    ingested = ingest_folder(data_dir / "exports", store, settings.mapping, rates=rates,
                              progress=lambda r: progress(
                                  f"export {r.path.name}: {'inchangé' if r.skipped else f'{r.items} pièces'}"))
     actions_file = data_dir / "actions.xlsx"
@@ -193,7 +182,7 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
         with Journal.open(workspace) as journal:
             new = journal.import_file(actions_file)
         progress(f"journal des actions : {actions_file.name}, {new} nouvelle(s) action(s)")
-    date = as_date(as_of) if as_of else store.latest()
+    date = as_date(as_of, "date d'arrêté (--as-of)") if as_of else store.latest()
     store.read(date)  # fails early with the stored dates when the as-of has no snapshot
     final = out_dir / f"{date:%Y-%m-%d}"
     _recover(final, progress)
@@ -209,8 +198,9 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
             failed = out_dir / f"{final.name}.failed"
             shutil.rmtree(failed, ignore_errors=True)
             os.replace(tmp, failed)
-            raise NotebookFailed(f"{name}.ipynb", exc.exec_count, f"{exc.ename}: {exc.evalue}",
-                                 failed / f"{name}.ipynb")
+            kept = failed / f"{name}.ipynb"
+            raise NotebookFailed(f"{name}.ipynb", exc.exec_count, f"{exc.ename}: {exc.evalue}", kept,
+                                 _cell_first_line(kept, exc.exec_count))
         _swap_into_place(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -195,7 +195,7 @@ def test_ingestion_killed_midway_never_shows_half_a_snapshot(tmp_path, point, nt
     assert list(store.read("2026-11-20")["document_id"]) == ["F1", "F2"]
     for date in new_exports:
         if date not in published and pd.Timestamp(date) not in visible:
-            with pytest.raises(KeyError, match=f"no snapshot for {date}"):
+            with pytest.raises(KeyError, match=f"pas de balance au {date}"):
                 store.read(date)
 
     # the same ingestion again goes through (skipping what is stored from the same file), no temporary left

@@ -26,8 +26,8 @@ def test_every_option_states_its_default(name):
             assert record is not None, f"{name} {option.name}: no help"
             text = record[1]
             off_flag = option.is_bool_flag and option.get_default(ctx) in (None, False)
-            assert off_flag or "default" in text, f"relance {name} {option.opts}: no default in help {text!r}"
-            assert len(text.split("[default")[0].strip()) > 10, f"{name} {option.opts}: help too short"
+            assert off_flag or "(par défaut : " in text, f"relance {name} {option.opts}: no default in help {text!r}"
+            assert len(text.split("(par défaut")[0].strip()) > 10, f"{name} {option.opts}: help too short"
 
 
 def test_help_lists_every_command_and_option():

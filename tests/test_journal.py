@@ -86,7 +86,7 @@ def test_migration_steps_apply_once_in_order_and_a_newer_file_is_refused(tmp_pat
     assert con.execute("SELECT count(*), count(channel_detail) FROM actions").fetchone() == (3, 0)
     con.execute("PRAGMA user_version = 7")
     con.close()
-    with pytest.raises(RuntimeError, match="schema version 7"):
+    with pytest.raises(RuntimeError, match="au schéma 7"):
         Journal.open(tmp_path)
 
 

@@ -39,12 +39,12 @@ def test_ingest_round_trip_and_replace(tmp_path):
 
 def test_missing_date_and_bad_file_name_are_clear(tmp_path):
     store = ra.SnapshotStore(tmp_path / "ws")
-    with pytest.raises(KeyError, match="empty"):
+    with pytest.raises(KeyError, match="aucune balance intégrée"):
         store.latest()
-    with pytest.raises(KeyError, match="no snapshot for 2026-01-01"):
+    with pytest.raises(KeyError, match="pas de balance au 2026-01-01"):
         store.read("2026-01-01")
     bad = sage_export(tmp_path / "balance_novembre.xlsx", ROWS)
-    with pytest.raises(ValueError, match="no as-of date"):
+    with pytest.raises(ValueError, match="pas de date d'arrêté"):
         ra.ingest_file(bad, store)
 
 
@@ -53,5 +53,5 @@ def test_two_exports_for_one_date_are_refused(tmp_path):
     exports.mkdir()
     sage_export(exports / "balance_2026-11-20.xlsx", ROWS)
     sage_export(exports / "balance_2026-11-20_bis.xlsx", ROWS)
-    with pytest.raises(ValueError, match="two exports for 2026-11-20"):
+    with pytest.raises(ValueError, match="deux exports pour le 20/11/2026"):
         ra.ingest_folder(exports, ra.SnapshotStore(tmp_path / "ws"))

@@ -45,7 +45,7 @@ def test_failing_notebook_keeps_previous_report_intact(tmp_path):
     # execution count 4: parameters, papermill's injected parameters, "x = 1", then the failing cell
     assert err.notebook == "fails.ipynb" and err.cell == 4
     assert err.source == 'raise ValueError("montant introuvable")'
-    assert "cell [4]" in str(err) and "ValueError: montant introuvable" in str(err)
+    assert "la cellule [4]" in str(err) and "ValueError: montant introuvable" in str(err)
     assert err.kept == out / "2026-11-20.failed" / "fails.ipynb" and err.kept.is_file()
     assert snapshot_tree(out / "2026-11-20") == before          # byte for byte
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary folder left
@@ -135,7 +135,7 @@ def test_weekly_run_on_the_sample(sample_report):
 
 
 def test_second_run_on_the_same_workspace_is_refused(tmp_path):
-    from relance_analytics.lock import WorkspaceBusy
+    from relance_analytics.errors import WorkspaceBusy
 
     data, ws = tiny_data(tmp_path), tmp_path / "ws"
     holder = subprocess.Popen(
@@ -148,7 +148,7 @@ def test_second_run_on_the_same_workspace_is_refused(tmp_path):
         with pytest.raises(WorkspaceBusy) as info:
             run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
         assert info.value.holder == str(holder.pid)
-        assert "another run is already using the workspace" in str(info.value)
+        assert "une autre exécution utilise déjà l'espace de travail" in str(info.value)
     finally:
         holder.kill()
         holder.wait()

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
+from ..currency import require_single_currency
 from ..dates import DateLike, as_date
 from ..promises import evaluate_promises
 from ..provisions import base_ht_cents
@@ -130,6 +131,7 @@ def call_list(items: pd.DataFrame, customers: pd.DataFrame | None, journal_actio
     """
     params = params or CallListParams()
     as_of = as_date(as_of)
+    require_single_currency(items, "liste d'appels")
     if promises is None:
         promises = evaluate_promises(journal_actions, {as_of: items}, as_of)
     if disputes is None:
