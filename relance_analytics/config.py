@@ -61,21 +61,27 @@ class Settings:
     default_vat_rate: float = 0.20
     collectors: dict[str, dict[str, Any]] = field(default_factory=dict)
     currencies: dict[str, Any] = field(default_factory=dict)    # [currencies]: 1 unit = rate EUR
+    fec: str | None = None          # [exports] fec: one FEC replaces the weekly exports (path)
+    fec_weeks: int = 16             # weekly snapshots rebuilt from the FEC
+    fec_weekday: int = 5            # their weekday, ISO (5 = Friday)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path | None) -> "Settings":
         """Settings from a TOML file (``None`` or a missing file gives the defaults). A mapping
-        file named in ``[exports] mapping`` is taken relative to the TOML file's folder."""
+        file or a FEC named in ``[exports]`` is taken relative to the TOML file's folder."""
         if path is None or not Path(path).is_file():
             return cls()
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ValueError(f"{path} : TOML invalide ({exc})") from None
-        mapping = str(data.get("exports", {}).get("mapping", "auto"))
+        exports = data.get("exports", {})
+        folder = Path(path).resolve().parent
+        mapping = str(exports.get("mapping", "auto"))
         if mapping.endswith(".toml") and not Path(mapping).is_absolute():
-            mapping = str(Path(path).resolve().parent / mapping)   # relative to relance.toml's folder
+            mapping = str(folder / mapping)   # relative to relance.toml's folder
+        fec = exports.get("fec")
         return cls(
             company=data.get("company", {}).get("name", ""),
             mapping=mapping,
@@ -83,5 +89,8 @@ class Settings:
             default_vat_rate=float(data.get("vat", {}).get("default_rate", 0.20)),
             collectors=dict(data.get("collectors", {})),
             currencies=dict(data.get("currencies", {})),
+            fec=None if fec is None else str(folder / str(fec)),
+            fec_weeks=int(exports.get("fec_weeks", 16)),
+            fec_weekday=int(exports.get("fec_weekday", 5)),
             raw=data,
         )

@@ -9,6 +9,8 @@ from typing import Callable
 import pandas as pd
 
 from .currency import CurrencyRates, convert
+from .dates import DateLike, as_date
+from .io.fec import FecLedger, load_fec
 from .io.mapping import MappingLike
 from .io.open_items import read_open_items
 from .io.workbook import CSV_SUFFIXES, EXCEL_SUFFIXES
@@ -80,6 +82,50 @@ def ingest_folder(exports_dir: Path, store: SnapshotStore, mapping: MappingLike 
     results = []
     for p in files:
         result = ingest_file(p, store, mapping, rates=rates)
+        if progress:
+            progress(result)
+        results.append(result)
+    return results
+
+
+def fec_dates(ledger: FecLedger, as_of: DateLike | None = None, weeks: int = 16, weekday: int = 5) -> list[pd.Timestamp]:
+    """The weekly as-of dates a FEC is replayed at, oldest first: ``weeks`` dates, one a week,
+    ending at ``as_of`` (default: the last ``weekday``, ISO 1 = Monday … 5 = Friday, on or
+    before the FEC's last entry), none before the FEC's first entry."""
+    if not 1 <= int(weekday) <= 7 or int(weeks) < 1:
+        raise ValueError(f"relance.toml [exports] : fec_weekday ({weekday}) doit être de 1 (lundi) à 7 (dimanche) "
+                         f"et fec_weeks ({weeks}) au moins 1")
+    last = as_date(as_of) if as_of is not None else ledger.last_date - pd.Timedelta(
+        days=(ledger.last_date.isoweekday() - int(weekday)) % 7)
+    dates = [last - pd.Timedelta(weeks=k) for k in range(int(weeks))]
+    return sorted(d for d in dates if d >= ledger.first_date)
+
+
+def ingest_fec(path: Path, store: SnapshotStore, as_of: DateLike | None = None, weeks: int = 16, weekday: int = 5,
+               customers: pd.DataFrame | None = None, progress: Callable[[Ingested], None] | None = None,
+               force: bool = False) -> list[Ingested]:
+    """Rebuild the open items of a FEC at each of its weekly dates (:func:`fec_dates`) and store
+    them as snapshots (a date already stored from this very file is kept as it is).
+    ``customers`` gives the payment terms of invoices without a due date. Every snapshot checks
+    the open items against the balance of the customer accounts at its date, to the cent."""
+    digest = file_digest(path)
+    ledger = load_fec(path, customers=customers)
+    results = []
+    for date in fec_dates(ledger, as_of, weeks, weekday):
+        if not force and date in store.dates() and store.meta(date).get("digest") == digest:
+            meta = store.meta(date)
+            result = Ingested(path, date, int(meta.get("items", 0)), int(meta.get("total_cents", 0)), True)
+        else:
+            items = ledger.open_items(date)
+            total = int(items["amount_cents"].sum())
+            store.write(date, items, {
+                "source": path.name, "digest": digest, "mapping": "fec", "sheet": None,
+                "control_total_cents": items.attrs["control_total_cents"],
+                "control_totals_cents": items.attrs["control_totals_cents"], "conversion": {}, "rates": {},
+                "skipped_rows": items.attrs["skipped_rows"], "tolerated": items.attrs["tolerated"],
+                "date_orders": {}, "warnings": items.attrs["warnings"], "items": len(items), "total_cents": total,
+            })
+            result = Ingested(path, date, len(items), total, False)
         if progress:
             progress(result)
         results.append(result)

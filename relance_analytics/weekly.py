@@ -26,7 +26,8 @@ from .dates import as_date
 from .errors import NotebookFailed
 from .config import Settings
 from .currency import CurrencyRates
-from .ingest import Ingested, ingest_folder
+from .ingest import Ingested, ingest_fec, ingest_folder
+from .io.tables import read_customers
 from .journal import Journal
 from .lock import dead_leftovers, workspace_lock
 from .store import DEFAULT_WORKSPACE, SnapshotStore
@@ -156,9 +157,9 @@ def run_weekly(data_dir: str | Path, out_dir: str | Path = "reports", as_of: str
                workspace: str | Path | None = None, notebooks_dir: str | Path | None = None,
                suite: tuple[str, ...] = SUITE, progress: Callable[[str], None] = lambda s: None,
                preview: bool = True, workers: int | None = None) -> WeeklyResult:
-    """Ingest ``data_dir/exports`` and ``data_dir/actions.xlsx`` (into the action journal, when
-    present), run the report notebooks for ``as_of`` (default: latest export) and publish
-    ``out_dir/<as_of>/``; with ``preview``, also a screenshot of the first section
+    """Ingest ``data_dir/exports`` (or the FEC named in ``relance.toml``, replayed at each week)
+    and ``data_dir/actions.xlsx`` (into the action journal, when present), run the report
+    notebooks for ``as_of`` (default: latest export) and publish ``out_dir/<as_of>/``; with ``preview``, also a screenshot of the first section
     (:data:`PREVIEW`) when a headless Chromium is available. Raises :class:`NotebookFailed` on a
     failing notebook and :class:`~relance_analytics.lock.WorkspaceBusy` when another run holds
     the workspace. ``workers`` notebooks run at once (default: the number of CPUs, at most 4)."""
@@ -173,10 +174,17 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
          suite: tuple[str, ...], progress: Callable[[str], None], preview: bool, workers: int) -> WeeklyResult:
     settings = Settings.load(data_dir / "relance.toml")
     store = SnapshotStore(workspace)
-    rates = CurrencyRates.from_table(settings.currencies)
-    ingested = ingest_folder(data_dir / "exports", store, settings.mapping, rates=rates,
-                             progress=lambda r: progress(
-                                 f"export {r.path.name}: {'inchangé' if r.skipped else f'{r.items} pièces'}"))
+    def said(r: Ingested) -> None:
+        progress(f"{'FEC ' if settings.fec else 'export '}{r.path.name} au {r.as_of:%d/%m/%Y} : "
+                 f"{'inchangé' if r.skipped else f'{r.items} pièces'}")
+
+    if settings.fec:
+        customers = data_dir / "customers.xlsx"
+        ingested = ingest_fec(Path(settings.fec), store, as_of, settings.fec_weeks, settings.fec_weekday,
+                              read_customers(customers) if customers.is_file() else None, said)
+    else:
+        rates = CurrencyRates.from_table(settings.currencies)
+        ingested = ingest_folder(data_dir / "exports", store, settings.mapping, rates=rates, progress=said)
     actions_file = data_dir / "actions.xlsx"
     if actions_file.is_file():          # idempotent: actions already in the journal are skipped
         with Journal.open(workspace) as journal:

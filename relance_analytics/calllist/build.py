@@ -55,7 +55,8 @@ class CallList:
     - ``deferred``: rows beyond a collector's capacity or below the small-amount threshold
       (``defer_reason``): they get an automatic e-mail reminder, never silently lost;
     - side lists: ``disputes`` (R6), ``formal_notices`` (R7), ``litigation`` (R8), ``claims`` (R9);
-    - ``reasons``: every reason of every rule with the list its row is on (``list``).
+    - ``reasons``: every reason of every rule with the list its row is on (``list``);
+    - ``settled``: customers on no list because their open items net to zero or to a credit.
     """
 
     as_of: pd.Timestamp
@@ -67,6 +68,7 @@ class CallList:
     litigation: pd.DataFrame
     claims: pd.DataFrame
     reasons: pd.DataFrame
+    settled: tuple[str, ...] = ()
 
     @property
     def score_formula(self) -> str:
@@ -419,4 +421,4 @@ def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = No
         disputes=_dispute_rows(r, claims, reasons),
         formal_notices=escalation(notices, ("R1", "R7", "R8")),
         litigation=escalation(litigation, ("R1", "R7", "R8")),
-        claims=_claims(r, sorted(claims)), reasons=reasons)
+        claims=_claims(r, sorted(claims)), reasons=reasons, settled=f.settled)

@@ -50,6 +50,8 @@ class Facts:
     - ``promises``: evaluated promises (``relance_analytics.promises``) with ``cid`` and ``docs``.
     - ``disputes``: disputes open at as-of (file and journal), ``resolved``: disputes resolved
       on or before as-of whose item is still open.
+    - ``settled``: customers left out because their open items net to zero or to a credit
+      (nothing is owed: their items are for the accountant to letter).
 
     Per customer, :attr:`account`, :meth:`open_items` and :attr:`history` give plain Python
     values for the row builders, converted on first use — or for a batch of customers with
@@ -65,6 +67,7 @@ class Facts:
     promises: pd.DataFrame
     disputes: pd.DataFrame
     resolved: pd.DataFrame
+    settled: tuple[str, ...] = ()
 
     @cached_property
     def account(self) -> _Lazy:
@@ -362,6 +365,11 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
     items = items.reset_index(drop=True)  # (copy-on-write: the columns added below stay ours)
     items.attrs = {}                      # (pandas deep-copies attrs on every operation)
     items["cid"] = _ids(items["customer_id"])
+    # an account that nets to zero or to a credit owes nothing: it never reaches a list (its
+    # invoices and credits are for the accountant to letter), but it is counted
+    balance = items.groupby("cid", sort=False)["amount_cents"].transform("sum").to_numpy(dtype="int64")
+    settled = tuple(sorted(set(items["cid"][balance <= 0].tolist())))
+    items = items[balance > 0].reset_index(drop=True)
     for col, default in (("collector", "(non affecté)"), ("status", "active"), ("invoice_circuit", "")):
         values = items[col].astype("string") if col in items.columns else pd.Series(pd.NA, index=items.index, dtype="string")
         items[col] = values.fillna(default)
@@ -389,7 +397,7 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
     accounts = _accounts(items, acts, promises, as_of, params)
     resolved = _resolved(disputes, items, as_of)
     all_disputes = _dispute_frame(file_open, journal, items, as_of)
-    return Facts(as_of, params, items, accounts, acts, promises, all_disputes, resolved)
+    return Facts(as_of, params, items, accounts, acts, promises, all_disputes, resolved, settled)
 
 
 def _accounts(items: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, as_of: pd.Timestamp,

@@ -22,7 +22,8 @@ Options (top-level keys of the TOML file, or keys of the dict):
 * ``date_order``: ``"dmy"`` (French), ``"mdy"`` (US) or ``"ymd"``, for dates written as text
   whose day and month could be swapped; without it each column's cells decide, day-first
   when nothing proves the order;
-* ``currency``: the currency of the amounts when the file has no currency column (``EUR``);
+* ``default_currency``: the currency of the amounts when the file has no ``currency`` column
+  (``EUR``);
 * ``optional``: mapped columns the file may lack;
 * ``[document_types]``: source code → ``invoice``, ``credit_note``, ``payment``, ``by_sign``
   (the amount's sign decides) or ``ignore`` (not a receivable: left out, counted).
@@ -45,7 +46,7 @@ CANONICAL = (
     "document_date", "due_date", "amount", "amount_ht", "debit", "credit",
     "collector", "segment", "currency", "direction", "lettering", "account",
 )
-OPTIONS = ("date_order", "currency", "optional", "accounts", "description", "name")
+OPTIONS = ("date_order", "default_currency", "optional", "accounts", "description", "name")
 DOCUMENT_TYPES = ("invoice", "credit_note", "payment")
 BY_SIGN = "by_sign"
 IGNORE = "ignore"
@@ -64,7 +65,7 @@ class ColumnMapping:
     document_types: dict[str, str] = field(default_factory=dict)
     optional: tuple[str, ...] = ()
     date_order: str | None = None
-    currency: str = DEFAULT_CURRENCY
+    default_currency: str = DEFAULT_CURRENCY
     accounts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -89,11 +90,11 @@ class ColumnMapping:
         if self.accounts and "account" not in self.columns:
             raise ValueError(f"correspondance {self.name!r} : accounts = {list(self.accounts)} demande la "
                              "colonne du compte (account)")
-        currency = str(self.currency).strip().upper()
+        currency = str(self.default_currency).strip().upper()
         if len(currency) != 3 or not currency.isalpha():
-            raise ValueError(f"correspondance {self.name!r} : currency = {self.currency!r} ; attendu un code "
-                             "ISO à trois lettres comme EUR")
-        object.__setattr__(self, "currency", currency)
+            raise ValueError(f"correspondance {self.name!r} : default_currency = {self.default_currency!r} ; attendu "
+                             "un code ISO à trois lettres comme EUR")
+        object.__setattr__(self, "default_currency", currency)
 
     @staticmethod
     def missing_required(mapped: set[str]) -> list[str]:
@@ -170,7 +171,7 @@ def from_dict(data: TMapping[str, object], name: str = "personnalisée") -> Colu
         name=str(options.get("name", name)), columns=cols, document_types=dict(types),  # type: ignore[call-overload]
         optional=tuple(options.get("optional", ())),  # type: ignore[call-overload]
         date_order=options.get("date_order"),  # type: ignore[arg-type]
-        currency=str(options.get("currency", DEFAULT_CURRENCY)),
+        default_currency=str(options.get("default_currency", DEFAULT_CURRENCY)),
         accounts=tuple(str(a) for a in options.get("accounts", ())))  # type: ignore[union-attr]
 
 

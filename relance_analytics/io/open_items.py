@@ -518,7 +518,7 @@ class _OpenItemParser:
 
         currency = self.currencies()
         out["currency"] = currency
-        example = str(currency[0]) if n else self.mapping.currency
+        example = str(currency[0]) if n else self.mapping.default_currency
         money = self.amounts()
         key = self.amount_key()
         self.report(money.too_precise, key, "montant à plus de 2 décimales",
@@ -567,19 +567,19 @@ class _OpenItemParser:
             if name in self.cols:
                 out[name] = parse_text(self.col(name), self.kinds(name))[0]
         out["source_row"] = self.excel_rows.astype("int32")
-        return _canonical_frame(out), ignored
+        return canonical_frame(out), ignored
 
     def currencies(self) -> np.ndarray:
         """Each row's ISO currency code: the currency column's, else the mapping's."""
         n = len(self.body)
         if "currency" not in self.cols:
-            return np.full(n, self.mapping.currency, dtype=object)
+            return np.full(n, self.mapping.default_currency, dtype=object)
         text, blank = parse_text(self.col("currency"), self.kinds("currency"))
         codes = np.array([_currency_code(t) if t is not None else None for t in text], dtype=object)
         self.report(blank, "currency", "devise manquante", "un code de devise ISO comme EUR", "missing_currency")
         self.report(~blank & pd.isna(codes), "currency", "devise illisible", "un code de devise ISO comme EUR ou USD",
                     "unreadable_currency")
-        return np.where(pd.isna(codes), self.mapping.currency, codes)
+        return np.where(pd.isna(codes), self.mapping.default_currency, codes)
 
     def date_cells(self, key: str, order: str | None = None) -> DateCells:
         return parse_date_cells(self.col(key), self.raw.date1904, self.kinds(key), order or self.mapping.date_order)
@@ -593,7 +593,7 @@ class _OpenItemParser:
             return np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"), np.ones(n, bool)
         cells = parsed[key]
         proved = {c.order for k, c in parsed.items() if k != key and c.source == "evidence"}
-        if cells.source == "default" and len(proved) == 1:
+        if cells.source == "default" and cells.conflict is None and len(proved) == 1:
             cells = self.date_cells(key, proved.pop())._replace(source="file")
         self.date_orders[key] = {"order": cells.order, "source": cells.source}
         self.report_dates(key, cells)
@@ -610,7 +610,7 @@ class _OpenItemParser:
             self.problems.append(Problem(
                 f"ordre du jour et du mois contradictoire : la ligne {self.excel_rows[a]} "
                 f"({quote(values.iloc[a])}) ne se lit que jour d'abord, la ligne {self.excel_rows[b]} "
-                f"({quote(values.iloc[b])}) que mois d'abord", None, name, None,
+                f"({quote(values.iloc[b])}) que mois d'abord", int(self.excel_rows[b]), name, None,
                 "des dates écrites toutes dans le même ordre (corrigez l'export), ou date_order dans la "
                 "correspondance", "date_order_conflict"))
             return
@@ -711,7 +711,8 @@ def _split_customer(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ids, names
 
 
-def _canonical_frame(cols: dict[str, object]) -> pd.DataFrame:
+def canonical_frame(cols: dict[str, object]) -> pd.DataFrame:
+    """The canonical open-item frame (column order and dtypes) from column arrays."""
     frame = pd.DataFrame({k: cols[k] for k in OPEN_ITEM_COLUMNS if k in cols})
     frame["customer_id"] = frame["customer_id"].astype("category")
     for k in ("customer_name", "document_id", "collector", "segment", "currency"):

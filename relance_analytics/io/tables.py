@@ -171,7 +171,7 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
                 a, b = cells.conflict
                 problems.append(Problem(
                     f"ordre du jour et du mois contradictoire : la ligne {rows[a]} ({quote(values.iloc[a])}) ne se "
-                    f"lit que jour d'abord, la ligne {rows[b]} ({quote(values.iloc[b])}) que mois d'abord", None, label,
+                    f"lit que jour d'abord, la ligne {rows[b]} ({quote(values.iloc[b])}) que mois d'abord", int(rows[b]), label,
                     None, "des dates écrites toutes dans le même ordre, jour d'abord (JJ/MM/AAAA)", "date_order_conflict"))
                 bad = np.zeros(len(bad), bool)
             elif cells.source == "default" and cells.ambiguous.any():

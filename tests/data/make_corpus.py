@@ -616,6 +616,103 @@ def csv_cases() -> list[Case]:
     ]
 
 
+US_HEADER = "Customer;Invoice;Date;Due Date;Open Balance"
+US_MAPPING = {"customer_id": "Customer", "document_id": "Invoice", "document_date": "Date", "due_date": "Due Date",
+              "amount": "Open Balance"}
+FX_HEADER = "Compte;Pièce;Échéance;Devise;Montant"
+FX_MAPPING = {"customer_id": "Compte", "document_id": "Pièce", "due_date": "Échéance", "currency": "Devise",
+              "amount": "Montant"}
+FEC_HEADER = ("JournalCode\tEcritureDate\tCompteNum\tCompteLib\tCompAuxNum\tCompAuxLib\tPieceRef\tPieceDate\t"
+              "Debit\tCredit\tEcritureLet\tDateLet\tDateEcheance")
+
+
+def _fec(*lines: str) -> Callable[[Path], Path]:
+    return _text(("\n".join([FEC_HEADER, *lines]) + "\n").encode("utf-8"))
+
+
+def real_input_cases() -> list[Case]:
+    """What real exports from other systems, and ordinary mistakes, look like."""
+    def csv(*lines: str, encoding: str = "utf-8") -> Callable[[Path], Path]:
+        return _text("".join(line + "\r\n" for line in lines).encode(encoding))
+    t = SAGE
+    renamed = [h if h != "Échéance" else "Echéance le" for h in t.header]
+    invoice = "VT\t20261001\t411000\tClients\tC1\tAlpha\tFA1\t20261001\t1200,00\t0,00\tAA\t{let}\t20261031"
+    partial = "BQ\t20261020\t411000\tClients\tC1\tAlpha\tBQ1\t20261020\t0,00\t400,00\tAA\t20261020\t"
+    return [
+        Case("sage_due_date_header_renamed.xlsx", "open_items", _xlsx(t, header=renamed),
+             expect=("export de balance âgée", "ligne 6", "colonne « Échéance »", "absente de l'en-tête",
+                     "vouliez-vous dire « Echéance le » ?")),
+        Case("sage_due_date_column_deleted.xlsx", "open_items",
+             _xlsx(t, [r[:5] + r[6:] for r in t.rows], [h for h in t.header if h != "Échéance"]),
+             expect=("colonne « Échéance » / « Date d'échéance » / « Date échéance » (date d'échéance) absente",
+                     "en-têtes lus : « Code client »")),
+        Case("csv_mapping_header_typo.csv", "open_items", csv(CSV_HEADER, "C9;Gamma;F1;01/10/2026;31/10/2026;10,00;"),
+             kwargs={"mapping": {**CSV_MAPPING, "document_id": "Piece n°"}},
+             expect=("colonne « Piece n° » (numéro de pièce) absente", "vouliez-vous dire « Pièce » ?")),
+        Case("csv_us_dates_unambiguous.csv", "open_items",
+             csv(US_HEADER, "C1;F1;1/26/2013;2/25/2013;61,74", "C2;F2;2/10/2013;3/12/2013;105,92"),
+             "ok", kwargs={"mapping": US_MAPPING}, check=_rows_check(2, date_orders={"document_date": {
+                 "order": "mdy", "source": "evidence"}})),
+        Case("csv_us_dates_ambiguous.csv", "open_items",
+             csv(US_HEADER, "C1;F1;1/2/2013;2/3/2013;61,74", "C2;F2;3/4/2013;4/4/2013;105,92"),
+             "warning", kwargs={"mapping": US_MAPPING},
+             expect=("2 dates lues jour d'abord (JJ/MM/AAAA) faute de preuve", 'date_order = "mdy"')),
+        Case("csv_us_dates_stated.csv", "open_items",
+             csv(US_HEADER, "C1;F1;1/2/2013;2/3/2013;61,74", "C2;F2;3/4/2013;4/4/2013;105,92"),
+             "ok", kwargs={"mapping": {**US_MAPPING, "date_order": "mdy"}},
+             check=_rows_check(2, date_orders={"document_date": {"order": "mdy", "source": "stated"}})),
+        Case("csv_mixed_date_orders.csv", "open_items",
+             csv(US_HEADER, "C1;F1;26/01/2013;25/02/2013;1,00", "C2;F2;01/26/2013;25/02/2013;2,00"),
+             kwargs={"mapping": US_MAPPING},
+             expect=("ordre du jour et du mois contradictoire", "la ligne 2 (« 26/01/2013 »)",
+                     "la ligne 3 (« 01/26/2013 »)")),
+        Case("csv_two_currencies.csv", "open_items",
+             csv(FX_HEADER, "C1;F1;31/10/2026;EUR;1 000,00", "C1;F2;31/10/2026;USD;100,00",
+                 "Total;;;EUR;1 000,00", "Total;;;USD;100,00"),
+             "ok", kwargs={"mapping": FX_MAPPING},
+             check=_rows_check(2, control_totals_cents={"EUR": 100000, "USD": 10000}, control_total_cents=None)),
+        Case("csv_two_currencies_one_total.csv", "open_items",
+             csv(FX_HEADER, "C1;F1;31/10/2026;EUR;1 000,00", "C1;F2;31/10/2026;USD;100,00", "Total;;;;1 100,00"),
+             kwargs={"mapping": FX_MAPPING},
+             expect=("une seule ligne de total général pour 2 devises (EUR, USD)",
+                     "des montants de devises différentes ne s'additionnent pas")),
+        Case("csv_noisy_amount.csv", "open_items", csv(FX_HEADER, "C1;F1;31/10/2026;USD;2309.7899999999995"),
+             kwargs={"mapping": FX_MAPPING},
+             expect=("montant à plus de 2 décimales : lu « 2309.7899999999995 »", "un montant en USD arrondi")),
+        Case("csv_sens_d_c.csv", "open_items",
+             csv("Compte;Pièce;Échéance;Montant;Sens", "C1;F1;31/10/2026;150,00;D", "C1;A1;31/10/2026;50,00;C",
+                 "Total;;;100,00;"),
+             "ok", kwargs={"mapping": {"customer_id": "Compte", "document_id": "Pièce", "due_date": "Échéance",
+                                       "amount": "Montant", "direction": "Sens"}},
+             check=_amounts_check([15000, -5000])),
+        Case("sap_fbl5n_s_h.txt", "open_items",
+             csv("Client|Compte client : nom 1|N° pièce|Type de pièce|Date de pièce|Echéance nette|"
+                 "Valeur de la devise de la pièce|Clé de devise|Code débit/crédit",
+                 "C1|Alpha|1800001|DR|01.10.2026|31.10.2026|1.234,56|EUR|S",
+                 "C1|Alpha|1400002|DZ|05.11.2026|05.11.2026|200,00|EUR|H", encoding="cp1252"),
+             "ok", kwargs={"mapping": "sap_fbl5n"}, check=_amounts_check([123456, -20000])),
+        Case("sap_fbl5n_unknown_indicator.txt", "open_items",
+             csv("Client|N° pièce|Echéance nette|Valeur de la devise de la pièce|Clé de devise|Code débit/crédit",
+                 "C1|1800001|31.10.2026|12,00|EUR|Z"),
+             kwargs={"mapping": "sap_fbl5n"}, expect=("code débit/crédit inconnu : lu « Z »", "S ou H pour SAP")),
+        Case("sage_zero_balance_lines.xlsx", "open_items",
+             _xlsx(t, [*t.rows, ["C003", "Gamma SAS", "FA", "FA-9", d("2026-09-01"), d("2026-10-01"), 0.0, 0.0]]),
+             "warning", expect=("1 ligne soldée (montant nul) écartée (lignes 11)",),
+             check=_rows_check(4, skipped_rows={"zero_balance": 1})),
+        Case("fec_partial_lettering.txt", "fec", _fec(invoice.format(let="20261110"), partial),
+             "ok", kwargs={"as_of": "2026-10-25"}, check=_amounts_check([80000])),
+        Case("fec_lettering_without_date.txt", "fec", _fec(invoice.format(let=""), partial),
+             kwargs={"as_of": "2026-10-25"},
+             expect=("FEC", "1 ligne lettrée sans date de lettrage (lignes 2)", "DateLet")),
+        Case("fec_entry_without_date.txt", "fec",
+             _fec("VT\t\t411000\tClients\tC1\tAlpha\tFA1\t20261001\t1200,00\t0,00\t\t\t20261031"),
+             kwargs={"as_of": "2026-10-25"}, expect=("ligne 2, colonne « EcritureDate » : date manquante",)),
+        Case("fec_no_customer_line.txt", "fec",
+             _fec("VT\t20261001\t706000\tVentes\t\t\tFA1\t20261001\t0,00\t1000,00\t\t\t"),
+             kwargs={"as_of": "2026-10-25"}, expect=("aucune ligne de compte client (411…)",)),
+    ]
+
+
 def table_cases() -> list[Case]:
     cases: list[Case] = []
     for prefix, t in (("customers", CUSTOMERS), ("sales", SALES), ("disputes", DISPUTES), ("actions", ACTIONS)):
@@ -906,7 +1003,7 @@ def call_list_cases() -> list[Case]:
 
 def build_cases() -> list[Case]:
     """Every case of the corpus (names are unique)."""
-    cases = open_item_cases() + odoo_cases() + csv_cases() + table_cases() + call_list_cases()
+    cases = open_item_cases() + odoo_cases() + csv_cases() + real_input_cases() + table_cases() + call_list_cases()
     names = [c.name for c in cases]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
     return cases
