@@ -14,6 +14,7 @@ import pandas as pd
 from .config import Buckets
 from .currency import require_single_currency
 from .dates import DateLike, as_date
+from .errors import MissingColumnError
 
 def days_past_due(items: pd.DataFrame, as_of: DateLike) -> np.ndarray:
     """As-of date − due date in days (int64); negative when not yet due."""
@@ -42,8 +43,9 @@ def _group_keys(items: pd.DataFrame, by: str | Sequence[str] | None) -> list[str
         if k == "customer":
             out += ["customer_id", "customer_name"]
         elif k not in items.columns:
-            raise KeyError(f"cannot group the aged balance by {k!r}: the items have no such column "
-                           f"(columns: {', '.join(items.columns)}); attach customers first for collector/segment")
+            raise MissingColumnError(f"impossible de regrouper la balance âgée par {k!r} : les pièces n'ont pas cette "
+                                     f"colonne (colonnes : {', '.join(items.columns)}) ; rattachez d'abord les clients "
+                                     "(attach_customers) pour le recouvreur ou le segment", k)
         else:
             out.append(k)
     return out

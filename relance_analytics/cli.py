@@ -109,6 +109,8 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], mapping: str, config: Pa
         r = _guarded(ctx, lambda: ingest_file(f, store, mapping, force=True, rates=rates),
                      "vérifiez l'en-tête et la correspondance des colonnes (--mapping).")
         click.echo(f"{f.name} : {r.items} pièces au {r.as_of:%d/%m/%Y}, total {euros(r.total_cents)}")
+        for text in r.warnings:
+            click.echo(f"  avertissement : {text}")
 
 
 @main.command()

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import vocab
+from .errors import SettingsError
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class Buckets:
     def __post_init__(self) -> None:
         edges = tuple(int(e) for e in self.edges)
         if not edges or any(b <= a for a, b in zip(edges, edges[1:])):
-            raise ValueError(f"bucket edges must be a non-empty strictly increasing list of days, got {list(self.edges)}")
+            raise SettingsError(f"[aging] edges : une liste de jours non vide et strictement croissante attendue, lu "
+                                f"{list(self.edges)}")
         object.__setattr__(self, "edges", edges)
 
     @property
@@ -75,7 +77,7 @@ class Settings:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path} : TOML invalide ({exc})") from None
+            raise SettingsError(f"{path} : TOML invalide ({exc})") from None
         exports = data.get("exports", {})
         folder = Path(path).resolve().parent
         mapping = str(exports.get("mapping", "auto"))

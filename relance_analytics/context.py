@@ -13,14 +13,25 @@ import pandas as pd
 import plotly.io as pio
 
 from .dates import as_date
+from .errors import ReconciliationFailure
 from .config import Buckets, Settings
 from .enrich import attach_customers
 from .io.tables import read_customers
 from .store import SnapshotStore
 
 
-class ReconciliationFailure(AssertionError):
-    """The aged balance does not equal the export's control total (should never happen)."""
+@dataclass(frozen=True)
+class Reconciliation:
+    """The total against the export: ``status`` ``matched`` (equal to the « Total général » to
+    the cent), ``no_control`` (the export has no total row) or ``converted`` (amounts of other
+    currencies converted at ``rates``, each currency reconciled with its own ``control_totals``
+    before conversion)."""
+
+    status: str
+    total_cents: int
+    control_cents: int | None
+    control_totals: dict[str, int]
+    rates: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -38,20 +49,25 @@ class Context:
 
     @property
     def control_total_cents(self) -> int | None:
-        """The export's "Total général" (cents), ``None`` when the export had no total row."""
+        """The export's "Total général" (cents), ``None`` when the export had no total row or
+        its amounts were converted from other currencies (each reconciled with its own total)."""
         value = self.store.meta(self.as_of).get("control_total_cents")
         return None if value is None else int(value)
 
-    def check_reconciliation(self, total_cents: int) -> str:
-        """Compare a computed total with the control total; raise if they differ by a cent."""
+    def reconciliation(self, total_cents: int) -> Reconciliation:
+        """How the computed total stands against the export's control total(s); raises
+        :class:`~relance_analytics.errors.ReconciliationFailure` if they differ by a cent."""
+        meta = self.store.meta(self.as_of)
+        conversion = dict(meta.get("conversion") or {})
+        totals = dict(meta.get("control_totals_cents") or {})
+        if conversion:
+            return Reconciliation("converted", int(total_cents), None, totals, conversion)
         control = self.control_total_cents
         if control is None:
-            return "L'export ne comporte pas de ligne « Total général » : pas de contrôle possible."
+            return Reconciliation("no_control", int(total_cents), None, totals, {})
         if int(total_cents) != control:
-            raise ReconciliationFailure(
-                f"aged balance total {total_cents / 100:.2f} differs from the export's control total "
-                f"{control / 100:.2f} by {(total_cents - control) / 100:+.2f}")
-        return "Le total de la balance âgée est égal au « Total général » de l'export, au centime près."
+            raise ReconciliationFailure(int(total_cents), control)
+        return Reconciliation("matched", int(total_cents), control, totals, {})
 
 
 def setup_plotly() -> None:

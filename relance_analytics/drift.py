@@ -27,7 +27,9 @@ import pandas as pd
 
 from .aging import bucket_codes, days_past_due
 from .currency import item_currencies, require_single_currency
-from .errors import CurrencyError
+from .errors import CurrencyError, MissingColumnError, SettingsError
+
+LABELS = {"previous": "précédente", "current": "courante"}
 from .dates import DateLike, as_date
 from .config import Buckets
 
@@ -88,7 +90,8 @@ class Drift:
             return int(self.matrix.loc[code].sum())
         if code in (REDUCED, PAID_GONE):
             return int(self.matrix[code].sum())
-        raise KeyError(f"unknown drift flow {code!r}: expected one of new, new_credit, increased, reduced, paid_gone")
+        raise MissingColumnError(f"flux de glissement inconnu {code!r} : l'un de new, new_credit, increased, "
+                                 "reduced, paid_gone attendu", code)
 
     @property
     def previous_total(self) -> int:
@@ -126,13 +129,14 @@ def _aged_keys(items: pd.DataFrame, as_of: pd.Timestamp, buckets: Buckets, name:
     """Keys, amount (nullable Int64, so the outer merge stays integer) and bucket code of each item."""
     missing = [c for c in _REQUIRED if c not in items.columns]
     if missing:
-        raise KeyError(f"the {name} snapshot has no column {', '.join(missing)} (columns: {', '.join(items.columns)})")
+        raise MissingColumnError(f"la balance {LABELS[name]} n'a pas la colonne {', '.join(missing)} (colonnes : "
+                                 f"{', '.join(items.columns)})", missing[0])
     keys = pd.DataFrame({k: items[k].astype("string").to_numpy() for k in MATCH_KEYS})
     dup = keys.duplicated(keep=False)
     if dup.any():
         shown = ", ".join(f"{c}/{d}" for c, d in keys[dup].drop_duplicates().head(5).itertuples(index=False))
-        raise ValueError(f"the {name} snapshot has {int(dup.sum())} items sharing a (customer_id, document_id) "
-                         f"key, e.g. {shown}: drift matches items by that key, so it must be unique")
+        raise ValueError(f"la balance {LABELS[name]} a {int(dup.sum())} pièces de même clé (client, pièce), par exemple "
+                         f"{shown} : le glissement rapproche les pièces par cette clé, elle doit être unique")
     keys[f"{name}_cents"] = pd.array(items["amount_cents"].to_numpy(dtype="int64"), dtype="Int64")
     keys[f"{name}_code"] = pd.array(bucket_codes(days_past_due(items, as_of), buckets), dtype="Int64")
     return keys
@@ -207,8 +211,8 @@ def drift(previous: pd.DataFrame, current: pd.DataFrame, previous_as_of: DateLik
             require_single_currency(current, "glissement des créances")}) > 1:
         raise CurrencyError({**item_currencies(previous), **item_currencies(current)}, "glissement des créances")
     if before_date >= now_date:
-        raise ValueError(f"the previous snapshot ({before_date:%Y-%m-%d}) must be older than the current one "
-                         f"({now_date:%Y-%m-%d})")
+        raise SettingsError(f"la balance précédente ({before_date:%d/%m/%Y}) doit être antérieure à la balance "
+                            f"courante ({now_date:%d/%m/%Y})")
     merged = _aged_keys(previous, before_date, buckets, "previous").merge(
         _aged_keys(current, now_date, buckets, "current"), on=list(MATCH_KEYS), how="outer", sort=True)
     p = merged["previous_cents"].fillna(0).to_numpy(dtype=np.int64)

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .aging import _group_keys, aged_balance
 from .currency import require_single_currency
+from .errors import MissingColumnError, MissingSalesError, SettingsError, SnapshotMissing
 from .dates import DateLike, as_date
 from .config import Buckets, Settings
 from .enrich import attach_customers
@@ -39,7 +40,8 @@ Unit = Literal["months", "days"]
 Errors = Literal["raise", "coerce"]
 By = str | Sequence[str] | None
 
-UNASSIGNED = "(non renseigné)"     # the aged balance's label for a blank grouping value
+UNASSIGNED = "(non renseigné)"
+SCOPE_NAMES = {"collector": "recouvreur", "segment": "segment", "customer_id": "client"}     # the aged balance's label for a blank grouping value
 METHODS = ("countback", "ratio")
 UNITS = ("months", "days")
 
@@ -62,15 +64,16 @@ class DsoParams:
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
-            raise ValueError(f"DSO method must be one of {METHODS}, got {self.method!r}")
+            raise SettingsError(f"[dso] method : l'une de {', '.join(METHODS)} attendue, lu {self.method!r}")
         if self.ratio_unit not in UNITS:
-            raise ValueError(f"DSO ratio_unit must be one of {UNITS}, got {self.ratio_unit!r}")
+            raise SettingsError(f"[dso] ratio_unit : l'une de {', '.join(UNITS)} attendue, lu {self.ratio_unit!r}")
         for name in ("ratio_period", "cei_months"):
             if int(getattr(self, name)) < 1:
-                raise ValueError(f"DSO {name} must be a positive whole number, got {getattr(self, name)!r}")
+                raise SettingsError(f"[dso] {name} : un nombre entier positif attendu, lu {getattr(self, name)!r}")
             object.__setattr__(self, name, int(getattr(self, name)))
         if not 0 <= float(self.default_vat_rate) < 1:
-            raise ValueError(f"default VAT rate must be a share in [0, 1), got {self.default_vat_rate!r}")
+            raise SettingsError(f"[vat] default_rate : un taux entre 0 et 1 attendu (0.20 pour 20 %), lu "
+                                f"{self.default_vat_rate!r}")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DsoParams":
@@ -79,28 +82,9 @@ class DsoParams:
         known = {f.name for f in fields(cls)} - {"default_vat_rate"}
         unknown = sorted(set(section) - known)
         if unknown:
-            raise ValueError(f"relance.toml [dso]: unknown key(s) {', '.join(unknown)} "
-                             f"(known: {', '.join(sorted(known))})")
+            raise SettingsError(f"relance.toml [dso] : clé inconnue {', '.join(unknown)} "
+                                f"(clés connues : {', '.join(sorted(known))})")
         return cls(**section, default_vat_rate=settings.default_vat_rate)
-
-
-class MissingSalesError(ValueError):
-    """The sales file lacks a month that a DSO/CEI computation needs.
-
-    Attributes: ``month`` (first missing month, ``pd.Period``), ``scope`` (e.g. ``collector
-    'Claire Martin'``), ``metric`` and ``available`` (first and last month of the sales file).
-    """
-
-    def __init__(self, month: pd.Period, scope: str, metric: str, available: tuple[pd.Period, pd.Period] | None,
-                 missing: Sequence[pd.Period] = ()):
-        self.month, self.scope, self.metric, self.available = month, scope, metric, available
-        others = [str(m) for m in missing if m != month]
-        span = f"{available[0]} to {available[1]}" if available else "no month at all"
-        super().__init__(
-            f"sales missing for {month}{' (and ' + ', '.join(others) + ')' if others else ''}: "
-            f"the {metric} of {scope} needs that month, but the sales file covers {span}; "
-            "add the month to the sales file (a month with no sales still needs its row), "
-            "or pass errors='coerce' to get NaN for that scope")
 
 
 def sales_ttc_cents(sales: pd.DataFrame, default_vat_rate: float = 0.20) -> np.ndarray:
@@ -151,7 +135,7 @@ def dso(items: pd.DataFrame, sales: pd.DataFrame, as_of: DateLike, method: Metho
     method = method or params.method
     require_single_currency(items, "DSO")
     if method not in METHODS:
-        raise ValueError(f"DSO method must be one of {METHODS}, got {method!r}")
+        raise SettingsError(f"méthode de DSO : l'une de {', '.join(METHODS)} attendue, lu {method!r}")
     _check_errors(errors)
     as_of = as_date(as_of)
     balance = aged_balance(items, as_of, by=by, buckets=Buckets())
@@ -163,11 +147,11 @@ def dso(items: pd.DataFrame, sales: pd.DataFrame, as_of: DateLike, method: Metho
                         "overdue_cents": balance["overdue"].to_numpy(dtype="int64")}, index=balance.index)
     missing_months: list[pd.Period] = []
     if method == "countback":
-        label = "count-back DSO"
+        label = "DSO par épuisement"
         total, missing = _countback(grid, receivables, as_of)
         best, missing_best = _countback(grid, not_due, as_of)
     else:
-        label = "ratio DSO"
+        label = "DSO par ratio"
         start = window_start(as_of, params.ratio_period, params.ratio_unit)
         period_sales, missing_months = grid.window_total(start, as_of)
         period_days = (as_of - start).days + 1
@@ -310,7 +294,8 @@ def dso_trend(snapshots: Snapshots | Mapping[DateLike, pd.DataFrame], sales: pd.
     store = _as_snapshots(snapshots)
     dates = [d for d in store.dates() if until is None or d <= as_date(until)]
     if not dates:
-        raise KeyError("no snapshot to compute a DSO trend from" + (f" up to {as_date(until):%Y-%m-%d}" if until else ""))
+        raise SnapshotMissing("aucune balance intégrée pour calculer la tendance du DSO"
+                              + (f" jusqu'au {as_date(until):%d/%m/%Y}" if until else ""))
     through = as_date(sales_through) if sales_through is not None else dates[-1]
     rows = []
     for d in month_end_dates(dates):
@@ -408,8 +393,9 @@ def _scope_column(sales: pd.DataFrame, key: str, customers: pd.DataFrame | None)
         ref = customers.set_index(customers["customer_id"].astype("string"))[key]
         values = sales["customer_id"].astype("string").map(ref)
     else:
-        raise KeyError(f"cannot group sales by {key!r}: the sales have no such column; pass customers=... "
-                       "(the customers file) so each customer's sales follow its " + key)
+        raise MissingColumnError(f"impossible de regrouper les ventes par {key!r} : les ventes n'ont pas cette colonne ; "
+                                 f"passez customers=… (le fichier clients) pour rattacher les ventes de chaque client "
+                                 f"à son {key}", key)
     return values.astype("string").fillna(UNASSIGNED)
 
 
@@ -463,7 +449,7 @@ def _share(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 def _check_errors(errors: str) -> None:
     if errors not in ("raise", "coerce"):
-        raise ValueError(f"errors must be 'raise' or 'coerce', got {errors!r}")
+        raise SettingsError(f"errors : 'raise' ou 'coerce' attendu, lu {errors!r}")
 
 
 def _first_missing(*lists: list[pd.Period | None]) -> list[pd.Period | None]:
@@ -483,12 +469,12 @@ def _raise_first(gaps: list[pd.Period | None], grid: _SalesGrid, keys: list[str]
 
 
 def _scope_label(keys: list[str], value: object) -> str:
-    """``the whole ledger``, ``collector 'Claire Martin'``, ``customer C0001 (Alpha SA)``…"""
+    """``l'ensemble du portefeuille``, ``recouvreur 'Claire Martin'``, ``client C0001 (Alpha SA)``…"""
     if not keys:
-        return "the whole ledger"
+        return "l'ensemble du portefeuille"
     values = value if isinstance(value, tuple) else (value,)
     named = dict(zip(keys, values))
     if "customer_id" in named and set(named) <= {"customer_id", "customer_name"}:
         name = f" ({named['customer_name']})" if named.get("customer_name") else ""
-        return f"customer {named['customer_id']}{name}"
-    return ", ".join(f"{k} {v!r}" for k, v in named.items())
+        return f"client {named['customer_id']}{name}"
+    return ", ".join(f"{SCOPE_NAMES.get(k, k)} {v!r}" for k, v in named.items())

@@ -140,6 +140,19 @@ class ReconciliationError(ExportError):
         super().__init__(path, [problem], sheet)
 
 
+class ReconciliationFailure(RelanceError, AssertionError):
+    """A total computed from the stored items differs from the export's control total (it never
+    should: the reader checked it). Fields: ``total_cents``, ``control_cents``."""
+
+    code = "reconciliation"
+
+    def __init__(self, total_cents: int, control_cents: int):
+        self.total_cents, self.control_cents = total_cents, control_cents
+        super().__init__(f"le total de la balance âgée ({euros(total_cents)}) diffère du « Total général » de "
+                         f"l'export ({euros(control_cents)}) de {signed_euros(total_cents - control_cents)} : "
+                         "l'espace de travail est à réintégrer (relance ingest), signalez-le")
+
+
 class CurrencyError(RelanceError, ValueError):
     """Amounts in several currencies would be added together.
 
@@ -157,6 +170,48 @@ class CurrencyError(RelanceError, ValueError):
             "différentes ne s'additionnent jamais. Donnez les taux de conversion dans relance.toml "
             "(section [currencies], par exemple USD = 0.92 pour 1 USD = 0,92 EUR), ou calculez par devise "
             "(by=\"currency\" pour la balance âgée).")
+
+
+class SettingsError(RelanceError, ValueError):
+    """A parameter is invalid: a value of ``relance.toml``, of a notebook's parameters cell or
+    of a function's parameter object. The message names the section and key."""
+
+    code = "settings"
+
+
+class MissingColumnError(RelanceError, KeyError):
+    """A frame lacks a column a computation needs (e.g. the collector before the customers
+    file is attached). Field: ``column``."""
+
+    code = "missing_column"
+
+    def __init__(self, message: str, column: str = ""):
+        self.column = column
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class MissingSalesError(RelanceError, ValueError):
+    """The sales file lacks a month that a DSO/CEI computation needs.
+
+    Fields: ``month`` (first missing month, ``pd.Period``), ``scope`` (e.g. ``recouvreur
+    'Claire Martin'``), ``metric`` and ``available`` (first and last month of the sales file).
+    """
+
+    code = "missing_sales"
+
+    def __init__(self, month: object, scope: str, metric: str, available: tuple[object, object] | None,
+                 missing: tuple[object, ...] | list[object] = ()):
+        self.month, self.scope, self.metric, self.available = month, scope, metric, available
+        others = [str(m) for m in missing if m != month]
+        span = f"de {available[0]} à {available[1]}" if available else "aucun mois"
+        super().__init__(
+            f"ventes manquantes pour {month}{' (et ' + ', '.join(others) + ')' if others else ''} : "
+            f"le {metric} de {scope} a besoin de ce mois, mais le fichier des ventes couvre {span} ; "
+            "ajoutez le mois au fichier des ventes (un mois sans ventes a quand même sa ligne), "
+            "ou passez errors='coerce' pour obtenir NaN sur ce périmètre")
 
 
 class SnapshotMissing(RelanceError, KeyError):

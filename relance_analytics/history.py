@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .dates import DateLike, as_date
+from .errors import SnapshotMissing
 from .config import Buckets
 from .drift import drift
 from .store import SnapshotStore
@@ -38,8 +39,9 @@ def _dates(store: SnapshotStore, as_of_dates: Iterable[DateLike] | None) -> list
     wanted = sorted({as_date(d) for d in as_of_dates})
     missing = [d for d in wanted if d not in stored]
     if missing:
-        raise KeyError(f"no snapshot for {', '.join(f'{d:%Y-%m-%d}' for d in missing)} in {store.root} "
-                       f"(stored: {', '.join(f'{d:%Y-%m-%d}' for d in stored) or 'none'})")
+        raise SnapshotMissing(f"pas de balance au {', '.join(f'{d:%Y-%m-%d}' for d in missing)} dans {store.root} "
+                              f"(dates intégrées : {', '.join(f'{d:%Y-%m-%d}' for d in stored) or 'aucune'})",
+                              missing[0], tuple(stored))
     return wanted
 
 

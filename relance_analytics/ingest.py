@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import warnings
+
 import pandas as pd
 
 from .currency import CurrencyRates, convert
 from .dates import DateLike, as_date
+from .errors import InputWarning, SettingsError
 from .io.fec import FecLedger, load_fec
 from .io.mapping import MappingLike
 from .io.open_items import read_open_items
@@ -26,13 +29,22 @@ class Ingested:
     items: int
     total_cents: int
     skipped: bool          # True when the stored snapshot already came from this exact file
+    warnings: tuple[str, ...] = ()     # what the read tolerated (French), also in the snapshot's metadata
+
+
+def _quietly(read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """Run a reader without letting its :class:`InputWarning` reach ``stderr`` in Python's
+    format: their French texts are in the frame's ``attrs["warnings"]``, which the caller shows."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        return read()
 
 
 def export_files(exports_dir: Path) -> list[Path]:
     """Export files of a folder (xlsx/csv…), sorted by the as-of date in their names."""
     if not exports_dir.is_dir():
-        raise FileNotFoundError(f"no exports folder {exports_dir}: put the weekly ERP exports there "
-                                "(balance_YYYY-MM-DD.xlsx)")
+        raise FileNotFoundError(f"pas de dossier d'exports {exports_dir} : déposez-y les exports hebdomadaires de "
+                                "l'ERP (balance_AAAA-MM-JJ.xlsx), ou nommez un FEC dans relance.toml ([exports] fec)")
     files = [p for p in exports_dir.iterdir()
              if p.suffix.lower() in EXCEL_SUFFIXES | CSV_SUFFIXES and not p.name.startswith(("~$", "."))]
     return sorted(files, key=lambda p: (as_of_from_filename(p), p.name))
@@ -53,7 +65,7 @@ def ingest_file(path: Path, store: SnapshotStore, mapping: MappingLike = "auto",
         meta = store.meta(as_of)
         if meta.get("digest") == digest and meta.get("rates", {}) == rates.describe():
             return Ingested(path, as_of, int(meta.get("items", 0)), int(meta.get("total_cents", 0)), True)
-    items = convert(read_open_items(path, mapping=mapping), rates)
+    items = convert(_quietly(lambda: read_open_items(path, mapping=mapping)), rates)
     total = int(items["amount_cents"].sum())
     store.write(as_of, items, {
         "source": path.name, "digest": digest, "mapping": items.attrs.get("mapping"),
@@ -64,7 +76,7 @@ def ingest_file(path: Path, store: SnapshotStore, mapping: MappingLike = "auto",
         "tolerated": items.attrs.get("tolerated"), "date_orders": items.attrs.get("date_orders"),
         "warnings": items.attrs.get("warnings"), "items": len(items), "total_cents": total,
     })
-    return Ingested(path, as_of, len(items), total, False)
+    return Ingested(path, as_of, len(items), total, False, tuple(items.attrs["warnings"]))
 
 
 def ingest_folder(exports_dir: Path, store: SnapshotStore, mapping: MappingLike = "auto",
@@ -93,7 +105,7 @@ def fec_dates(ledger: FecLedger, as_of: DateLike | None = None, weeks: int = 16,
     ending at ``as_of`` (default: the last ``weekday``, ISO 1 = Monday … 5 = Friday, on or
     before the FEC's last entry), none before the FEC's first entry."""
     if not 1 <= int(weekday) <= 7 or int(weeks) < 1:
-        raise ValueError(f"relance.toml [exports] : fec_weekday ({weekday}) doit être de 1 (lundi) à 7 (dimanche) "
+        raise SettingsError(f"relance.toml [exports] : fec_weekday ({weekday}) doit être de 1 (lundi) à 7 (dimanche) "
                          f"et fec_weeks ({weeks}) au moins 1")
     last = as_date(as_of) if as_of is not None else ledger.last_date - pd.Timedelta(
         days=(ledger.last_date.isoweekday() - int(weekday)) % 7)
@@ -109,14 +121,14 @@ def ingest_fec(path: Path, store: SnapshotStore, as_of: DateLike | None = None, 
     ``customers`` gives the payment terms of invoices without a due date. Every snapshot checks
     the open items against the balance of the customer accounts at its date, to the cent."""
     digest = file_digest(path)
-    ledger = load_fec(path, customers=customers)
+    ledger = _quietly(lambda: load_fec(path, customers=customers))
     results = []
     for date in fec_dates(ledger, as_of, weeks, weekday):
         if not force and date in store.dates() and store.meta(date).get("digest") == digest:
             meta = store.meta(date)
             result = Ingested(path, date, int(meta.get("items", 0)), int(meta.get("total_cents", 0)), True)
         else:
-            items = ledger.open_items(date)
+            items = _quietly(lambda: ledger.open_items(date))
             total = int(items["amount_cents"].sum())
             store.write(date, items, {
                 "source": path.name, "digest": digest, "mapping": "fec", "sheet": None,
@@ -125,7 +137,7 @@ def ingest_fec(path: Path, store: SnapshotStore, as_of: DateLike | None = None, 
                 "skipped_rows": items.attrs["skipped_rows"], "tolerated": items.attrs["tolerated"],
                 "date_orders": {}, "warnings": items.attrs["warnings"], "items": len(items), "total_cents": total,
             })
-            result = Ingested(path, date, len(items), total, False)
+            result = Ingested(path, date, len(items), total, False, tuple(items.attrs["warnings"]))
         if progress:
             progress(result)
         results.append(result)

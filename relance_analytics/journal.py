@@ -33,7 +33,7 @@ import pandas as pd
 
 from . import vocab
 from .dates import DateLike, as_date
-from .errors import InputError, JournalVersionError, Problem
+from .errors import InputError, JournalVersionError, MissingColumnError, Problem, SettingsError
 from .io.tables import ACTIONS, read_actions
 
 FILE_NAME = "journal.sqlite"
@@ -129,11 +129,11 @@ def read_mapping(path: str | Path) -> dict[str, str]:
     known = {f.name for f in ACTIONS.fields}
     unknown = sorted(set(columns) - known)
     if unknown:
-        raise ValueError(f"mapping {path}: unknown column(s) {', '.join(unknown)}; "
-                         f"expected some of {', '.join(f.name for f in ACTIONS.fields)}")
+        raise SettingsError(f"correspondance {path} : colonne(s) inconnue(s) {', '.join(unknown)} ; colonnes "
+                            f"connues : {', '.join(f.name for f in ACTIONS.fields)}")
     bad = sorted(k for k, v in columns.items() if not isinstance(v, str))
     if bad:
-        raise ValueError(f"mapping {path}: the header of {', '.join(bad)} must be a text")
+        raise SettingsError(f"correspondance {path} : l'en-tête de {', '.join(bad)} doit être un texte")
     return dict(columns)
 
 
@@ -242,8 +242,8 @@ def _stored_rows(actions: pd.DataFrame, source_file: str, logged_by: str | None)
     """Rows ready for the ``actions`` table (codes checked against the vocabulary, fingerprints)."""
     missing = [c for c in ACTION_COLUMNS if c not in actions.columns]
     if missing:
-        raise ValueError(f"the actions frame lacks column(s) {', '.join(missing)} "
-                         f"(expected those of read_actions: {', '.join(ACTION_COLUMNS)})")
+        raise MissingColumnError(f"il manque au tableau des actions la ou les colonnes {', '.join(missing)} "
+                                 f"(celles de read_actions : {', '.join(ACTION_COLUMNS)})", missing[0])
     values: dict[str, list[object]] = {c: _cells(actions[c]) for c in ACTION_COLUMNS}
     for c in _DATES:
         values[c] = [None if v is None else f"{pd.Timestamp(v):%Y-%m-%d}" for v in values[c]]

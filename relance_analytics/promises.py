@@ -37,6 +37,7 @@ import pandas as pd
 
 from .aging import days_past_due
 from .dates import DateLike, as_date
+from .errors import SnapshotMissing
 from .journal import split_document_ids
 from .store import SnapshotStore
 
@@ -88,7 +89,8 @@ class _History:
     def __init__(self, snapshots: Mapping[pd.Timestamp, pd.DataFrame], as_of: pd.Timestamp) -> None:
         frames = {as_date(d): f for d, f in snapshots.items() if as_date(d) <= as_of}
         if not frames:
-            raise ValueError(f"no snapshot on or before {as_of:%Y-%m-%d}: ingest the exports first")
+            raise SnapshotMissing(f"aucune balance au {as_of:%Y-%m-%d} ou avant : intégrez d'abord les exports "
+                                  "(relance weekly --data DOSSIER)", as_of)
         self.dates = sorted(frames)
         self.snaps = {d: _Snapshot(frames[d]) for d in self.dates}
         self.as_of = as_of

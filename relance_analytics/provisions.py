@@ -44,6 +44,7 @@ import pandas as pd
 from . import vocab
 from .aging import days_past_due
 from .currency import require_single_currency
+from .errors import MissingColumnError, SettingsError
 from .dates import DateLike, as_date
 from .config import Settings
 from .enrich import attach_customers
@@ -62,7 +63,7 @@ AGE_RULE_PREFIX = "age_"
 def _check_rate(rate: float, what: str) -> float:
     rate = float(rate)
     if not 0.0 <= rate <= 1.0:
-        raise ValueError(f"{what}: a provision rate must be between 0 and 1 (0 % to 100 %), got {rate!r}")
+        raise SettingsError(f"{what} : un taux de provision entre 0 et 1 (0 % à 100 %) attendu, lu {rate!r}")
     return rate
 
 
@@ -79,7 +80,8 @@ class AgeRule:
         if self.max_days is not None:
             object.__setattr__(self, "max_days", int(self.max_days))
             if self.max_days < self.min_days:
-                raise ValueError(f"age rule: max_days {self.max_days} is below min_days {self.min_days}")
+                raise SettingsError(f"[provisions] rules : max_days {self.max_days} est inférieur à min_days "
+                                    f"{self.min_days}")
         object.__setattr__(self, "rate", _check_rate(self.rate, f"age rule from {self.min_days} days"))
 
     @property
@@ -110,7 +112,8 @@ class ProvisionRules:
         rules = tuple(sorted(self.age_rules, key=lambda r: r.min_days))
         for a, b in zip(rules, rules[1:]):
             if a.max_days is None or a.max_days >= b.min_days:
-                raise ValueError(f"age rules {a.code} and {b.code} overlap: each day count must match one rule")
+                raise SettingsError(f"[provisions] rules : les règles {a.code} et {b.code} se chevauchent ; chaque "
+                                    "nombre de jours doit relever d'une seule règle")
         object.__setattr__(self, "age_rules", rules)
         for name in ("liquidation_rate", "receivership_rate", "safeguard_rate"):
             object.__setattr__(self, name, _check_rate(getattr(self, name), name))
@@ -138,16 +141,16 @@ class ProvisionRules:
                 kwargs["age_rules"] = tuple(AgeRule(r["min_days"], r.get("max_days"), r["rate"])
                                             for r in table["rules"])
             except (KeyError, TypeError) as exc:
-                raise ValueError(f"[provisions] rules: each rule needs min_days and rate "
-                                 f"(max_days optional), e.g. {{min_days = 91, max_days = 180, rate = 0.25}} "
-                                 f"({exc!r})") from None
+                raise SettingsError(f"[provisions] rules : chaque règle demande min_days et rate (max_days "
+                                    f"facultatif), par exemple {{min_days = 91, max_days = 180, rate = 0.25}} "
+                                    f"({exc!r})") from None
         lookup = {normalize_label(label): code for code, label in vocab.STATUS.items()}
         lookup |= {normalize_label(code): code for code in vocab.STATUS}
         for key, rate in dict(table.get("status_rates", {})).items():
             code = lookup.get(normalize_label(key))
             if code not in vocab.INSOLVENCY_STATUSES:
-                raise ValueError(f"[provisions] status_rates: unknown status {key!r}; expected one of "
-                                 + ", ".join(repr(vocab.STATUS[c]) for c in vocab.INSOLVENCY_STATUSES))
+                raise SettingsError(f"[provisions] status_rates : statut inconnu {key!r} ; statuts connus : "
+                                    + ", ".join(repr(vocab.STATUS[c]) for c in vocab.INSOLVENCY_STATUSES))
             kwargs[f"{code}_rate"] = rate
         return cls(**kwargs)
 
@@ -267,8 +270,8 @@ def _keys(schedule: pd.DataFrame, by: str | Sequence[str]) -> list[str]:
         elif k in schedule.columns:
             out.append(k)
         else:
-            raise KeyError(f"cannot total provisions by {k!r}: the schedule has no such column "
-                           f"(columns: {', '.join(schedule.columns)})")
+            raise MissingColumnError(f"impossible de totaliser les provisions par {k!r} : pas de telle colonne "
+                                     f"(colonnes : {', '.join(schedule.columns)})", k)
     return out
 
 

@@ -177,6 +177,8 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
     def said(r: Ingested) -> None:
         progress(f"{'FEC ' if settings.fec else 'export '}{r.path.name} au {r.as_of:%d/%m/%Y} : "
                  f"{'inchangé' if r.skipped else f'{r.items} pièces'}")
+        for text in r.warnings:
+            progress(f"  avertissement : {text}")
 
     if settings.fec:
         customers = data_dir / "customers.xlsx"

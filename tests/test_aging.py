@@ -94,12 +94,12 @@ def test_group_by_collector_keeps_unassigned_items_and_total_row():
 
 
 def test_unknown_group_column_is_a_clear_error():
-    with pytest.raises(KeyError, match="attach customers first"):
+    with pytest.raises(KeyError, match="rattachez d'abord les clients"):
         ra.aged_balance(frame([("A", "1", "2026-11-01", 1)]), AS_OF, by="collector")
 
 
 def test_invalid_edges_rejected():
-    with pytest.raises(ValueError, match="strictly increasing"):
+    with pytest.raises(ValueError, match="strictement croissante"):
         ra.Buckets((30, 30, 60))
 
 

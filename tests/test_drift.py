@@ -191,12 +191,12 @@ def test_empty_snapshots():
 
 
 def test_invalid_inputs_are_clear():
-    with pytest.raises(ValueError, match="must be older"):
+    with pytest.raises(ValueError, match="doit être antérieure"):
         drift(PREVIOUS, CURRENT, NOW, BEFORE)
     twice = pd.concat([CURRENT, CURRENT.iloc[:1]], ignore_index=True)
     with pytest.raises(ValueError, match="A/FA-2"):
         drift(PREVIOUS, twice, BEFORE, NOW)
-    with pytest.raises(KeyError, match="no column due_date"):
+    with pytest.raises(KeyError, match="n'a pas la colonne due_date"):
         drift(PREVIOUS, CURRENT.drop(columns="due_date"), BEFORE, NOW)
 
 

@@ -135,16 +135,16 @@ def test_window_start():
 def test_missing_month_is_a_clear_error():
     # receivables 2,500,000 exceed the 2,400,000 of sales of January–March: December 2024 is needed
     receivables = items([("A", "2025-02-15", 2_500_000_00)], collector=["Julien Petit"])
-    with pytest.raises(MissingSalesError, match=r"sales missing for 2024-12.*count-back DSO of collector "
-                                                 r"'Julien Petit'.*2025-01 to 2025-03") as err:
+    with pytest.raises(MissingSalesError, match=r"ventes manquantes pour 2024-12.*DSO par épuisement de recouvreur "
+                                                 r"'Julien Petit'.*de 2025-01 à 2025-03") as err:
         dso(receivables, sales(WORKED_SALES), "2025-03-31", by="collector", customers=CUSTOMERS)
-    assert err.value.month == pd.Period("2024-12", "M") and err.value.scope == "collector 'Julien Petit'"
+    assert err.value.month == pd.Period("2024-12", "M") and err.value.scope == "recouvreur 'Julien Petit'"
     # a gap inside the history: no row at all for February 2025
     gap = sales([WORKED_SALES[0], WORKED_SALES[2]])
-    with pytest.raises(MissingSalesError, match="sales missing for 2025-02.*the whole ledger"):
+    with pytest.raises(MissingSalesError, match="ventes manquantes pour 2025-02.*l'ensemble du portefeuille"):
         dso(items([("A", "2025-02-15", 1_000_000_00)]), gap, "2025-03-31")
     # the as-of month itself: April not in the file yet
-    with pytest.raises(MissingSalesError, match="sales missing for 2025-04"):
+    with pytest.raises(MissingSalesError, match="ventes manquantes pour 2025-04"):
         dso(items([("A", "2025-02-15", 1_00)]), sales(WORKED_SALES), "2025-04-10")
     # coerce: NaN days and the month to add
     row = one(dso(receivables, sales(WORKED_SALES), "2025-03-31", errors="coerce"))
@@ -192,7 +192,7 @@ def test_per_customer_with_coerce_shows_which_month_is_missing():
     # A's not-due 300: 200 (March, 31 d) + 100 (February, 28 d): exactly 59 days
     assert a["best_possible_dso"] == pytest.approx(59.0)
     assert c["dso"] == pytest.approx(45.0) and pd.isna(c["missing_sales_month"])
-    with pytest.raises(MissingSalesError, match="customer A \\(a\\)"):
+    with pytest.raises(MissingSalesError, match="client A \\(a\\)"):
         dso(SPLIT_ITEMS, SPLIT_SALES, "2025-03-31", by="customer")
 
 
@@ -208,7 +208,7 @@ def test_cei_worked_example():
     assert row["cei"] == pytest.approx(3_490 / 6_240 * 100)
     assert round(row["cei"], 1) == 55.9
     # over 4 months the window starts on 01/12/2024, a month this sales file lacks
-    with pytest.raises(MissingSalesError, match="2024-12.*CEI of the whole ledger"):
+    with pytest.raises(MissingSalesError, match="2024-12.*CEI de l'ensemble du portefeuille"):
         cei(beginning, ending, rows.iloc[:3], "2025-03-31", params=DsoParams(cei_months=4))
 
 
@@ -255,7 +255,7 @@ def test_helpers_and_parameters():
     p = DsoParams.from_settings(settings_)
     assert (p.method, p.ratio_period, p.ratio_unit, p.cei_months, p.default_vat_rate) == ("ratio", 90, "days", 3, 0.1)
     assert DsoParams.from_settings(Settings()) == DsoParams()
-    with pytest.raises(ValueError, match="unknown key.*period"):
+    with pytest.raises(ValueError, match="clé inconnue.*period"):
         DsoParams.from_settings(Settings(raw={"dso": {"period": 3}}))
     with pytest.raises(ValueError, match="method"):
         DsoParams(method="average")

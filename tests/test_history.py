@@ -71,7 +71,7 @@ def test_selected_dates_and_workspace_path(store):
     got = bucket_trend(store.workspace, as_of_dates=picked)
     assert list(got.index) == [WEEKS[1], WEEKS[5]]
     pd.testing.assert_frame_equal(got, pandas_bucket_trend(store, ra.Buckets(), [WEEKS[1], WEEKS[5]]))
-    with pytest.raises(KeyError, match="no snapshot for 2020-01-03"):
+    with pytest.raises(KeyError, match="pas de balance au 2020-01-03"):
         bucket_trend(store, as_of_dates=["2020-01-03"])
 
 

@@ -167,7 +167,7 @@ def test_an_invalid_row_records_nothing(tmp_path):
             journal.record(coded, "coded.xlsx")
         assert [(p.row, p.column, p.value) for p in err.value.problems] == \
             [(2, "outcome", "promesse"), (3, "channel", "fax")]
-        with pytest.raises(ValueError, match="lacks column"):
+        with pytest.raises(KeyError, match="il manque au tableau des actions"):
             journal.record(frame.drop(columns="note"), "x.xlsx")
         assert len(journal) == 0
         # the journal is still usable: the good frame records fully
@@ -186,7 +186,7 @@ def test_mapping_for_a_dunning_tool_export(tmp_path):
         assert journal.import_file(path, mapping) == 3
         assert journal.actions()["note"].iloc[0] == "Règlement promis"
     toml.write_text('[columns]\nclient = "Compte"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown column"):
+    with pytest.raises(ValueError, match="colonne\(s\) inconnue\(s\)"):
         read_mapping(toml)
 
 

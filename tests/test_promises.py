@@ -180,5 +180,5 @@ def test_no_promise_and_no_snapshot(tmp_path):
         store.write(d, items)
     loaded = load_snapshots(store, "2026-11-13")
     assert list(loaded) == [pd.Timestamp("2026-11-06"), pd.Timestamp("2026-11-13")]
-    with pytest.raises(ValueError, match="no snapshot on or before 2026-11-01"):
+    with pytest.raises(KeyError, match="aucune balance au 2026-11-01 ou avant"):
         evaluate_promises(actions((1, "2026-10-09", "C1", "F1", "promise", 1, "2026-10-12")), loaded, "2026-11-01")

@@ -153,11 +153,11 @@ def test_custom_rules_and_override_rate_scale():
 
 
 def test_rules_validation():
-    with pytest.raises(ValueError, match="overlap"):
+    with pytest.raises(ValueError, match="se chevauchent"):
         ProvisionRules(age_rules=(AgeRule(91, 180, 0.25), AgeRule(180, None, 1.0)))
-    with pytest.raises(ValueError, match="between 0 and 1"):
+    with pytest.raises(ValueError, match="entre 0 et 1"):
         AgeRule(91, 180, 25)
-    with pytest.raises(ValueError, match="below"):
+    with pytest.raises(ValueError, match="inférieur à min_days"):
         AgeRule(180, 91, 0.25)
 
 
@@ -170,9 +170,9 @@ def test_rules_from_settings_with_french_labels_or_codes():
     assert [r.code for r in rules.age_rules] == ["age_91_180", "age_181_365", "age_over_365"]
     assert rules.status_rates == {"liquidation": 1.0, "receivership": 0.6, "safeguard": 0.2}
     assert ProvisionRules.from_settings({}) == ProvisionRules()
-    with pytest.raises(ValueError, match="unknown status 'actif'"):
+    with pytest.raises(ValueError, match="statut inconnu 'actif'"):
         ProvisionRules.from_settings({"provisions": {"status_rates": {"actif": 0.1}}})
-    with pytest.raises(ValueError, match="min_days and rate"):
+    with pytest.raises(ValueError, match="min_days et rate"):
         ProvisionRules.from_settings({"provisions": {"rules": [{"max_days": 10}]}})
 
 

@@ -154,3 +154,22 @@ def test_second_run_on_the_same_workspace_is_refused(tmp_path):
         holder.wait()
     # the lock dies with its process: the next run goes through
     run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
+
+
+def test_what_a_read_tolerated_is_said_during_the_run_and_kept_with_the_snapshot(tmp_path):
+    data = tmp_path / "data"
+    (data / "exports").mkdir(parents=True)
+    sage_export(data / "exports" / "balance_2026-11-20.xlsx",
+                [["C1", "Alpha", "FA", "F1", d("2026-10-01"), d("2026-11-01"), 100.0, 120.0],
+                 ["C1", "Alpha", "AV", "A1", d("2026-10-05"), None, -10.0, -12.0]])
+    lines: list[str] = []
+    run_weekly(data, tmp_path / "r", workspace=tmp_path / "ws", notebooks_dir=FIXTURES, suite=("writes_marker",),
+               preview=False, progress=lines.append)
+    said = "  avertissement : colonne « Échéance (F) » : 1 pièce sans date d'échéance : échéance prise égale à la " \
+           "date de pièce (lignes 8) ; attendu : une date d'échéance pour chaque pièce"
+    assert said in lines
+    meta = ra.SnapshotStore(tmp_path / "ws").meta("2026-11-20")
+    assert meta["tolerated"] == {"due_date_from_document_date": 1} and meta["warnings"] == [said.split(" : ", 1)[1]]
+    from relance_analytics.report.aging import warnings_text
+    assert "**Points de vigilance de l'export**" in warnings_text(meta["warnings"])
+    assert warnings_text([]) == ""

@@ -29,6 +29,7 @@ from typing import Any, Mapping
 
 from .. import vocab
 from ..config import Settings
+from ..errors import SettingsError
 
 #: ``[thresholds]`` keys given in euros in relance.toml, and the cents field they set.
 MONEY_KEYS = {"significant_amount": "significant_amount_cents", "small_amount": "small_amount_cents"}
@@ -69,21 +70,24 @@ class CallListParams:
         for f in fields(self):
             value = getattr(self, f.name)
             if f.type == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise ValueError(f"call-list parameter {f.name} must be a whole number ≥ 0, got {value!r}")
+                raise SettingsError(f"[thresholds] {f.name} : un nombre entier ≥ 0 attendu, lu {value!r}")
         if self.cadence_max_days < self.cadence_days:
-            raise ValueError(f"cadence_max_days ({self.cadence_max_days}) must be ≥ cadence_days ({self.cadence_days})")
+            raise SettingsError(f"[thresholds] cadence_max_days ({self.cadence_max_days}) doit être ≥ cadence_days "
+                                f"({self.cadence_days})")
         if self.age_scale_days == 0:
-            raise ValueError("age_scale_days must be > 0")
+            raise SettingsError("[thresholds] age_scale_days doit être > 0")
         for name in ("legitimate_excuses", "financial_difficulty_excuses"):
             unknown = set(getattr(self, name)) - set(vocab.EXCUSE)
             if unknown:
-                raise ValueError(f"{name}: unknown excuse code(s) {sorted(unknown)}; expected some of {list(vocab.EXCUSE)}")
+                raise SettingsError(f"[thresholds] {name} : code(s) d'excuse inconnu(s) {sorted(unknown)} ; codes "
+                                    f"connus : {', '.join(vocab.EXCUSE)}")
         unknown = set(self.insolvency_statuses) - set(vocab.INSOLVENCY_STATUSES)
         if unknown:
-            raise ValueError(f"insolvency_statuses: unknown status code(s) {sorted(unknown)}")
+            raise SettingsError(f"[thresholds] insolvency_statuses : statut(s) inconnu(s) {sorted(unknown)} ; statuts "
+                                f"connus : {', '.join(vocab.INSOLVENCY_STATUSES)}")
         bad = {k: v for k, v in self.capacities.items() if isinstance(v, bool) or not isinstance(v, int) or v < 0}
         if bad:
-            raise ValueError(f"capacities must be whole numbers ≥ 0, got {bad}")
+            raise SettingsError(f"capacités : des nombres entiers ≥ 0 attendus, lu {bad}")
         object.__setattr__(self, "capacities", dict(self.capacities))
         object.__setattr__(self, "collector_emails", dict(self.collector_emails))
 
@@ -111,12 +115,13 @@ class CallListParams:
             elif key in names:
                 kwargs[key] = tuple(value) if isinstance(value, list) else value
             else:
-                raise ValueError(f"relance.toml [thresholds]: unknown key {key!r}; expected some of "
-                                 + ", ".join(sorted({*MONEY_KEYS, *names} - set(MONEY_KEYS.values()))))
+                raise SettingsError(f"relance.toml [thresholds] : clé inconnue {key!r} ; clés connues : "
+                                    + ", ".join(sorted({*MONEY_KEYS, *names} - set(MONEY_KEYS.values()))))
         capacities, emails = {}, {}
         for name, table in dict(raw.get("collectors", {})).items():
             if not isinstance(table, Mapping):
-                raise ValueError(f"relance.toml [collectors]: {name!r} must be a table like {{ capacity = 25 }}")
+                raise SettingsError(f"relance.toml [collectors] : {name!r} doit être une table comme "
+                                    "{ capacity = 25 }")
             if "capacity" in table:
                 capacities[str(name)] = table["capacity"]
             if table.get("email"):
@@ -130,7 +135,8 @@ def _euros_to_cents(key: str, value: object) -> int:
             raise InvalidOperation
         cents = Decimal(str(value)) * 100
     except InvalidOperation:
-        raise ValueError(f"relance.toml [thresholds] {key}: expected an amount in euros, got {value!r}") from None
+        raise SettingsError(f"relance.toml [thresholds] {key} : un montant en euros attendu, lu {value!r}") from None
     if cents != cents.to_integral_value() or cents < 0:
-        raise ValueError(f"relance.toml [thresholds] {key}: expected a positive amount with at most 2 decimals, got {value!r}")
+        raise SettingsError(f"relance.toml [thresholds] {key} : un montant positif à 2 décimales au plus attendu, "
+                            f"lu {value!r}")
     return int(cents)

@@ -28,7 +28,7 @@ from typing import Mapping, Sequence
 import pandas as pd
 
 from ..context import Context
-from ..errors import InputError
+from ..errors import InputError, SettingsError
 from ..io.tables import read_contacts, read_disputes
 from ..io.workbook import sheet_names
 from ..journal import Journal
@@ -108,8 +108,8 @@ def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None
     for what, names in (("collectors", keep or ()), ("capacities", capacities or {})):
         unknown = [str(c) for c in names if str(c) not in known]
         if unknown:
-            raise ValueError(f"{what}: unknown collector(s) {', '.join(map(repr, unknown))}; the customers file "
-                             f"names {', '.join(map(repr, sorted(known)))}")
+            raise SettingsError(f"{what} : recouvreur(s) inconnu(s) {', '.join(map(repr, unknown))} ; le fichier "
+                                f"clients nomme {', '.join(map(repr, sorted(known)))}")
     params = CallListParams.from_settings(ctx.settings).with_capacities(capacities)
     with Journal.open(ctx.store.workspace) as journal:
         actions = journal.actions(until=ctx.as_of)

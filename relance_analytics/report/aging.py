@@ -10,10 +10,10 @@ import pandas as pd
 from ..config import Buckets
 from ..io.excel import Sheet
 
-from .common import count, euros, percent
+from .common import count, euros, markdown_text, percent
 
 if TYPE_CHECKING:
-    from ..context import Context
+    from ..context import Context, Reconciliation
 
 GROUP_HEADERS = {
     "customer_id": "Code client", "customer_name": "Raison sociale", "collector": "Recouvreur",
@@ -93,4 +93,26 @@ def balance_summary(ctx: Context, total: pd.DataFrame) -> str:
     row = total.iloc[0]
     return (f"**Balance au {ctx.as_of:%d/%m/%Y}** – {count(row['items'])} pièces ouvertes, "
             f"total {euros(row['total'])}, dont échu {euros(row['overdue'])} "
-            f"({percent(row['overdue_share'])}).\n\n" + ctx.check_reconciliation(int(row["total"])))
+            f"({percent(row['overdue_share'])}).\n\n" + reconciliation_text(ctx.reconciliation(int(row["total"])))
+            + warnings_text(ctx.store.meta(ctx.as_of).get("warnings") or []))
+
+
+def warnings_text(texts: list[str]) -> str:
+    """The read's warnings (what it tolerated, counted) as a Markdown list, or ``""``."""
+    if not texts:
+        return ""
+    return "\n\n**Points de vigilance de l'export** (lus et comptés, à vérifier) :\n\n" + \
+        "\n".join(f"- {markdown_text(t)}" for t in texts)
+
+
+def reconciliation_text(rec: Reconciliation) -> str:
+    """What the report says of the total against the export (French)."""
+    if rec.status == "matched":
+        return "Le total de la balance âgée est égal au « Total général » de l'export, au centime près."
+    if rec.status == "no_control":
+        return "L'export ne comporte pas de ligne « Total général » : pas de contrôle possible."
+    rates = ", ".join(f"1 {code} = {rate.replace('.', ',')} EUR" for code, rate in sorted(rec.rates.items()))
+    controls = ", ".join(euros(cents, code) for code, cents in sorted(rec.control_totals.items()))
+    checked = f" ; chaque devise a d'abord été rapprochée au centime de son total dans l'export ({controls})" \
+        if controls else ""
+    return f"Montants en devises convertis en euros aux taux de relance.toml ({rates}){checked}."

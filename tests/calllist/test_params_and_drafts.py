@@ -32,10 +32,10 @@ def test_params_from_relance_toml(tmp_path: Path):
 
 
 @pytest.mark.parametrize("table, message", [
-    ({"thresholds": {"cadense_days": 10}}, "unknown key 'cadense_days'"),
-    ({"thresholds": {"significant_amount": 10.001}}, "at most 2 decimals"),
-    ({"thresholds": {"cadence_days": 20}}, "cadence_max_days (15) must be ≥ cadence_days (20)"),
-    ({"collectors": {"Claire": {"capacity": -1}}}, "capacities must be whole numbers"),
+    ({"thresholds": {"cadense_days": 10}}, "clé inconnue 'cadense_days'"),
+    ({"thresholds": {"significant_amount": 10.001}}, "à 2 décimales au plus"),
+    ({"thresholds": {"cadence_days": 20}}, "cadence_max_days (15) doit être ≥ cadence_days (20)"),
+    ({"collectors": {"Claire": {"capacity": -1}}}, "capacités : des nombres entiers ≥ 0 attendus"),
 ])
 def test_params_reject_bad_settings(table, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -99,9 +99,9 @@ def sample_ctx(tmp_path_factory: pytest.TempPathFactory):
 
 @needs_sample
 def test_unknown_collector_names_are_errors(sample_ctx):
-    with pytest.raises(ValueError, match=r"collectors: unknown collector\(s\) 'Claire Martn'; .*'Claire Martin'"):
+    with pytest.raises(ValueError, match=r"collectors : recouvreur\(s\) inconnu\(s\) 'Claire Martn' ; .*'Claire Martin'"):
         weekly_call_list(sample_ctx, ["Claire Martn"])
-    with pytest.raises(ValueError, match=r"capacities: unknown collector\(s\) 'Julien'"):
+    with pytest.raises(ValueError, match=r"capacities : recouvreur\(s\) inconnu\(s\) 'Julien'"):
         weekly_call_list(sample_ctx, capacities={"Julien": 3})
 
 

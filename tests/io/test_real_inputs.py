@@ -385,3 +385,12 @@ def test_an_empty_workspace_names_the_command_to_run(tmp_path):
     with pytest.raises(SnapshotMissing) as info:
         load_context(SAMPLE, tmp_path / "vide", None, tmp_path / "out")
     assert "relance weekly --data DOSSIER" in str(info.value)
+
+
+def test_the_report_states_the_conversion_and_the_totals_checked():
+    from relance_analytics.context import Reconciliation
+    from relance_analytics.report.aging import reconciliation_text
+    text = reconciliation_text(Reconciliation("converted", 112345, None, {"EUR": 100000, "USD": 12332}, {"USD": "0.92"}))
+    assert text == (f"Montants en devises convertis en euros aux taux de relance.toml (1 USD = 0,92 EUR) ; chaque devise "
+                    f"a d'abord été rapprochée au centime de son total dans l'export (1{NNB}000,00{NB}€, 123,32{NB}$).")
+    assert reconciliation_text(Reconciliation("matched", 1, 1, {}, {})).startswith("Le total de la balance âgée est égal")
