@@ -327,3 +327,41 @@ def history_store(data_dir: Path, weeks: int, items: int, log=print) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(work, folder)
     return folder
+
+
+# ---------------------------------------------------------------------------------------------
+# a FEC of about a million lines
+# ---------------------------------------------------------------------------------------------
+def fec_file(data_dir: Path, lines: int, log=print) -> Path:
+    """The sample ledger's FEC (every entry since 12/2024) replicated with fresh customer and
+    document ids (``-017`` suffixes, as the 1M set) to about ``lines`` lines (generated unless
+    cached). Every copy keeps its own lettering, so each rebuild equals the sample's times the copies."""
+    folder = data_dir / f"fec-v{FORMAT_VERSION}-{lines}"
+    target = folder / "FEC.txt"
+    if target.is_file():
+        return target
+    log(f"  génération : FEC d'environ {lines} lignes dans {folder} …")
+    work = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    one = work / "one.txt"
+    sample.write_fec(one, sample.simulate())
+    header, *body = one.read_text(encoding="utf-8").splitlines()
+    one.unlink()
+    copies = max(1, round(lines / len(body)))
+    cols = header.split("\t")
+    aux, piece = cols.index("CompAuxNum"), cols.index("PieceRef")
+    with open(work / "FEC.txt", "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(header + "\n")
+        for k in range(copies):
+            tag = f"-{k:03d}"
+            for line in body:
+                f = line.split("\t")
+                if f[aux]:
+                    f[aux] += tag
+                f[piece] += tag
+                fh.write("\t".join(f) + "\n")
+    (work / "done.json").write_text(json.dumps({"copies": copies, "lines": copies * len(body)}))
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(work, folder)
+    return target

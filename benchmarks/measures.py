@@ -105,6 +105,31 @@ def pandas_openpyxl(params: dict) -> Run:
     return run
 
 
+@measure
+@repeatable
+def read_fec(params: dict) -> Run:
+    """The FEC read, checked, and the open items rebuilt at the as-of date."""
+    from relance_analytics.io.fec import load_fec
+    path = Path(params["fec"])
+
+    def run() -> str:
+        ledger = load_fec(path)
+        items = ledger.open_items(AS_OF)
+        return f"{n(len(ledger.lines))} lignes clients, {n(len(items))} pièces ouvertes"
+    return run
+
+
+@measure
+@repeatable
+def raw_fec_pyarrow(params: dict) -> Run:
+    path = Path(params["fec"])
+
+    def run() -> str:
+        frame = pd.read_csv(path, sep="\t", dtype=str, engine="pyarrow")
+        return f"{n(len(frame))} lignes"
+    return run
+
+
 # ---------------------------------------------------------------------------------------------
 # computing on 1M items
 # ---------------------------------------------------------------------------------------------

@@ -56,6 +56,9 @@ STEPS = (
         ("raw_fastexcel", "fastexcel brut (Arrow)", Goal("ratio", 1.3, "≤ 1,3×")),
         ("pandas_openpyxl", "pandas + openpyxl (extrapolé)", FASTER_5),
     )),
+    Step("fec", "lecture d'un FEC et pièces ouvertes à l'arrêté (load_fec + open_items)", "read_fec",
+         (("raw_fec_pyarrow", "pandas.read_csv(engine=\"pyarrow\") brut", Goal("ratio", 1.5, "≤ 1,5×")),),
+         million=False),
     Step("aged", "balance âgée par client", "aged_balance",
          (("aged_balance_duckdb", "la même en une requête DuckDB", Goal("ratio", 1.5, "≤ 1,5×")),)),
     Step("attach", "rattachement des clients (attach_customers, load_context)", "attach_customers"),
@@ -77,10 +80,11 @@ class Sizes:
     weeks: int
     week_items: int
     quick: bool
+    fec_lines: int = 1_000_000
 
 
 FULL = Sizes(1_000_000, 100_000, 100, 100_000, False)
-QUICK = Sizes(20_000, 5_000, 10, 10_000, True)
+QUICK = Sizes(20_000, 5_000, 10, 10_000, True, 200_000)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,7 +181,8 @@ def sizes_of(args: argparse.Namespace) -> Sizes:
     weeks, week_items = base.weeks, base.week_items
     if args.history:
         weeks, week_items = (int(x) for x in args.history.lower().split("x"))
-    return Sizes(args.items or base.items, args.slice_items or base.slice_items, weeks, week_items, base.quick)
+    return Sizes(args.items or base.items, args.slice_items or base.slice_items, weeks, week_items, base.quick,
+                 base.fec_lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,9 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     if any(s.key == "trend" for s in steps):
         history = data.history_store(args.data_dir, sizes.weeks, sizes.week_items, log=lambda m: print(m, flush=True))
         print(f"  historique : {sizes.weeks} instantanés × ~{n(sizes.week_items)} pièces — {history}", flush=True)
+    fec = None
+    if any(s.key == "fec" for s in steps):
+        fec = data.fec_file(args.data_dir, sizes.fec_lines, log=lambda m: print(m, flush=True))
+        print(f"  FEC : {fec.stat().st_size / 1e6:.0f} Mo — {fec}", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="relance-bench-"))
     params = {"set": str(scale.folder) if scale else None, "history": str(history) if history else None,
-              "scratch": str(scratch), "quick": sizes.quick}
+              "fec": str(fec) if fec else None, "scratch": str(scratch), "quick": sizes.quick}
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
 

@@ -118,12 +118,19 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], mapping: str, config: Pa
               help="Dossier où écrire l'échantillon (par défaut : data/sample).")
 @click.option("--seed", type=int, default=20261120, help="Graine du générateur : même graine, mêmes fichiers "
                                                          "(par défaut : 20261120).")
-def sample(out_dir: Path, seed: int) -> None:
+@click.option("--fec", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Écrit aussi le FEC de tout le grand livre simulé dans ce fichier (par défaut : aucun).")
+def sample(out_dir: Path, seed: int, fec: Path | None) -> None:
     """Génère le jeu de données d'exemple (exports, clients, ventes, litiges, actions)."""
-    from .sample import generate
+    from .sample import generate, simulate, write_fec
 
     summary = generate(out_dir, seed)
-    click.echo(f"Échantillon écrit dans {out_dir} : {summary}")
+    click.echo(f"Échantillon écrit dans {out_dir} : {summary.customers} clients, {summary.weeks} balances "
+               f"hebdomadaires ({summary.items_per_week_min} à {summary.items_per_week_max} pièces ouvertes), "
+               f"{summary.actions} actions, {summary.disputes} litiges.")
+    if fec is not None:
+        lines = write_fec(fec, simulate(seed))
+        click.echo(f"FEC écrit dans {fec} : {lines} lignes.")
 
 
 @main.command("import-actions")
