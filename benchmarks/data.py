@@ -21,6 +21,7 @@ rerun with the same parameters reuses it.
 from __future__ import annotations
 
 import json
+import warnings
 import os
 import shutil
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ import pandas as pd
 import xlsxwriter
 
 import relance_analytics as ra
+from relance_analytics.metrics.aging import bucket_codes
 from relance_analytics import sample
+from relance_analytics.errors import InputWarning
 from relance_analytics.io.open_items import DOCUMENT_TYPE_DTYPE
 
 ROOT = Path(__file__).resolve().parent
@@ -81,6 +84,12 @@ class ScaleSet:
 def sample_frames(sample_dir: Path = SAMPLE_DIR) -> dict[str, pd.DataFrame]:
     """Canonical frames of the sample: two snapshots (current, previous) and the reference files."""
     exports = sample_dir / "exports"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)      # the sample's blank due dates, known and counted
+        return _sample_frames(sample_dir, exports)
+
+
+def _sample_frames(sample_dir: Path, exports: Path) -> dict[str, pd.DataFrame]:
     return {
         "current": ra.read_open_items(exports / f"balance_{AS_OF:%Y-%m-%d}.xlsx"),
         "previous": ra.read_open_items(exports / f"balance_{PREVIOUS:%Y-%m-%d}.xlsx"),
@@ -190,7 +199,7 @@ def write_sage_export(path: Path, items: pd.DataFrame, as_of: pd.Timestamp) -> i
     ht = (items["amount_ht_cents"].to_numpy(dtype="int64", na_value=0) / 100).tolist()
     ttc_cents = items["amount_cents"].to_numpy(dtype="int64")
     ttc = (ttc_cents / 100).tolist()
-    bucket = np.minimum(ra.aging.bucket_codes(ra.days_past_due(items, as_of), ra.Buckets()), 4).tolist()
+    bucket = np.minimum(bucket_codes(ra.days_past_due(items, as_of), ra.Buckets()), 4).tolist()
     ht_cents = items["amount_ht_cents"].to_numpy(dtype="int64", na_value=0)
     ends = np.flatnonzero(np.r_[cid[1:] != cid[:-1], True])
 

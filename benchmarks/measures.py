@@ -164,7 +164,7 @@ ORDER BY total DESC
 def aged_sql() -> str:
     """The aged balance by customer as one DuckDB query (buckets of ``Buckets()``)."""
     from relance_analytics.config import Buckets
-    from relance_analytics.history import _bucket_case
+    from relance_analytics.metrics.history import _bucket_case
     buckets = Buckets()
     columns = ",\n  ".join(
         f'CAST(COALESCE(SUM(amount_cents) FILTER (WHERE bucket = {i}), 0) AS BIGINT) AS "{lab}"'

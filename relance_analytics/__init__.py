@@ -9,21 +9,21 @@ Public API (stable)::
 Money is integer cents (``*_cents`` columns); dates are ``datetime64[s]`` at midnight.
 """
 
-from .aging import aged_balance, assign_buckets, bucket_shares, days_past_due, total_row
+from .metrics.aging import aged_balance, assign_buckets, bucket_shares, days_past_due, total_row
 from .config import Buckets, Settings
-from .disputes import dispute_summary
-from .drift import Drift, drift
-from .dso import DsoParams, MissingSalesError, cei, dso, dso_summary, dso_trend
-from .enrich import attach_customers
+from .metrics.disputes import dispute_summary
+from .metrics.drift import Drift, drift
+from .metrics.dso import DsoParams, MissingSalesError, cei, dso, dso_summary, dso_trend
+from .metrics.enrich import attach_customers
 from .ingest import ingest_file, ingest_folder
 from .io import (
     ExportError, InputError, Problem, ReconciliationError, preset_names, read_actions,
     read_contacts, read_customers, read_disputes, read_open_items, read_sales,
 )
-from .history import bucket_trend, roll_rate_history
+from .metrics.history import bucket_trend, roll_rate_history
 from .journal import Journal
-from .promises import broken_promise_counts, evaluate_promises
-from .provisions import ProvisionRules, provision_change, provision_totals, provisions
+from .metrics.promises import broken_promise_counts, evaluate_promises
+from .metrics.provisions import ProvisionRules, provision_change, provision_totals, provisions
 from .store import SnapshotStore
 
 __all__ = [

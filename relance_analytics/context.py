@@ -15,7 +15,7 @@ import plotly.io as pio
 from .dates import as_date
 from .errors import ReconciliationFailure
 from .config import Buckets, Settings
-from .enrich import attach_customers
+from .metrics.enrich import attach_customers
 from .io.tables import read_customers
 from .store import SnapshotStore
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import relance_analytics as ra
-from relance_analytics.aging import total_row
+from relance_analytics.metrics.aging import total_row
 
 AS_OF = "2026-11-20"
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relance_analytics.config import Buckets
-from relance_analytics.disputes import capped_amounts, dispute_summary, open_at
+from relance_analytics.metrics.disputes import capped_amounts, dispute_summary, open_at
 
 AS_OF = "2026-11-20"
 NaT = None

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import relance_analytics as ra
-from relance_analytics.drift import drift
+from relance_analytics.metrics.drift import drift
 
 BEFORE, NOW = "2026-11-13", "2026-11-20"
 ROWS = ["not_due", "1-30", "31-60", "61-90", "91-120", "over_120", "new", "new_credit", "increased"]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relance_analytics.config import Settings
-from relance_analytics.dso import (
+from relance_analytics.metrics.dso import (
     DsoParams, MissingSalesError, cei, cei_beginning, dso, dso_trend, month_end_dates, sales_ttc_cents,
     window_start,
 )

@@ -37,12 +37,12 @@ from relance_analytics.calllist import CallListParams, call_list, write_call_lis
 from relance_analytics.calllist.drafts import Drafts
 from relance_analytics.config import Settings
 from relance_analytics.context import Context
-from relance_analytics.disputes import dispute_summary
-from relance_analytics.drift import drift
-from relance_analytics.dso import DsoParams, dso_summary, dso_trend
-from relance_analytics.enrich import attach_customers
-from relance_analytics.history import bucket_trend, roll_rate_history
-from relance_analytics.provisions import (ProvisionRules, customer_vat_rates, provision_change, provision_totals,
+from relance_analytics.metrics.disputes import dispute_summary
+from relance_analytics.metrics.drift import drift
+from relance_analytics.metrics.dso import DsoParams, dso_summary, dso_trend
+from relance_analytics.metrics.enrich import attach_customers
+from relance_analytics.metrics.history import bucket_trend, roll_rate_history
+from relance_analytics.metrics.provisions import (ProvisionRules, customer_vat_rates, provision_change, provision_totals,
                                           provisions)
 from relance_analytics.report import disputes as report_disputes
 from relance_analytics.report import drift as report_drift

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import relance_analytics as ra
-from relance_analytics.drift import drift
-from relance_analytics.history import bucket_trend, roll_rate_history
+from relance_analytics.metrics.drift import drift
+from relance_analytics.metrics.history import bucket_trend, roll_rate_history
 
 WEEKS = [pd.Timestamp("2026-10-02") + pd.Timedelta(weeks=k) for k in range(6)]
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from relance_analytics.io.tables import ACTIONS
-from relance_analytics.promises import STATUSES, broken_promise_counts, evaluate_promises, load_snapshots
+from relance_analytics.metrics.promises import STATUSES, broken_promise_counts, evaluate_promises, load_snapshots
 from relance_analytics.store import SnapshotStore
 
 TYPES = {"F": "invoice", "A": "credit_note", "R": "payment"}

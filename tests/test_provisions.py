@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relance_analytics.config import Settings
-from relance_analytics.provisions import (
+from relance_analytics.metrics.provisions import (
     AgeRule, ProvisionRules, base_ht_cents, customer_vat_rates, provision_change, provision_totals, provisions,
 )
 

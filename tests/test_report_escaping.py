@@ -7,7 +7,7 @@ import mistune
 import pandas as pd
 
 from relance_analytics.config import Buckets
-from relance_analytics.disputes import dispute_summary
+from relance_analytics.metrics.disputes import dispute_summary
 from relance_analytics.report import calllist as rc
 from relance_analytics.report.common import markdown_text
 from relance_analytics.report.disputes import display_list, highlight_long

@@ -25,8 +25,8 @@ import pandas as pd
 from .. import vocab
 from ..currency import require_single_currency
 from ..dates import DateLike, as_date
-from ..promises import evaluate_promises
-from ..provisions import base_ht_cents
+from ..metrics.promises import evaluate_promises
+from ..metrics.provisions import base_ht_cents
 from ..report.common import euros
 from .contacts import CONTACT_COLUMNS, choose_contacts
 from .facts import Facts, groups, prepare, records

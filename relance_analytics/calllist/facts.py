@@ -26,10 +26,10 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..aging import days_past_due
+from ..metrics.aging import days_past_due
 from ..dates import as_date
-from ..disputes import dispute_summary, open_at
-from ..enrich import attach_customers
+from ..metrics.disputes import dispute_summary, open_at
+from ..metrics.enrich import attach_customers
 from ..journal import split_document_ids
 from .params import CallListParams
 

@@ -32,7 +32,7 @@ from ..errors import InputError, SettingsError
 from ..io.tables import read_contacts, read_disputes
 from ..io.workbook import sheet_names
 from ..journal import Journal
-from ..promises import evaluate_promises, load_snapshots
+from ..metrics.promises import evaluate_promises, load_snapshots
 from .build import CallList, call_list
 from .drafts import Drafts, write_drafts
 from .params import CallListParams

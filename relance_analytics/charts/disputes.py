@@ -7,7 +7,7 @@ from plotly.subplots import make_subplots
 
 from .. import vocab
 from ..config import Buckets
-from ..disputes import DisputeSummary
+from ..metrics.disputes import DisputeSummary
 from .common import SEPARATORS
 
 TYPE_COLORS = {"administrative": "#5C6BC0", "commercial": "#F57C00", "technical": "#00897B"}

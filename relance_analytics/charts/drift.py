@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..config import Buckets
-from ..drift import Drift
+from ..metrics.drift import Drift
 from ..report.drift import bridge_labels, transition_labels
 from .common import SEPARATORS, bucket_colors
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..provisions import ProvisionChange
+from ..metrics.provisions import ProvisionChange
 from ..report.provisions import rule_label
 from .common import SEPARATORS
 

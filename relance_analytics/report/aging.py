@@ -58,7 +58,7 @@ ITEM_HEADERS = {
 def items_detail(items: pd.DataFrame, as_of: pd.Timestamp, buckets: Buckets) -> pd.DataFrame:
     """Open items with their days past due and French bucket / type labels, oldest first."""
     from .. import vocab
-    from ..aging import assign_buckets, days_past_due
+    from ..metrics.aging import assign_buckets, days_past_due
 
     out = items.copy()
     out["days_past_due"] = days_past_due(items, as_of)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import vocab
 from ..config import Buckets
-from ..disputes import DisputeSummary
+from ..metrics.disputes import DisputeSummary
 from ..io.excel import Sheet, write_workbook
 from .common import euros, percent
 

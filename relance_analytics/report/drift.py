@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import Buckets
-from ..drift import Drift
+from ..metrics.drift import Drift
 from ..io.excel import Sheet, write_workbook
 from .aging import balance_headers
 from .common import euros, percent

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import vocab
 from ..io.excel import Sheet, write_workbook
-from ..provisions import (
+from ..metrics.provisions import (
     AGE_RULE_PREFIX, CREDIT_RULE, NO_RULE, OVERRIDE_RULE, STATUS_RULE_PREFIX, ProvisionChange, ProvisionRules,
 )
 from .common import euros, percent

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from relance_analytics.promises import evaluate_promises
+from relance_analytics.metrics.promises import evaluate_promises
 from relance_analytics.calllist import call_list
 
 from .helpers import AS_OF, NBSP, actions, customers, disputes, eur, items, rank, reasons, run

@@ -26,12 +26,12 @@ import numpy as np
 import pandas as pd
 
 from .aging import bucket_codes, days_past_due
-from .currency import item_currencies, require_single_currency
-from .errors import CurrencyError, MissingColumnError, SettingsError
+from ..currency import item_currencies, require_single_currency
+from ..errors import CurrencyError, MissingColumnError, SettingsError
 
 LABELS = {"previous": "précédente", "current": "courante"}
-from .dates import DateLike, as_date
-from .config import Buckets
+from ..dates import DateLike, as_date
+from ..config import Buckets
 
 MATCH_KEYS = ("customer_id", "document_id")
 NEW, NEW_CREDIT, INCREASED = "new", "new_credit", "increased"

@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from .aging import _group_keys, aged_balance
-from .currency import require_single_currency
-from .errors import MissingColumnError, MissingSalesError, SettingsError, SnapshotMissing
-from .dates import DateLike, as_date
-from .config import Buckets, Settings
+from ..currency import require_single_currency
+from ..errors import MissingColumnError, MissingSalesError, SettingsError, SnapshotMissing
+from ..dates import DateLike, as_date
+from ..config import Buckets, Settings
 from .enrich import attach_customers
 
 Method = Literal["countback", "ratio"]

@@ -11,10 +11,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .config import Buckets
-from .currency import require_single_currency
-from .dates import DateLike, as_date
-from .errors import MissingColumnError
+from ..config import Buckets
+from ..currency import require_single_currency
+from ..dates import DateLike, as_date
+from ..errors import MissingColumnError
 
 def days_past_due(items: pd.DataFrame, as_of: DateLike) -> np.ndarray:
     """As-of date − due date in days (int64); negative when not yet due."""

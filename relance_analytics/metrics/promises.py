@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 
 from .aging import days_past_due
-from .dates import DateLike, as_date
-from .errors import SnapshotMissing
-from .journal import split_document_ids
-from .store import SnapshotStore
+from ..dates import DateLike, as_date
+from ..errors import SnapshotMissing
+from ..journal import split_document_ids
+from ..store import SnapshotStore
 
 STATUSES = ("kept", "broken", "pending")
 COLUMNS = ("action_id", "action_date", "customer_id", "document_ids", "promise_date", "promise_amount_cents",

@@ -41,14 +41,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import vocab
+from .. import vocab
 from .aging import days_past_due
-from .currency import require_single_currency
-from .errors import MissingColumnError, SettingsError
-from .dates import DateLike, as_date
-from .config import Settings
+from ..currency import require_single_currency
+from ..errors import MissingColumnError, SettingsError
+from ..dates import DateLike, as_date
+from ..config import Settings
 from .enrich import attach_customers
-from .io.parse import normalize_label
+from ..io.parse import normalize_label
 
 VAT_SCALE = 10_000          # VAT rates to 0.01 % (5.5 % = 550)
 RATE_SCALE = 1_000_000      # provision rates to 0.0001 %

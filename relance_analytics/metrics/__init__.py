@@ -1,0 +1,1 @@
+"""Metrics: pure functions of the canonical frames and parameter objects (layer 4)."""
