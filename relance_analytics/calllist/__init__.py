@@ -17,7 +17,8 @@ from .build import CallList, assemble, call_list
 from .drafts import write_drafts
 from .outcomes import import_outcomes, read_outcomes
 from .params import CallListParams
-from .rules import RULE_LABELS, RULES
+from ..text.calllist import RULE_LABELS
+from .rules import RULES
 from .workbook import write_call_list
 
 __all__ = ["CallList", "CallListParams", "RULES", "RULE_LABELS", "assemble", "call_list", "import_outcomes",

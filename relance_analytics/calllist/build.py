@@ -27,21 +27,31 @@ from ..currency import require_single_currency
 from ..dates import DateLike, as_date
 from ..metrics.promises import evaluate_promises
 from ..metrics.provisions import base_ht_cents
-from ..report.common import euros
-from .contacts import CONTACT_COLUMNS, choose_contacts
+from ..text.calllist import (CLAIM_ACTION, LIST_LABELS, RULE_LABELS, SCORE_FORMULA, contact_alert, defer_text,
+                             documents_text, litigation_status, reason_texts, score_text, second_contact)
+from ..text.talking_points import describe_action, excuse_answer, next_step, notes, reminders_text, talking_points
+from .contacts import choose_contacts
 from .facts import Facts, groups, prepare, records
 from .params import CallListParams
-from .ranking import SCORE_FORMULA, TIERS, explain, rank_and_cut, score, tier
-from .rules import RULE_LABELS, RULES, all_reasons, day, litigation_date
-from .talking_points import (Situation, describe_action, excuse_answer, next_step, notes, reminders_text,
-                             talking_points)
+from .ranking import rank_and_cut, score, tier
+from .rules import RULES, all_reasons, litigation_date
+from .situation import Situation
 
 CALL_RULES = ("R1", "R2", "R3", "R4", "R5", "R12")
 CHUNK = 2048               # customers whose facts are converted to plain Python at once (memory bound)
 KEY_VERSION = 1
-#: Where a reason's row lives (``CallList.reasons["list"]``).
-LISTS = {"calls": "appels", "deferred": "reportées", "disputes": "litiges", "formal_notices": "mises en demeure",
-         "litigation": "contentieux", "claims": "créances à déclarer"}
+LISTS = LIST_LABELS
+CONTACT_TEXT_COLUMNS = ("contact_name", "contact_role", "contact_phone", "contact_email", "second_contact",
+                        "contact_alert")
+
+
+def render_contacts(chosen: pd.DataFrame) -> pd.DataFrame:
+    """The contacts of :func:`~relance_analytics.calllist.contacts.choose_contacts` with the
+    second contact and the R11 alert in words (:data:`CONTACT_TEXT_COLUMNS`)."""
+    out = chosen[["contact_name", "contact_role", "contact_phone", "contact_email"]].copy()
+    out["second_contact"] = ["" if s is None else second_contact(*s) for s in chosen["second"]]
+    out["contact_alert"] = [contact_alert(p) for p in chosen["problems"]]
+    return out
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,7 @@ class _Rows:
         for cid, doc in zip(f.disputes["cid"], f.disputes["document_id"]):
             self.disputed.setdefault(str(cid), []).append(str(doc))
         circuits = f.accounts["invoice_circuit"]
-        chosen = choose_contacts(circuits[circuits.index.isin(list(cids))], contacts)
+        chosen = render_contacts(choose_contacts(circuits[circuits.index.isin(list(cids))], contacts))
         self.contacts = dict(zip(chosen.index.tolist(), records(chosen)))       # (= to_dict("index"))
         self.promise_status = dict(zip(f.promises["action_id"].tolist(), f.promises["status"].astype(str).tolist()))
 
@@ -186,7 +196,7 @@ class _Rows:
     def base(self, cid: str) -> dict[str, object]:
         acc = self.f.account[cid]
         return {"customer_id": cid, "customer_name": acc["customer_name"], "collector": acc["collector"],
-                "circuit": acc["invoice_circuit"], **{c: self.contacts[cid][c] for c in CONTACT_COLUMNS}}
+                "circuit": acc["invoice_circuit"], **{c: self.contacts[cid][c] for c in CONTACT_TEXT_COLUMNS}}
 
     def of(self, cid: str, rule: str) -> list[dict[str, object]]:
         """The customer's reasons of one rule."""
@@ -206,13 +216,6 @@ class _Rows:
             if not (letter and state == "kept"):
                 lines.append(f"{line} ({labels[state]})" if state else line)
         return lines
-
-
-def _documents_text(docs: list[tuple[str, int, pd.Timestamp]], as_of: pd.Timestamp, limit: int = 12) -> str:
-    shown = [f"{d} {euros(c)} éch. {day(due, as_of)}" for d, c, due in docs[:limit]]
-    if len(docs) > limit:
-        shown.append(f"et {len(docs) - limit} autres")
-    return " ; ".join(shown)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -262,11 +265,11 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> dict[str, object]:
     return {
         **r.base(cid), "tier": tier(set(rules)), "rules": " ".join(x for x in RULES if x in rules),
         "reasons": r.reason_texts(cid, CALL_RULES), "next_step": next_step(s),
-        "documents": tuple(doc_ids), "documents_text": _documents_text(docs, f.as_of), "document_lines": tuple(docs),
+        "documents": tuple(doc_ids), "documents_text": documents_text(docs, f.as_of), "document_lines": tuple(docs),
         "at_stake_cents": gross, "credits_cents": int(acc["credits_cents"]), "net_cents": net,
         "not_due_cents": int(acc["not_due_cents"]), "disputed_cents": int(acc["disputed_cents"]),
         "max_days": int(acc["max_days"]), "weighted_days": round(weighted, 1), "score": value,
-        "score_text": explain(net, weighted, value, p),
+        "score_text": score_text(net, weighted, value, p.age_scale_days),
         "last_actions": "\n".join(r.describe(history[::-1][:p.recent_actions], notes=True)),
         "reminders": reminders_text(r.describe(reminders), _optional(acc["oldest_due"]), int(acc["unsuccessful"]),
                                     p.formal_notice_after_reminders, f.as_of),
@@ -282,15 +285,10 @@ def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> dict[str, obj
     docs = f.chased(cid)
     notice = acc["formal_notice_date"]
     announced = litigation_date(f, cid)
-    if pd.isna(notice):
-        state = f"mise en demeure à envoyer, contentieux annoncé pour le {day(announced, f.as_of)}"
-    elif f.as_of > announced:
-        state = "délai de la mise en demeure échu : transmettre le dossier au contentieux maintenant"
-    else:
-        state = f"transmettre au contentieux le {day(announced, f.as_of)} à défaut de règlement"
+    state = litigation_status(notice, announced, f.as_of)
     episode = f.episode(cid)
     return {
-        **r.base(cid), "documents": tuple(d for d, _, _ in docs), "documents_text": _documents_text(docs, f.as_of),
+        **r.base(cid), "documents": tuple(d for d, _, _ in docs), "documents_text": documents_text(docs, f.as_of),
         "document_lines": tuple(docs), "overdue_cents": int(acc["overdue_cents"]),
         "credits_cents": int(acc["credits_cents"]),
         "net_cents": max(int(acc["overdue_cents"]) + int(acc["credits_cents"]), 0), "max_days": int(acc["max_days"]),
@@ -321,9 +319,7 @@ def _claims(r: _Rows, cids: list[str]) -> pd.DataFrame:
                          "base_ht_cents": ht, "provision_rate": p.claim_provision_rate,
                          "provision_cents": int(round(ht * p.claim_provision_rate)),
                          "documents": tuple(documents[a:b].tolist()), "reasons": r.reason_texts(cid, ("R9",)),
-                         "action": "Déclarer la créance au mandataire judiciaire dans les deux mois de la "
-                                   "publication du jugement au BODACC ; provisionner ; ne plus appeler pour un "
-                                   "paiement."})
+                         "action": CLAIM_ACTION})
     return _frame(rows, CLAIM_COLUMNS)
 
 
@@ -390,6 +386,7 @@ def _place_reasons(reasons: pd.DataFrame, callers: set[str], deferred: set[str],
 def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = None) -> CallList:
     """Route the customers of ``reasons`` to their list and build every row (see module docstring)."""
     p = f.params
+    reasons = reasons.assign(text=reason_texts(reasons, f.as_of))
     found: dict[str, set[str]] = {}
     for cid, rule in zip(reasons["cid"].tolist(), reasons["rule"].tolist()):
         found.setdefault(cid, set()).add(rule)
@@ -406,6 +403,8 @@ def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = No
     calls["cid"] = calls["customer_id"]
     kept, deferred = rank_and_cut(calls, p)
     del calls                                         # (its texts are in kept and deferred now)
+    deferred["defer_reason"] = [defer_text(k, cap, rank, n, p.small_amount_cents) for k, cap, rank, n in zip(
+        deferred["defer_kind"], deferred["capacity"], deferred["rank"].fillna(0), deferred["phone_rows"])]
     kept = kept[["cid", *CALL_COLUMNS]]
     deferred = deferred[["cid", *CALL_COLUMNS, "defer_reason"]]
 

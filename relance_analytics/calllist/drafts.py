@@ -31,10 +31,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import vocab
-from ..report.common import euros
+from ..french import euros
+from ..text.calllist import day
 from .build import CallList
 from .contacts import choose_contacts
-from .rules import day
 from .workbook import letter_name, mail_url
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")

@@ -23,12 +23,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..report.common import euros
 from .params import CallListParams
 
-TIERS = {1: "promesse non tenue", 2: "relance", 3: "avant échéance"}
 CHASE_RULES = ("R3", "R4", "R5", "R12")
-SCORE_FORMULA = "score = montant net en jeu (€) × (1 + âge moyen pondéré (j) / {scale} j)"
+DEFER_COLUMNS = ("defer_kind", "capacity", "phone_rows")
 
 
 def tier(rules: set[str]) -> int:
@@ -43,18 +41,14 @@ def score(net_cents: np.ndarray, weighted_days: np.ndarray, params: CallListPara
     return np.maximum(net_cents, 0) / 100 * (1 + np.maximum(weighted_days, 0) / params.age_scale_days)
 
 
-def explain(net_cents: int, weighted_days: float, value: float, params: CallListParams) -> str:
-    """``R10 score 12 345 = 9 876,00 € × (1 + 7,5 j / 30 j)``."""
-    return (f"R10 score {value:,.0f}".replace(",", "\u202f") + f" = {euros(max(net_cents, 0))} × "
-            f"(1 + {weighted_days:.1f}".replace(".", ",") + f" j / {params.age_scale_days} j)")
-
-
 def rank_and_cut(rows: pd.DataFrame, params: CallListParams) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rank each collector's rows and cut them to capacity.
 
     ``rows`` needs ``collector``, ``tier``, ``score``, ``net_cents``, ``cid``. Returns
     ``(kept, deferred)``: both with ``rank`` (1-based within the collector, over the rows that
-    passed the small-amount test) and ``deferred`` holding ``defer_reason`` (French).
+    passed the small-amount test) and ``deferred`` holding why (:data:`DEFER_COLUMNS`):
+    ``defer_kind`` (``capacity``, ``covered`` by credits, ``small`` amount), and for a row cut by
+    the capacity the collector's ``capacity`` and its number of ``phone_rows`` (0 otherwise).
     """
     keys = rows[["collector", "tier", "score", "cid", "net_cents"]].assign(position=np.arange(len(rows)))
     ordered = keys.sort_values(["collector", "tier", "score", "cid"], ascending=[True, True, False, True],
@@ -69,13 +63,14 @@ def rank_and_cut(rows: pd.DataFrame, params: CallListParams) -> tuple[pd.DataFra
     position = phone["position"].to_numpy()
     cut = rows.iloc[position[over]].copy()      # (the rows, long texts included, are copied once)
     cut["rank"] = phone["rank"].to_numpy()[over]
-    cut["defer_reason"] = [f"R10 au-delà de la capacité du jour ({cap} appels) : rang {r} sur {n}, relance par e-mail"
-                           for cap, r, n in zip(capacity[over], cut["rank"], totals[over])]
+    cut["defer_kind"] = "capacity"
+    cut["capacity"] = capacity[over].to_numpy()
+    cut["phone_rows"] = totals[over].to_numpy()
     below = rows.iloc[ordered["position"].to_numpy()[small]].copy()
     below["rank"] = pd.NA
-    below["defer_reason"] = np.where(
-        covered[small], "avoirs et règlements non affectés couvrent l'échu : lettrage à faire, pas de relance",
-        f"montant net inférieur au seuil d'appel de {euros(params.small_amount_cents)} : relance par e-mail")
+    below["defer_kind"] = np.where(covered[small], "covered", "small")
+    below["capacity"] = 0
+    below["phone_rows"] = 0
     kept = rows.iloc[position[~over]].reset_index(drop=True)
     kept["rank"] = phone["rank"].to_numpy()[~over]
     deferred = pd.concat([cut, below], ignore_index=True)

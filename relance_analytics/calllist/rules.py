@@ -1,11 +1,13 @@
 """The collection rules of ``domain.md``, one function each.
 
 Every rule takes the prepared :class:`~relance_analytics.calllist.facts.Facts` (which carry
-the parameters) and returns its **reasons**: one row per reason with ``cid`` (customer id),
-``rule`` (``"R1"``…), ``text`` (a short French sentence with the figures, starting with the
-rule id), ``docs`` (the documents it concerns, a tuple, empty when it is about the
-account), and its key figures ``date`` and ``cents`` (see each rule; NaT / NA when none).
-R6 (disputes) returns one reason per disputed document.
+the parameters) and returns its **reasons**, structured, without any wording: one row per
+reason with ``cid`` (customer id), ``rule`` (``"R1"``…), ``kind`` (which case of the rule),
+``docs`` (the documents it concerns, a tuple, empty when it is about the account), its key
+figures ``date`` and ``cents`` (see each rule; NaT / NA when none) and ``data`` (a dict of
+the other figures and dates the reason states). The French sentence of a reason is
+:func:`relance_analytics.text.calllist.reason_text` of that row. R6 (disputes) returns one
+reason per disputed document.
 
 R10 (order and capacity) is :mod:`~relance_analytics.calllist.ranking`, R11 (contact) is
 :mod:`~relance_analytics.calllist.contacts`: they do not put a row on a list, they order it
@@ -14,33 +16,17 @@ and complete it. R13 (record everything) is the action journal and the outcome i
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 from pandas.api.typing import DataFrameGroupBy
 
-from .. import vocab
-from ..report.common import euros, percent
 from .facts import DAY, Facts, groups, map_dates
 
-REASON_COLUMNS = ("cid", "rule", "text", "docs", "date", "cents")
+REASON_COLUMNS = ("cid", "rule", "kind", "docs", "date", "cents", "data")
 RuleFunction = Callable[[Facts], pd.DataFrame]
-
-
-def day(value: object, as_of: pd.Timestamp | None = None) -> str:
-    """``12/11`` (with the year when it differs from ``as_of``'s, or when no ``as_of`` is given)."""
-    return _day(value, None if as_of is None else as_of.year)
-
-
-@lru_cache(maxsize=1 << 14)
-def _day(value: object, year: int | None) -> str:
-    ts = pd.Timestamp(value)
-    return f"{ts:%d/%m}" if year is not None and ts.year == year else f"{ts:%d/%m/%Y}"
-
-
-Reason = tuple[str, str, str, tuple[str, ...], object, object]
+Reason = tuple[str, str, str, tuple[str, ...], object, object, dict[str, object]]
 
 
 def _reasons(rows: Iterable[Reason]) -> pd.DataFrame:
@@ -48,17 +34,6 @@ def _reasons(rows: Iterable[Reason]) -> pd.DataFrame:
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
     frame["cents"] = pd.array(frame["cents"], dtype="Int64")
     return frame
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
-
-
-def docs_phrase(docs: list[str], cents: int, noun: str = "pièce") -> str:
-    """``FA-1 (2 400,00 €)`` for one document, ``3 pièces (7 200,00 €)`` for several."""
-    if len(docs) == 1:
-        return f"{docs[0]} ({euros(cents)})"
-    return f"{len(docs)} {noun}s ({euros(cents)})"
 
 
 def _by_customer(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], DataFrameGroupBy]:
@@ -95,11 +70,8 @@ def r1_broken_promises(f: Facts) -> pd.DataFrame:
         promised = None if pd.isna(amount) else int(amount)
         if not concerned or open_cents <= 0 or (promised is not None and received >= promised):
             continue
-        what = f"de {euros(promised)}" if promised is not None else f"(reste dû {euros(open_cents)})"
-        text = f"R1 promesse du {day(date, f.as_of)} {what} non tenue"
-        if received > 0:
-            text += f", reçu {euros(received)}"
-        rows.append((cid, "R1", text, concerned, date, promised))
+        rows.append((cid, "R1", "broken_promise", concerned, date, promised,
+                     {"received_cents": int(received), "open_cents": int(open_cents)}))
     return _reasons(rows)
 
 
@@ -122,11 +94,8 @@ def r2_pre_due_calls(f: Facts) -> pd.DataFrame:
     cents, first, last_due = (g["amount_cents"].sum(), g["due_date"].min(), g["due_date"].max())
     for cid, ids, total, start, end in zip(cids, docs, _values(cents, cids), _values(first, cids),
                                            _values(last_due, cids)):
-        total = int(total)
-        when = f"à échéance le {day(start, f.as_of)}" if start == end else \
-            f"à échéance du {day(start, f.as_of)} au {day(end, f.as_of)}"
-        rows.append((cid, "R2", f"R2 {docs_phrase(ids, total, 'facture')} {when} : appel avant échéance "
-                                f"(seuil {euros(p.significant_amount_cents)})", tuple(ids), start, total))
+        rows.append((cid, "R2", "pre_due", tuple(ids), start, int(total),
+                     {"last_due": end, "threshold_cents": p.significant_amount_cents}))
     if p.post_delivery_call:
         issued = it["document_date"].to_numpy(dtype="datetime64[s]")
         age = (f.as_of.to_datetime64() - issued) // DAY
@@ -136,10 +105,7 @@ def r2_pre_due_calls(f: Facts) -> pd.DataFrame:
         cents, issued_on, first = g["amount_cents"].sum(), g["document_date"].min(), g["due_date"].min()
         for cid, ids, total, on, start in zip(cids, docs, _values(cents, cids), _values(issued_on, cids),
                                               _values(first, cids)):
-            total = int(total)
-            rows.append((cid, "R2", f"R2 {docs_phrase(ids, total, 'facture')} émise le "
-                                    f"{day(on, f.as_of)} : appel de satisfaction après livraison",
-                         tuple(ids), start, total))
+            rows.append((cid, "R2", "post_delivery", tuple(ids), start, int(total), {"issued": on}))
     return _reasons(rows)
 
 
@@ -154,15 +120,9 @@ def r3_first_reminder(f: Facts) -> pd.DataFrame:
     cids, docs, g = _by_customer(chased[unreminded])
     for cid, ids, cents, due in zip(cids, docs, _values(g["amount_cents"].sum(), cids),
                                     _values(g["due_date"].min(), cids)):
-        cents = int(cents)
         deadline = due + pd.Timedelta(days=f.params.first_reminder_days)
-        late = (f.as_of - deadline).days
-        verb = "échue le" if len(ids) == 1 else "échues depuis le"
-        text = (f"R3 {docs_phrase(ids, cents)} {verb} {day(due, f.as_of)} sans relance : "
-                f"première relance au plus tard le {day(deadline, f.as_of)}")
-        if late > 0:
-            text += f" (retard de {late} j)"
-        rows.append((cid, "R3", text, tuple(ids), due, cents))
+        rows.append((cid, "R3", "first_reminder", tuple(ids), due, int(cents),
+                     {"deadline": deadline, "late_days": max((f.as_of - deadline).days, 0)}))
     return _reasons(rows)
 
 
@@ -176,13 +136,11 @@ def r4_cadence(f: Facts) -> pd.DataFrame:
     rows = []
     for cid, last, callback in zip(acc.index, acc["last_date"], acc["callback_date"]):
         if not pd.isna(callback):
-            rows.append((cid, "R4", f"R4 rappel convenu le {day(last, f.as_of)} pour le {day(callback, f.as_of)}",
-                         (), callback, None))
+            rows.append((cid, "R4", "callback", (), callback, None, {"agreed_on": last}))
             continue
-        gap = (f.as_of - last).days
-        limit = (f"maximum de {p.cadence_max_days} j dépassé" if gap > p.cadence_max_days else
-                 f"cadence {p.cadence_days} j, jamais plus de {p.cadence_max_days} j")
-        rows.append((cid, "R4", f"R4 dernière relance le {day(last, f.as_of)}, il y a {gap} j : {limit}", (), last, None))
+        rows.append((cid, "R4", "cadence", (), last, None,
+                     {"gap_days": (f.as_of - last).days, "cadence_days": p.cadence_days,
+                      "cadence_max_days": p.cadence_max_days}))
     return _reasons(rows)
 
 
@@ -205,11 +163,8 @@ def r5_document_followup(f: Facts) -> pd.DataFrame:
     rows = []
     for cid, date, docs in zip(sent.index, sent["last_date"], sent["last_docs"]):
         deadline = date + pd.Timedelta(days=f.params.document_followup_days)
-        what = f"duplicata de {', '.join(docs)}" if docs else "document demandé"
-        text = f"R5 {what} envoyé le {day(date, f.as_of)} : suivi au plus tard le {day(deadline, f.as_of)}"
-        if f.as_of > deadline:
-            text += f" (retard de {(f.as_of - deadline).days} j)"
-        rows.append((cid, "R5", text, tuple(docs), date, None))
+        rows.append((cid, "R5", "document_followup", tuple(docs), date, None,
+                     {"deadline": deadline, "late_days": max((f.as_of - deadline).days, 0)}))
     return _reasons(rows)
 
 
@@ -224,24 +179,18 @@ def r6_disputes(f: Facts) -> pd.DataFrame:
             d["cid"], d["document_id"], d["dispute_type"], d["opened"], d["disputed_cents"], d["owner"],
             d["source"], d["channel"]):
         if source == "journal":
-            how = vocab.CHANNEL.get(channel, channel)
-            text = (f"R6 litige signalé le {day(opened, f.as_of)} ({how}) sur {doc} ({euros(cents)}) : "
-                    f"à enregistrer et à confier à un responsable")
+            rows.append((cid, "R6", "dispute_logged", (doc,), opened, cents, {"channel": str(channel)}))
         else:
-            label = vocab.DISPUTE_TYPE.get(kind, kind)
-            who = f"avec {owner}" if not pd.isna(owner) else "(responsable à désigner)"
-            text = (f"R6 litige {label} ouvert le {day(opened, f.as_of)} sur {doc} ({euros(cents)}) : "
-                    f"à résoudre {who}")
-        rows.append((cid, "R6", text, (doc,), opened, cents))
+            rows.append((cid, "R6", "dispute", (doc,), opened, cents,
+                         {"dispute_type": str(kind), "owner": None if pd.isna(owner) else str(owner)}))
     return _reasons(rows)
 
 
-def _unsuccessful_list(f: Facts, cid: str) -> str:
-    """``e-mail 02/10, téléphone 12/10``: the customer's reminders without result since its last result."""
+def _unsuccessful(f: Facts, cid: str) -> tuple[tuple[str, pd.Timestamp], ...]:
+    """``(channel, date)`` of the customer's reminders without result since its last result."""
     result = f.account[cid]["result_date"]
-    actions = [a for a in f.episode(cid) if a["is_unsuccessful"] and (pd.isna(result) or a["date"] > result)]
-    return ", ".join(f"{vocab.CHANNEL.get(str(a['channel']), str(a['channel']))} {day(a['date'], f.as_of)}"
-                     for a in actions)
+    return tuple((str(a["channel"]), a["date"]) for a in f.episode(cid)
+                 if a["is_unsuccessful"] and (pd.isna(result) or a["date"] > result))
 
 
 def r7_formal_notice(f: Facts) -> pd.DataFrame:
@@ -253,8 +202,7 @@ def r7_formal_notice(f: Facts) -> pd.DataFrame:
     hit = acc[(acc["unsuccessful"] >= p.formal_notice_after_reminders).to_numpy() & acc["formal_notice_date"].isna().to_numpy()
               & (acc["overdue_cents"] > 0).to_numpy() & ~acc["status"].isin(list(p.insolvency_statuses)).to_numpy()]
     with f.loaded(hit.index, items=False):
-        rows = [(cid, "R7", f"R7 {n} relances sans résultat depuis le {day(first, f.as_of)} "
-                            f"({_unsuccessful_list(f, cid)}) : mise en demeure à envoyer", (), first, None)
+        rows = [(cid, "R7", "formal_notice", (), first, None, {"count": int(n), "reminders": _unsuccessful(f, cid)})
                 for cid, n, first in zip(hit.index, hit["unsuccessful"], hit["unsuccessful_first"])]
     return _reasons(rows)
 
@@ -290,23 +238,17 @@ def r8_litigation(f: Facts) -> pd.DataFrame:
         for cid in hit:
             a = f.account[cid]
             announced = litigation_date(f, cid)
-            notice = a["formal_notice_date"]
-            tail = (f"transmettre au contentieux, annoncé pour le {day(announced, f.as_of)}" if not pd.isna(notice)
-                    else f"contentieux à annoncer pour le {day(announced, f.as_of)}")
+            notice = None if pd.isna(a["formal_notice_date"]) else a["formal_notice_date"]
             if a["unsuccessful_recent"] >= p.litigation_reminders_in_month and not a["legitimate_reason"]:
-                rows.append((cid, "R8", f"R8 {a['unsuccessful_recent']} relances infructueuses en "
-                                        f"{p.litigation_window_days} j "
-                                        f"(du {day(a['unsuccessful_recent_first'], f.as_of)} au "
-                                        f"{day(a['unsuccessful_recent_last'], f.as_of)}) sans motif légitime : {tail}",
-                             (), announced, None))
+                rows.append((cid, "R8", "reminders", (), announced, None,
+                             {"count": int(a["unsuccessful_recent"]), "window_days": p.litigation_window_days,
+                              "first": a["unsuccessful_recent_first"], "last": a["unsuccessful_recent_last"],
+                              "notice": notice}))
             if a["broken_promises"] >= p.litigation_broken_promises and not a["financial_difficulty"]:
-                dates = ", ".join(day(d, f.as_of) for d in a["broken_dates"])
-                rows.append((cid, "R8", f"R8 {a['broken_promises']} promesses non tenues ({dates}) sans difficulté "
-                                        f"financière signalée : {tail}", (), announced, None))
-            if not pd.isna(notice) and f.as_of > announced:
-                rows.append((cid, "R8", f"R8 mise en demeure du {day(notice, f.as_of)} restée sans effet, "
-                                        f"délai échu le {day(announced, f.as_of)} : transmettre au contentieux",
-                             (), announced, None))
+                rows.append((cid, "R8", "broken_promises", (), announced, None,
+                             {"count": int(a["broken_promises"]), "dates": tuple(a["broken_dates"]), "notice": notice}))
+            if notice is not None and f.as_of > announced:
+                rows.append((cid, "R8", "notice_expired", (), announced, None, {"notice": notice}))
     return _reasons(rows)
 
 
@@ -320,11 +262,8 @@ def r9_insolvency(f: Facts) -> pd.DataFrame:
     claims = _values(insolvent.groupby("cid", sort=True)["amount_cents"].sum(), cids.tolist())
     rows = []
     for cid, code, claim in zip(cids.tolist(), statuses, claims):
-        status = vocab.STATUS.get(code, code)
-        claim = int(claim)
-        rows.append((cid, "R9", f"R9 {status} : créance de {euros(claim)} à déclarer au mandataire judiciaire, "
-                                f"provision {percent(p.claim_provision_rate, 0)}, plus d'appel de paiement",
-                     (), None, claim))
+        rows.append((cid, "R9", "insolvency", (), None, int(claim),
+                     {"status": code, "provision_rate": p.claim_provision_rate}))
     return _reasons(rows)
 
 
@@ -337,11 +276,8 @@ def r12_evasive_answers(f: Facts) -> pd.DataFrame:
     hit = acc[acc.index.isin(due) & acc["last_evasive"].to_numpy()]
     rows = []
     for cid, date, outcome, excuse in zip(hit.index, hit["last_date"], hit["last_outcome"], hit["last_excuse"]):
-        what = {"evasive": "réponse évasive", "promise": "promesse sans date"}.get(str(outcome), "excuse")
-        if not pd.isna(excuse):
-            what += f" ({vocab.EXCUSE.get(str(excuse), str(excuse))})"
-        rows.append((cid, "R12", f"R12 {what} le {day(date, f.as_of)}, sans date de paiement : la cadence continue",
-                     (), date, None))
+        rows.append((cid, "R12", "evasive", (), date, None,
+                     {"outcome": str(outcome), "excuse": None if pd.isna(excuse) else str(excuse)}))
     return _reasons(rows)
 
 
@@ -350,12 +286,6 @@ RULES: dict[str, RuleFunction] = {
     "R1": r1_broken_promises, "R2": r2_pre_due_calls, "R3": r3_first_reminder, "R4": r4_cadence,
     "R5": r5_document_followup, "R6": r6_disputes, "R7": r7_formal_notice, "R8": r8_litigation,
     "R9": r9_insolvency, "R12": r12_evasive_answers,
-}
-#: Short French label of each rule (summary sheet, notebook counts).
-RULE_LABELS = {
-    "R1": "promesse non tenue", "R2": "appel avant échéance", "R3": "première relance", "R4": "cadence / rappel convenu",
-    "R5": "suivi de document envoyé", "R6": "litige à résoudre", "R7": "mise en demeure", "R8": "contentieux",
-    "R9": "procédure collective", "R10": "priorité et capacité", "R11": "interlocuteur", "R12": "réponse évasive",
 }
 
 

@@ -21,7 +21,7 @@ Inputs, all from the data folder and the workspace of the run:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -34,35 +34,14 @@ from ..io.workbook import sheet_names
 from ..journal import Journal
 from ..metrics.promises import evaluate_promises, load_snapshots
 from .build import CallList, call_list
-from .drafts import Drafts, write_drafts
+from .drafts import write_drafts
+from .results import Published, WeeklyCallList
 from .params import CallListParams
 from .workbook import write_call_list
 
 WORKBOOK_NAME = "call_list.xlsx"
 DRAFTS_FOLDER = "brouillons"
 SIDE_LISTS = ("disputes", "formal_notices", "litigation", "claims")
-
-
-@dataclass(frozen=True)
-class WeeklyCallList:
-    """A call list with what it was built from (for the drafts and the notebook)."""
-
-    call_list: CallList
-    actions: pd.DataFrame            # journal actions dated on or before the as-of date
-    promises: pd.DataFrame           # evaluate_promises over the snapshots up to the as-of date
-    customers: pd.DataFrame
-    contacts: pd.DataFrame | None
-    company: str
-    collectors: tuple[str, ...] | None   # the collector filter, None = all
-
-
-@dataclass(frozen=True)
-class Published:
-    """Files written by :func:`publish`."""
-
-    workbook: Path
-    drafts_dir: Path
-    drafts: Drafts
 
 
 def _collector_filter(collectors: str | Sequence[str] | None) -> tuple[str, ...] | None:

@@ -31,8 +31,7 @@ from xlsxwriter.url import Url, UrlTypes
 from .. import vocab
 from ..io.excel import DATE_FORMAT, EURO_FORMAT, WORKBOOK_OPTIONS, cell_text
 from .build import CallList
-from .ranking import TIERS
-from .rules import RULE_LABELS
+from ..text.calllist import RULE_LABELS, TIER_LABELS
 
 KEY_HEADER = "Clé"
 LISTS_SHEET = "Listes"
@@ -323,9 +322,9 @@ def _summary_sheet(wb: xlsxwriter.Workbook, fm: _Formats, cl: CallList, sheets: 
             ws.write_number(top + i, j, int(value), fm.int)
     top += len(counts) + 3
     ws.write_string(top, 0, "Niveaux de priorité", fm.bold)
-    for i, (k, label) in enumerate(TIERS.items(), start=1):
+    for i, (k, label) in enumerate(TIER_LABELS.items(), start=1):
         ws.write_string(top + i, 0, f"{k} : {label}")
-    top += len(TIERS) + 2
+    top += len(TIER_LABELS) + 2
     ws.write_string(top, 0, "Règles", fm.bold)
     for i, (rule, label) in enumerate(RULE_LABELS.items(), start=1):
         ws.write_string(top + i, 0, f"{rule} : {label}")

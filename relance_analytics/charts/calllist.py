@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..calllist.build import LISTS, CallList
-from ..report.calllist import AMOUNT_LISTS
+from ..text.labels import AMOUNT_LISTS
 from .common import SEPARATORS
 
 #: One colour per list, by the key of ``calllist.build.LISTS``.

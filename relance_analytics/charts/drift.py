@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from ..config import Buckets
 from ..metrics.drift import Drift
-from ..report.drift import bridge_labels, transition_labels
+from ..text.labels import bridge_labels, transition_labels
 from .common import SEPARATORS, bucket_colors
 
 

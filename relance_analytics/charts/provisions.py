@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..metrics.provisions import ProvisionChange
-from ..report.provisions import rule_label
+from ..text.labels import rule_label
 from .common import SEPARATORS
 
 JUSTIFIED_COLOR = "#1F3864"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..calllist.build import CallList
-from ..calllist.weekly import Published, WeeklyCallList
+from ..calllist.results import Published, WeeklyCallList
 from ..calllist.workbook import (CALL_COLUMNS, DEFERRED_COLUMNS, DEFERRED_SHEET, SIDE_COLUMNS, SIDE_SHEETS,
                                  SUMMARY_COLUMNS)
 from .common import count, euros, markdown_text
@@ -17,9 +17,6 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
 SUMMARY_HEADERS = {c.code: c.header for c in SUMMARY_COLUMNS}
-#: Where the money of a collector's customers is, one column per list (see :func:`amounts_by_list`).
-AMOUNT_LISTS = {"calls": "À appeler", "deferred": "Relances par e-mail / lettrage", "disputes": "Litiges à résoudre",
-                "formal_notices": "Mises en demeure", "litigation": "Contentieux", "claims": "Créances à déclarer"}
 ROW_COLUMNS = ("rank", "customer_id", "customer_name", "reasons", "next_step", "contact_name", "contact_phone",
                "contact_alert", "net_cents", "max_days", "score")
 SIDE_SHOWN = {

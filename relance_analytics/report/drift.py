@@ -10,41 +10,12 @@ from ..config import Buckets
 from ..metrics.drift import Drift
 from ..io.excel import Sheet, write_workbook
 from .aging import balance_headers
+from ..text.labels import FLOW_LABELS, bridge_labels, bucket_names, transition_labels
 from .common import euros, percent
 
-FLOW_LABELS = {
-    "new": "Nouvelles factures",
-    "new_credit": "Nouveaux avoirs et règlements non affectés",
-    "increased": "Augmentations de solde",
-    "reduced": "Règlements partiels et imputations",
-    "paid_gone": "Soldé (réglé, lettré ou passé en perte)",
-}
-BRIDGE_LABELS = {
-    "new_overdue": "Nouveaux retards",
-    "collected": "Encaissé sur l'échu",
-    "credit_notes": "Avoirs et règlements non affectés",
-    "other": "Autres mouvements",
-}
 ROLL_HEADERS = {"from_bucket": "Tranche précédente", "to_bucket": "Tranche suivante",
                 "base_cents": "Encours encore ouvert", "rolled_cents": "Dont vieilli", "rate": "Taux de roulement"}
 BRIDGE_HEADERS = {"component": "Composante", "cents": "Montant TTC"}
-
-
-def bucket_names(buckets: Buckets) -> dict[str, str]:
-    """Bucket code → French label."""
-    return dict(zip(buckets.labels, buckets.french_labels))
-
-
-def bridge_labels(d: Drift) -> dict[str, str]:
-    """Bridge component code → French label (the two totals carry their dates)."""
-    return {"previous_overdue": f"Échu au {d.previous_as_of:%d/%m/%Y}", **BRIDGE_LABELS,
-            "current_overdue": f"Échu au {d.current_as_of:%d/%m/%Y}"}
-
-
-def transition_labels(buckets: Buckets) -> dict[str, str]:
-    """Roll-rate column (the ``from`` bucket) → ``"1 à 30 j → 31 à 60 j"``."""
-    names = buckets.french_labels
-    return {code: f"{a} → {b}" for code, a, b in zip(buckets.labels, names, names[1:])}
 
 
 def matrix_table(d: Drift) -> pd.DataFrame:

@@ -9,15 +9,10 @@ import pandas as pd
 from .. import vocab
 from ..io.excel import Sheet, write_workbook
 from ..metrics.provisions import (
-    AGE_RULE_PREFIX, CREDIT_RULE, NO_RULE, OVERRIDE_RULE, STATUS_RULE_PREFIX, ProvisionChange, ProvisionRules,
+    CREDIT_RULE, OVERRIDE_RULE, STATUS_RULE_PREFIX, ProvisionChange, ProvisionRules,
 )
+from ..text.labels import rule_label
 from .common import euros, percent
-
-FIXED_RULE_LABELS = {
-    OVERRIDE_RULE: "Taux spécifique client",
-    CREDIT_RULE: "Avoir / règlement non affecté (non provisionné)",
-    NO_RULE: "Non provisionné",
-}
 
 SCHEDULE_HEADERS = {
     "customer_id": "Code client", "customer_name": "Raison sociale", "collector": "Recouvreur",
@@ -38,22 +33,6 @@ CHANGE_HEADERS = {
 }
 TOTAL_MONEY = ["receivable_ht_cents", "credits_ht_cents", "provision_cents", "age_only_cents"]
 CHANGE_MONEY = ["previous_cents", "dotation_cents", "reprise_cents", "current_cents"]
-
-
-def rule_label(code: str) -> str:
-    """French label of a rule code: ``age_91_180`` → ``Retard de 91 à 180 j``."""
-    if code in FIXED_RULE_LABELS:
-        return FIXED_RULE_LABELS[code]
-    if code.startswith(STATUS_RULE_PREFIX):
-        status = code.removeprefix(STATUS_RULE_PREFIX)
-        return vocab.STATUS.get(status, status).capitalize()
-    if code.startswith(AGE_RULE_PREFIX):
-        span = code.removeprefix(AGE_RULE_PREFIX)
-        if span.startswith("over_"):
-            return f"Retard de plus de {span.removeprefix('over_')} j"
-        low, high = span.split("_")
-        return f"Retard de {low} à {high} j"
-    return code
 
 
 def rules_table(rules: ProvisionRules) -> pd.DataFrame:

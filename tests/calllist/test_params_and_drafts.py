@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from relance_analytics.calllist import CallListParams, write_drafts
-from relance_analytics.calllist.talking_points import EXCUSE_ANSWERS, Situation, excuse_answer, talking_points
+from relance_analytics.calllist.situation import Situation
+from relance_analytics.text.talking_points import EXCUSE_ANSWERS, excuse_answer, talking_points
 from relance_analytics.config import Settings
 from relance_analytics.vocab import EXCUSE
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relance_analytics.calllist import CallListParams
+from relance_analytics.calllist.build import render_contacts
 from relance_analytics.calllist.contacts import choose_contacts
 from relance_analytics.calllist.ranking import rank_and_cut
 
@@ -92,7 +93,7 @@ def test_r11_contact_chosen_by_the_invoice_circuit_and_missing_contact_flagged()
         ("M", "Fanny Finance", "finance", "01 66 66 66 66", "fanny@m.fr"),
         ("Q", "Quentin Compta", "accounting", "01 77 77 77 77", "q@q.fr"),
         ("N", "Nora Compta", "accounting", "", "nora@n.fr"))
-    chosen = choose_contacts(circuits, c)
+    chosen = render_contacts(choose_contacts(circuits, c))
     assert chosen.loc["P", ["contact_name", "contact_role"]].tolist() == ["Anne Achat", "purchasing"]
     assert chosen.loc["P", "second_contact"] == "comptabilité fournisseurs : Paul Compta 01 11 11 11 11 paul@p.fr"
     assert chosen.loc["P", "contact_alert"] == ""

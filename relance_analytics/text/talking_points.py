@@ -12,75 +12,12 @@ ending on a dated commitment by the customer. The three steps:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
-
-import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..report.common import euros
-from .rules import day
-
-
-@dataclass(frozen=True)
-class Situation:
-    """The facts of one row that the talking points put into words (amounts in cents).
-
-    ``overdue`` / ``pre_due``: ``(document_id, cents, due_date)`` of the row's documents;
-    ``broken``: ``(promise_date, promised cents or None)`` of the oldest broken promise;
-    ``callback``: ``(agreed_on, callback_date)`` when the row comes back for a callback;
-    ``unsuccessful``: reminders without result since the last result; ``resolved``:
-    ``(document_id, dispute type, resolved date)`` never to be raised again.
-    """
-
-    as_of: pd.Timestamp
-    rules: frozenset[str]
-    overdue: tuple[tuple[str, int, pd.Timestamp], ...] = ()
-    pre_due: tuple[tuple[str, int, pd.Timestamp], ...] = ()
-    credits_cents: int = 0
-    broken: tuple[pd.Timestamp, int | None] | None = None
-    document_sent: pd.Timestamp | None = None
-    callback: tuple[pd.Timestamp, pd.Timestamp] | None = None
-    unsuccessful: int = 0
-    notice_after: int = 3
-    excuse: str | None = None
-    excuse_date: pd.Timestamp | None = None
-    financial_difficulty: bool = False
-    resolved: tuple[tuple[str, str, pd.Timestamp], ...] = ()
-    disputed: tuple[str, ...] = ()
-    proposal_days: int = 7
-    broken_proposal_days: int = 2
-
-    @property
-    def overdue_cents(self) -> int:
-        return sum(c for _, c, _ in self.overdue)
-
-    @property
-    def net_cents(self) -> int:
-        """What is due now: overdue items net of credits (pre-due invoices are due at their date)."""
-        return max(self.overdue_cents + self.credits_cents, 0)
-
-    @property
-    def oldest(self) -> tuple[str, int, pd.Timestamp] | None:
-        return min(self.overdue, key=lambda d: (d[2], d[0])) if self.overdue else None
-
-    def working_day(self, days: int) -> pd.Timestamp:
-        """The first working day (Monday–Friday) on or after as-of + ``days``."""
-        return _working_day(self.as_of, days)
-
-    @property
-    def proposal_date(self) -> pd.Timestamp:
-        return self.working_day(self.broken_proposal_days if self.broken else self.proposal_days)
-
-    def d(self, value: pd.Timestamp) -> str:
-        return day(value, self.as_of)
-
-
-@lru_cache(maxsize=1024)
-def _working_day(as_of: pd.Timestamp, days: int) -> pd.Timestamp:
-    target = (as_of + pd.Timedelta(days=days)).to_datetime64().astype("datetime64[D]")
-    return pd.Timestamp(np.busday_offset(target, 0, roll="forward"))
+from ..calllist.situation import Situation
+from ..french import euros
+from .calllist import day
 
 
 def _open_docs(s: Situation) -> str:
@@ -89,10 +26,10 @@ def _open_docs(s: Situation) -> str:
     assert oldest is not None
     days = (s.as_of - oldest[2]).days
     if n == 1:
-        return (f"La facture {oldest[0]} de {euros(oldest[1])} est échue depuis le {s.d(oldest[2])} "
+        return (f"La facture {oldest[0]} de {euros(oldest[1])} est échue depuis le {day(oldest[2], s.as_of)} "
                 f"({days} jours).")
     return (f"{n} factures restent ouvertes pour {euros(s.overdue_cents)} ; la plus ancienne, {oldest[0]}, "
-            f"est échue depuis le {s.d(oldest[2])} ({days} jours).")
+            f"est échue depuis le {day(oldest[2], s.as_of)} ({days} jours).")
 
 
 def situation(s: Situation) -> str:
@@ -101,20 +38,20 @@ def situation(s: Situation) -> str:
     if s.broken:
         date, promised = s.broken
         what = euros(promised) if promised is not None else "les factures concernées"
-        parts.append(f"Le {s.d(date)}, vous vous étiez engagé à nous régler {what} ; "
+        parts.append(f"Le {day(date, s.as_of)}, vous vous étiez engagé à nous régler {what} ; "
                      f"ce règlement ne nous est pas parvenu à ce jour.")
     if s.overdue and not s.broken:
         parts.append(_open_docs(s))
     if s.document_sent is not None:
-        parts.append(f"Nous vous avons adressé le document demandé le {s.d(s.document_sent)}.")
+        parts.append(f"Nous vous avons adressé le document demandé le {day(s.document_sent, s.as_of)}.")
     if s.callback:
-        parts.append(f"Nous étions convenus le {s.d(s.callback[0])} de faire le point aujourd'hui.")
+        parts.append(f"Nous étions convenus le {day(s.callback[0], s.as_of)} de faire le point aujourd'hui.")
     if s.pre_due:
         due = min(p[2] for p in s.pre_due)
         cents = sum(p[1] for p in s.pre_due)
         what = f"La facture {s.pre_due[0][0]}" if len(s.pre_due) == 1 else f"{len(s.pre_due)} factures"
         parts.append(f"{what} de {euros(cents)} arrive{'nt' if len(s.pre_due) > 1 else ''} à échéance "
-                     f"le {s.d(due)}.")
+                     f"le {day(due, s.as_of)}.")
     if s.broken:
         question = "Où en est ce règlement ?"
     elif s.overdue:
@@ -130,20 +67,20 @@ def requirement(s: Situation) -> str:
     a formal notice, the consequence stated plainly."""
     parts = []
     if s.broken:
-        parts.append(f"Votre engagement portait sur le {s.d(s.broken[0])} : ce délai est dépassé, et "
+        parts.append(f"Votre engagement portait sur le {day(s.broken[0], s.as_of)} : ce délai est dépassé, et "
                      f"seule une nouvelle date ferme peut le remplacer.")
     if s.overdue:
         oldest = s.oldest
         assert oldest is not None
-        parts.append(f"Ces montants étaient payables au {s.d(oldest[2])} selon nos conditions convenues ; "
+        parts.append(f"Ces montants étaient payables au {day(oldest[2], s.as_of)} selon nos conditions convenues ; "
                      f"nous en attendons le règlement sans délai." if len(s.overdue) > 1 else
-                     f"Cette facture était payable au {s.d(oldest[2])} selon nos conditions convenues ; "
+                     f"Cette facture était payable au {day(oldest[2], s.as_of)} selon nos conditions convenues ; "
                      f"nous en attendons le règlement sans délai.")
         if s.credits_cents < 0:
             parts.append(f"Après imputation de vos avoirs et règlements en attente ({euros(s.credits_cents)}), "
                          f"le montant dû est de {euros(s.net_cents)}.")
     if s.pre_due and not s.overdue:
-        parts.append(f"Nous comptons sur son règlement à l'échéance convenue du {s.d(min(p[2] for p in s.pre_due))}.")
+        parts.append(f"Nous comptons sur son règlement à l'échéance convenue du {day(min(p[2] for p in s.pre_due), s.as_of)}.")
     if s.overdue and s.unsuccessful + 1 >= s.notice_after:
         parts.append(f"C'est notre {s.unsuccessful + 1}e relance : sans règlement, nous vous adresserons une "
                      f"mise en demeure, puis le dossier passera au contentieux.")
@@ -152,15 +89,15 @@ def requirement(s: Situation) -> str:
 
 def proposal(s: Situation) -> str:
     """Step 3: a concrete proposal ending with a dated commitment asked of the customer."""
-    when = s.d(s.proposal_date)
+    when = day(s.proposal_date, s.as_of)
     if not s.overdue and not s.broken:
-        due = s.d(min(p[2] for p in s.pre_due))
+        due = day(min(p[2] for p in s.pre_due), s.as_of)
         return (f"Pouvez-vous me confirmer que le règlement partira pour le {due}, et par quel mode ? "
                 f"Je vous en adresse un récapitulatif écrit.")
     text = f"Je vous propose un règlement de {euros(s.net_cents)} par virement au plus tard le {when}."
     if s.pre_due:
         text += (f" Les factures à échoir ({euros(sum(p[1] for p in s.pre_due))}) restent payables à leur échéance, "
-                 f"à partir du {s.d(min(p[2] for p in s.pre_due))}.")
+                 f"à partir du {day(min(p[2] for p in s.pre_due), s.as_of)}.")
     if s.financial_difficulty:
         text += (f" Si ce montant est difficile à réunir d'un coup, quel montant pouvez-vous régler d'ici le "
                  f"{when}, et à quelles dates pour le solde ?")
@@ -223,15 +160,15 @@ def excuse_answer(s: Situation) -> str:
     oldest = s.oldest
     due = oldest[2] if oldest else (min(p[2] for p in s.pre_due) if s.pre_due else s.as_of)
     head = f"Dernière excuse ({vocab.EXCUSE[s.excuse]}"
-    head += f", le {s.d(s.excuse_date)}) : " if s.excuse_date is not None else ") : "
-    return head + EXCUSE_ANSWERS[s.excuse].format(due=s.d(due), proposal=s.d(s.proposal_date),
+    head += f", le {day(s.excuse_date, s.as_of)}) : " if s.excuse_date is not None else ") : "
+    return head + EXCUSE_ANSWERS[s.excuse].format(due=day(due, s.as_of), proposal=day(s.proposal_date, s.as_of),
                                                   amount=euros(s.net_cents))
 
 
 def notes(s: Situation) -> str:
     """What to keep in mind: resolved disputes not to reopen, disputed items not to chase,
     financial difficulties, a customer mentioning insolvency proceedings."""
-    out = [f"Litige {vocab.DISPUTE_TYPE.get(kind, kind)} sur {doc} résolu le {s.d(when)} : ne pas le rouvrir."
+    out = [f"Litige {vocab.DISPUTE_TYPE.get(kind, kind)} sur {doc} résolu le {day(when, s.as_of)} : ne pas le rouvrir."
            for doc, kind, when in s.resolved]
     if s.disputed:
         out.append(f"En litige (voir la liste des litiges), ne pas en réclamer le paiement : {', '.join(s.disputed)}.")
