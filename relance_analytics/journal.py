@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import sqlite3
 import tomllib
 from pathlib import Path
@@ -34,6 +33,7 @@ import pandas as pd
 from . import vocab
 from .dates import DateLike, as_date
 from .errors import InputError, JournalVersionError, MissingColumnError, Problem, SettingsError
+from .keys import split_document_ids
 from .io.tables import ACTIONS, read_actions
 
 FILE_NAME = "journal.sqlite"
@@ -78,20 +78,12 @@ _CODES = {"channel": vocab.CHANNEL, "outcome": vocab.OUTCOME, "excuse": vocab.EX
           "payment_method": vocab.PAYMENT_METHOD}
 _DATES = ("date", "promise_date", "callback_date")
 _STORED = (*ACTION_COLUMNS, "logged_by", "source_file", "recorded_at", "fingerprint")
-_DOC_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 class JournalError(InputError):
     """Actions that cannot be recorded (nothing was recorded); ``path`` is their source file."""
 
     kind = "actions à enregistrer"
-
-
-def split_document_ids(text: object) -> tuple[str, ...]:
-    """Document ids of a ``document_ids`` cell (``"FA1, FA2"``, ``"FA1;FA2"``), in order, once each."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ()
-    return tuple(dict.fromkeys(p for p in _DOC_SEPARATORS.split(str(text)) if p))
 
 
 def migrate(connection: sqlite3.Connection, steps: Sequence[Sequence[str]] = MIGRATIONS) -> int:

@@ -129,6 +129,10 @@ class SnapshotStore:
                                   "--data DOSSIER » (ou « relance ingest FICHIER ») pour intégrer les exports")
         return dates[-1]
 
+    def up_to(self, as_of: DateLike) -> dict[pd.Timestamp, pd.DataFrame]:
+        """Every stored snapshot dated on or before ``as_of``, by date."""
+        return {d: self.read(d) for d in self.dates() if d <= as_date(as_of)}
+
     def previous(self, as_of: DateLike) -> pd.Timestamp | None:
         """The stored date just before ``as_of``, if any."""
         earlier = [d for d in self.dates() if d < as_date(as_of)]

@@ -61,3 +61,7 @@ EXCUSE = {
 PAYMENT_METHOD = {"transfer": "virement", "cheque": "chèque", "lcr": "LCR", "direct_debit": "prélèvement"}
 
 BUCKET_NOT_DUE = "Non échu"
+#: A grouping value left blank (collector, segment…) in totals.
+UNASSIGNED = "(non renseigné)"
+#: The collector of a customer the customers file does not name.
+NO_COLLECTOR = "(non affecté)"

@@ -102,8 +102,10 @@ def _run_notebook(name: str, notebooks_dir: Path, folder: Path, params: dict[str
     progress(f"notebook {name}…")
     started = time.perf_counter()
     executed = folder / f"{name}.ipynb"
+    # no ``cwd``: papermill would chdir the whole process (a race between the notebooks' threads
+    # that left the process in a deleted folder); every path a notebook uses is an absolute parameter
     pm.execute_notebook(notebooks_dir / f"{name}.ipynb", executed, parameters=params, kernel_name="python3",
-                        progress_bar=False, cwd=str(folder))
+                        progress_bar=False)
     export_html(executed, folder / f"{name}.html")
     progress(f"notebook {name} terminé en {time.perf_counter() - started:.1f} s")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from relance_analytics.io.tables import ACTIONS
-from relance_analytics.metrics.promises import STATUSES, broken_promise_counts, evaluate_promises, load_snapshots
+from relance_analytics.metrics.promises import STATUSES, broken_promise_counts, evaluate_promises
 from relance_analytics.store import SnapshotStore
 
 TYPES = {"F": "invoice", "A": "credit_note", "R": "payment"}
@@ -178,7 +178,7 @@ def test_no_promise_and_no_snapshot(tmp_path):
     store = SnapshotStore(tmp_path)
     for d, items in SNAPSHOTS.items():
         store.write(d, items)
-    loaded = load_snapshots(store, "2026-11-13")
+    loaded = store.up_to("2026-11-13")
     assert list(loaded) == [pd.Timestamp("2026-11-06"), pd.Timestamp("2026-11-13")]
     with pytest.raises(KeyError, match="aucune balance au 2026-11-01 ou avant"):
         evaluate_promises(actions((1, "2026-10-09", "C1", "F1", "promise", 1, "2026-10-12")), loaded, "2026-11-01")

@@ -173,3 +173,14 @@ def test_what_a_read_tolerated_is_said_during_the_run_and_kept_with_the_snapshot
     from relance_analytics.report.aging import warnings_text
     assert "**Points de vigilance de l'export**" in warnings_text(meta["warnings"])
     assert warnings_text([]) == ""
+
+
+def test_parallel_notebooks_leave_the_working_directory_alone(tmp_path):
+    """Notebooks run in threads: the run must never change the process's working directory
+    (papermill's ``cwd`` did, racily, and a later run failed in a deleted folder)."""
+    import os
+    before = os.getcwd()
+    data = tiny_data(tmp_path)
+    run_weekly(data, tmp_path / "r", workspace=tmp_path / "ws", notebooks_dir=FIXTURES,
+               suite=("writes_marker", "writes_marker_too"), preview=False, workers=2)
+    assert os.getcwd() == before

@@ -26,11 +26,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..metrics.aging import days_past_due
+from .. import vocab
 from ..dates import as_date
+from ..keys import split_document_ids
+from ..metrics.aging import days_past_due
 from ..metrics.disputes import dispute_summary, open_at
 from ..metrics.enrich import attach_customers
-from ..journal import split_document_ids
 from .params import CallListParams
 
 DAY = np.timedelta64(1, "D")
@@ -370,7 +371,7 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
     balance = items.groupby("cid", sort=False)["amount_cents"].transform("sum").to_numpy(dtype="int64")
     settled = tuple(sorted(set(items["cid"][balance <= 0].tolist())))
     items = items[balance > 0].reset_index(drop=True)
-    for col, default in (("collector", "(non affecté)"), ("status", "active"), ("invoice_circuit", "")):
+    for col, default in (("collector", vocab.NO_COLLECTOR), ("status", "active"), ("invoice_circuit", "")):
         values = items[col].astype("string") if col in items.columns else pd.Series(pd.NA, index=items.index, dtype="string")
         items[col] = values.fillna(default)
     items["days_past_due"] = days_past_due(items, as_of)

@@ -48,10 +48,12 @@ import pandas as pd
 from .. import vocab
 from ..errors import InputError, Problem
 from ..io.date_cells import MAX_DATE, MIN_DATE, parse_date_cells
-from ..io.parse import is_blank, normalize_label, parse_money, parse_text
+from ..io.parse import is_blank, parse_money, parse_text
+from ..keys import normalize_label
 from ..io.tables import ACTIONS
 from ..io.workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, warn
-from ..journal import Journal, split_document_ids
+from ..journal import Journal
+from ..keys import split_document_ids
 from .build import KEY_VERSION
 from .workbook import FILL_COLUMNS, KEY_HEADER
 

@@ -32,7 +32,7 @@ from ..errors import InputError, SettingsError
 from ..io.tables import read_contacts, read_disputes
 from ..io.workbook import sheet_names
 from ..journal import Journal
-from ..metrics.promises import evaluate_promises, load_snapshots
+from ..metrics.promises import evaluate_promises
 from .build import CallList, call_list
 from .drafts import write_drafts
 from .results import Published, WeeklyCallList
@@ -92,7 +92,7 @@ def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None
     params = CallListParams.from_settings(ctx.settings).with_capacities(capacities)
     with Journal.open(ctx.store.workspace) as journal:
         actions = journal.actions(until=ctx.as_of)
-    promises = evaluate_promises(actions, load_snapshots(ctx.store, ctx.as_of), ctx.as_of)
+    promises = evaluate_promises(actions, ctx.store.up_to(ctx.as_of), ctx.as_of)
     disputes_file = ctx.data_dir / "disputes.xlsx"
     disputes = read_disputes(disputes_file) if disputes_file.is_file() else None
     contacts = _contacts(ctx.data_dir / "customers.xlsx")

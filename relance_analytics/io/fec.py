@@ -47,7 +47,8 @@ from ..errors import ExportError, Problem
 from ..french import plural, quote
 from .date_cells import parse_date_cells
 from .open_items import DOCUMENT_TYPE_DTYPE, canonical_frame
-from .parse import normalize_label, parse_money
+from ..keys import normalize_label
+from .parse import parse_money
 from .terms import parse_terms
 from .workbook import LISTED_CELLS, check_container, warn
 

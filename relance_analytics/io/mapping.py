@@ -39,7 +39,7 @@ from typing import Mapping as TMapping
 from typing import Union
 
 from .date_cells import DATE_ORDERS
-from .parse import normalize_label
+from ..keys import normalize_label
 
 CANONICAL = (
     "customer_id", "customer_name", "customer", "document_id", "document_type",

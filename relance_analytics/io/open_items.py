@@ -26,7 +26,8 @@ from ..errors import ExportError, Problem, ReconciliationError
 from ..french import euros, long_day, plural, quote
 from .date_cells import MAX_DATE, MIN_DATE, ORDER_EXAMPLES, DateCells, parse_date_cells
 from .mapping import BY_SIGN, DOCUMENT_TYPES, IGNORE, ColumnMapping, MappingLike, resolve
-from .parse import Kinds, cell_kinds, is_blank, normalize_label, normalize_labels, parse_money, parse_text
+from ..keys import normalize_label, normalize_labels
+from .parse import Kinds, cell_kinds, is_blank, parse_money, parse_text
 from .workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 60

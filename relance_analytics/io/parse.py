@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
+
 
 import numpy as np
 import pandas as pd
@@ -20,26 +20,9 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _CURRENCY = re.compile(r"(€|eur|euros?)$|^(€|eur)", re.IGNORECASE)
 _FR = re.compile(r"^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$")
 _EN = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$")
-_NUMERO = re.compile(r"\b[nN]\s*[°º˚]\s*")
 
 # cell kinds (see :func:`cell_kinds`)
 BLANK, NUMBER, TEXT, DATE, OTHER = 0, 1, 2, 3, 4
-
-
-def normalize_label(text: object) -> str:
-    """Header/label key: no accents, lower case, single spaces, ``N°``/``Nº``/``No``/``№`` unified
-    (with or without a space after them), ``’`` → ``'``, ``:`` and ``.`` ignored."""
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return ""
-    s = str(text)
-    if s.isascii():     # same result, without the Unicode steps (nothing for them to change)
-        return " ".join(s.replace("`", "'").replace(":", " ").replace(".", " ").lower().split())
-    s = s.replace("’", "'").replace("`", "'").replace("´", "'")
-    s = _NUMERO.sub("no ", s).replace("°", "o").replace("º", "o")
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    s = s.replace(":", " ").replace(".", " ")
-    return " ".join(s.lower().split())
 
 
 def cell_kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -110,20 +93,6 @@ def _kind_code(v: object) -> int:
 def is_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is empty: None/NaN or a string of spaces only."""
     return cell_kinds(values)[1]
-
-
-def normalize_labels(values: pd.Series | np.ndarray) -> np.ndarray:
-    """:func:`normalize_label` of many cells, computed once per distinct value."""
-    arr = np.asarray(values, dtype=object)
-    out = np.full(len(arr), "", dtype=object)
-    na = pd.isna(arr).astype(bool)
-    codes, uniq = pd.factorize(arr[~na])
-    out[~na] = np.array([normalize_label(u) for u in uniq] + [""], dtype=object)[codes]
-    if na.any():
-        keys = pd.Series(arr[na], dtype=object)
-        table = {u: normalize_label(u) for u in pd.unique(keys) if not (isinstance(u, float) and np.isnan(u))}
-        out[na] = keys.map(table).fillna("").to_numpy(dtype=object)
-    return out
 
 
 Kinds = tuple[np.ndarray, np.ndarray]

@@ -21,7 +21,8 @@ from .. import vocab
 from ..errors import InputError, Problem
 from ..french import plural, quote, value_text
 from .date_cells import MAX_DATE, MIN_DATE, parse_date_cells
-from .parse import is_blank, normalize_label, parse_money, parse_rate, parse_text
+from ..keys import normalize_label
+from .parse import is_blank, parse_money, parse_rate, parse_text
 from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, after_findings, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 30

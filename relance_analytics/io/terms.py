@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .parse import normalize_label
+from ..keys import normalize_label
 
 _DAYS = r"(\d{1,3})\s*(?:j|jours?)"
 _NET = re.compile(rf"^{_DAYS}(?:\s+nets?)?(?:\s+date de facture)?$")

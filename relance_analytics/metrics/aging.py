@@ -11,10 +11,12 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import vocab
 from ..config import Buckets
 from ..currency import require_single_currency
 from ..dates import DateLike, as_date
 from ..errors import MissingColumnError
+
 
 def days_past_due(items: pd.DataFrame, as_of: DateLike) -> np.ndarray:
     """As-of date − due date in days (int64); negative when not yet due."""
@@ -34,7 +36,7 @@ def assign_buckets(items: pd.DataFrame, as_of: DateLike, buckets: Buckets | None
     return pd.Categorical.from_codes(codes, categories=buckets.labels, ordered=True)
 
 
-def _group_keys(items: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
+def group_keys(items: pd.DataFrame, by: str | Sequence[str] | None) -> list[str]:
     if by is None:
         return []
     keys = [by] if isinstance(by, str) else list(by)
@@ -64,7 +66,7 @@ def aged_balance(items: pd.DataFrame, as_of: DateLike, by: str | Sequence[str] |
     is int64 cents and the totals equal the items' sum exactly. Rows sorted by total, largest first.
     """
     buckets = buckets or Buckets()
-    keys = _group_keys(items, by)
+    keys = group_keys(items, by)
     if "currency" not in keys:
         require_single_currency(items, "balance âgée")
     labels = buckets.labels
@@ -77,7 +79,7 @@ def aged_balance(items: pd.DataFrame, as_of: DateLike, by: str | Sequence[str] |
         })
         for k in keys:
             frame[k] = items[k].to_numpy()
-        frame[keys] = frame[keys].fillna("(non renseigné)")
+        frame[keys] = frame[keys].fillna(vocab.UNASSIGNED)
         table = (frame.groupby([*keys, "bucket"], observed=False, sort=False, dropna=False)["amount_cents"]
                  .sum().unstack("bucket", fill_value=0))
         counts = frame.groupby(keys, observed=True, sort=False, dropna=False).size()

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from .aging import aged_balance, assign_buckets, days_past_due
+from ..config import Buckets
 from ..currency import require_single_currency
 from ..dates import DateLike, as_date
-from ..config import Buckets
+from .aging import aged_balance, assign_buckets, days_past_due
 
 DISPUTE_TYPES = list(vocab.DISPUTE_TYPE)
 LONG_DISPUTE_DAYS = 90

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .aging import bucket_codes, days_past_due
 from ..currency import item_currencies, require_single_currency
 from ..errors import CurrencyError, MissingColumnError, SettingsError
+from .aging import bucket_codes, days_past_due
 
 LABELS = {"previous": "précédente", "current": "courante"}
-from ..dates import DateLike, as_date
 from ..config import Buckets
+from ..dates import DateLike, as_date
 
 MATCH_KEYS = ("customer_id", "document_id")
 NEW, NEW_CREDIT, INCREASED = "new", "new_credit", "increased"

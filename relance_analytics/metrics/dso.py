@@ -28,11 +28,17 @@ from typing import Literal, Mapping, Protocol, Sequence
 import numpy as np
 import pandas as pd
 
-from .aging import _group_keys, aged_balance
-from ..currency import require_single_currency
-from ..errors import MissingColumnError, MissingSalesError, SettingsError, SnapshotMissing
-from ..dates import DateLike, as_date
+from .. import vocab
 from ..config import Buckets, Settings
+from ..currency import require_single_currency
+from ..dates import DateLike, as_date
+from ..errors import (
+    MissingColumnError,
+    MissingSalesError,
+    SettingsError,
+    SnapshotMissing,
+)
+from .aging import aged_balance, group_keys
 from .enrich import attach_customers
 
 Method = Literal["countback", "ratio"]
@@ -40,7 +46,7 @@ Unit = Literal["months", "days"]
 Errors = Literal["raise", "coerce"]
 By = str | Sequence[str] | None
 
-UNASSIGNED = "(non renseigné)"
+UNASSIGNED = vocab.UNASSIGNED
 SCOPE_NAMES = {"collector": "recouvreur", "segment": "segment", "customer_id": "client"}     # the aged balance's label for a blank grouping value
 METHODS = ("countback", "ratio")
 UNITS = ("months", "days")
@@ -139,7 +145,7 @@ def dso(items: pd.DataFrame, sales: pd.DataFrame, as_of: DateLike, method: Metho
     _check_errors(errors)
     as_of = as_date(as_of)
     balance = aged_balance(items, as_of, by=by, buckets=Buckets())
-    keys = _group_keys(items, by)
+    keys = group_keys(items, by)
     grid = _SalesGrid.build(sales, keys, balance.index, customers, params, as_of, sales_through)
     receivables = balance["total"].to_numpy(dtype="int64")
     not_due = balance["not_due"].to_numpy(dtype="int64")
@@ -192,7 +198,7 @@ def cei(beginning: pd.DataFrame, items: pd.DataFrame, sales: pd.DataFrame, as_of
     end = aged_balance(items, as_of, by=by, buckets=Buckets())
     begin = aged_balance(beginning, as_of, by=by, buckets=Buckets())["total"]   # only its totals are used
     index = end.index.append(begin.index.difference(end.index, sort=False))
-    keys = _group_keys(items, by)
+    keys = group_keys(items, by)
     grid = _SalesGrid.build(sales, keys, index, customers, params, as_of, sales_through)
     start = window_start(as_of, params.cei_months, "months")
     period_sales, missing_months = grid.window_total(start, as_of)

@@ -17,11 +17,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ..config import Buckets
 from ..dates import DateLike, as_date
 from ..errors import SnapshotMissing
-from ..config import Buckets
-from .drift import drift
 from ..store import SnapshotStore
+from .drift import drift
 
 StoreLike = SnapshotStore | str | Path
 

@@ -35,20 +35,14 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from .aging import days_past_due
 from ..dates import DateLike, as_date
 from ..errors import SnapshotMissing
-from ..journal import split_document_ids
-from ..store import SnapshotStore
+from ..keys import split_document_ids
+from .aging import days_past_due
 
 STATUSES = ("kept", "broken", "pending")
 COLUMNS = ("action_id", "action_date", "customer_id", "document_ids", "promise_date", "promise_amount_cents",
            "payment_method", "status", "received_cents", "open_cents", "baseline_at", "checked_at")
-
-
-def load_snapshots(store: SnapshotStore, as_of: DateLike) -> dict[pd.Timestamp, pd.DataFrame]:
-    """Every stored snapshot dated on or before ``as_of``, by date."""
-    return {d: store.read(d) for d in store.dates() if d <= as_date(as_of)}
 
 
 class _Snapshot:
@@ -143,7 +137,7 @@ def evaluate_promises(actions: pd.DataFrame, snapshots: Mapping[pd.Timestamp, pd
 
     ``actions``: the canonical actions frame (``Journal.actions()`` or ``read_actions``);
     ``action_id`` is its ``id`` column, else its index. ``snapshots``: canonical open items by
-    as-of date (see :func:`load_snapshots`). Columns: ``action_id``, ``action_date``,
+    as-of date (``SnapshotStore.up_to(as_of)``). Columns: ``action_id``, ``action_date``,
     ``customer_id``, ``document_ids``, ``promise_date``, ``promise_amount_cents`` (Int64, NA =
     the whole amount of the documents), ``payment_method``, ``status`` (kept / broken /
     pending), ``received_cents`` (int64, received between ``baseline_at`` and ``checked_at``),

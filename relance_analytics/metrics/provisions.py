@@ -42,13 +42,13 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from .aging import days_past_due
-from ..currency import require_single_currency
-from ..errors import MissingColumnError, SettingsError
-from ..dates import DateLike, as_date
 from ..config import Settings
+from ..currency import require_single_currency
+from ..dates import DateLike, as_date
+from ..errors import MissingColumnError, SettingsError
+from ..keys import normalize_label
+from .aging import days_past_due
 from .enrich import attach_customers
-from ..io.parse import normalize_label
 
 VAT_SCALE = 10_000          # VAT rates to 0.01 % (5.5 % = 550)
 RATE_SCALE = 1_000_000      # provision rates to 0.0001 %
@@ -294,7 +294,7 @@ def provision_totals(schedule: pd.DataFrame, by: str | Sequence[str] = "customer
         "lines": (provision > 0).astype("int64"),
     })
     for k in keys:
-        frame[k] = schedule[k].astype("string").fillna("(non renseigné)").to_numpy()
+        frame[k] = schedule[k].astype("string").fillna(vocab.UNASSIGNED).to_numpy()
     table = frame.groupby(keys, sort=False).sum().astype("int64")
     receivable = table["receivable_ht_cents"]
     table["coverage"] = table["provision_cents"] / receivable.where(receivable != 0)
