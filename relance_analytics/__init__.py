@@ -9,6 +9,8 @@ Public API (stable)::
 Money is integer cents (``*_cents`` columns); dates are ``datetime64[s]`` at midnight.
 """
 
+from importlib import metadata
+
 from .metrics.aging import aged_balance, assign_buckets, bucket_shares, days_past_due, total_row
 from .config import Buckets, Settings
 from .metrics.disputes import dispute_summary
@@ -35,4 +37,7 @@ __all__ = [
     "provision_totals", "provisions", "read_actions", "read_contacts", "read_customers",
     "read_disputes", "read_open_items", "read_sales", "roll_rate_history", "total_row",
 ]
-__version__ = "0.1.0"
+try:
+    __version__ = metadata.version("relance-analytics")
+except metadata.PackageNotFoundError:        # a source tree that was never installed
+    __version__ = "0+unknown"

@@ -16,6 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .errors import BrowserError
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Playwright, Request, Route
 
@@ -42,10 +44,6 @@ _ALL_DRAWN_JS = """(chart) => typeof Plotly === "undefined" || [...document.quer
     div => div.querySelector("svg.main-svg") !== null)"""
 
 
-class BrowserError(RuntimeError):
-    """Chromium could not be found, started, or could not load a page in time."""
-
-
 def find_chromium() -> Path | None:
     """The Chromium executable: ``$RELANCE_CHROMIUM`` when set (``None`` if it is not an executable
     file), else the first of ``chromium`` / ``chromium-browser`` on the PATH; ``None`` if absent."""
@@ -62,11 +60,13 @@ def unavailable_reason() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the Python package 'playwright' is not installed (pip install playwright)"
+        return ("le paquet Python « playwright » n'est pas installé : pip install 'relance-analytics[preview]' "
+                "(ou make report, qui l'installe)")
     if find_chromium() is None:
         where = f"${CHROMIUM_ENV}={os.environ[CHROMIUM_ENV]!r}" if os.environ.get(CHROMIUM_ENV) else \
-            f"{' / '.join(CHROMIUM_NAMES)} on the PATH"
-        return f"no Chromium found ({where}); install Debian's package with .ci/install-browser"
+            f"{' / '.join(CHROMIUM_NAMES)} dans le PATH"
+        return (f"aucun Chromium trouvé ({where}) : installez le paquet Debian chromium (bash .ci/install-browser "
+                "ou apt-get install chromium)")
     return None
 
 
@@ -130,7 +130,7 @@ class HeadlessChromium:
                 executable_path=str(executable), args=list(CHROMIUM_ARGS), timeout=self.timeout_ms)
         except Error as exc:
             self._playwright.stop()
-            raise BrowserError(f"Chromium {executable} did not start: {exc.message}") from None
+            raise BrowserError(f"Chromium {executable} n'a pas démarré : {exc.message}") from None
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
@@ -146,7 +146,7 @@ class HeadlessChromium:
         """Load ``html`` offline in a ``width``×``height`` viewport, wait for its plotly charts, and
         report what rendered; with ``screenshot``, also write a full-page PNG there."""
         if self._browser is None:
-            raise BrowserError("HeadlessChromium.open() outside its `with` block")
+            raise BrowserError("HeadlessChromium.open() appelé hors de son bloc with")
         from playwright.sync_api import Error, TimeoutError
 
         errors: list[str] = []

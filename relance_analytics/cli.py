@@ -17,6 +17,7 @@ import click
 
 from .errors import (CurrencyError, DateInputError, InputError, NotebookFailed, RelanceError, SnapshotMissing,
                      WorkspaceBusy)
+from . import __version__
 from .store import DEFAULT_WORKSPACE
 
 T = TypeVar("T")
@@ -55,6 +56,8 @@ WORKSPACE_HELP = "Espace de travail : balances intégrées et journal des action
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="relance", message="%(prog)s %(version)s",
+                      help="Affiche la version et quitte.")
 @click.option("--verbose", is_flag=True, help="Affiche la trace technique complète en cas d'erreur.")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:

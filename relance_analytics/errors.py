@@ -117,6 +117,13 @@ class ExportError(InputError):
     kind = "export de balance âgée"
 
 
+class JournalError(InputError):
+    """Actions that cannot be recorded in the journal (nothing was recorded); ``path`` is their
+    source file."""
+
+    kind = "actions à enregistrer"
+
+
 class ReconciliationError(ExportError):
     """The open items do not add up to the export's control total.
 
@@ -265,6 +272,13 @@ class JournalVersionError(RelanceError, RuntimeError):
         self.version, self.known = version, known
         super().__init__(f"le journal des actions est au schéma {version}, plus récent que celui que cette version "
                          f"de relance_analytics connaît ({known}) : mettez le paquet à jour")
+
+
+class BrowserError(RelanceError, RuntimeError):
+    """Chromium could not be found, started, or could not load a page in time (the preview and
+    the page checks)."""
+
+    code = "browser"
 
 
 class DateInputError(RelanceError, ValueError):

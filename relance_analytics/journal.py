@@ -32,7 +32,7 @@ import pandas as pd
 
 from . import vocab
 from .dates import DateLike, as_date
-from .errors import InputError, JournalVersionError, MissingColumnError, Problem, SettingsError
+from .errors import JournalError, JournalVersionError, MissingColumnError, Problem, SettingsError
 from .keys import split_document_ids
 from .io.tables import ACTIONS, read_actions
 
@@ -78,12 +78,6 @@ _CODES = {"channel": vocab.CHANNEL, "outcome": vocab.OUTCOME, "excuse": vocab.EX
           "payment_method": vocab.PAYMENT_METHOD}
 _DATES = ("date", "promise_date", "callback_date")
 _STORED = (*ACTION_COLUMNS, "logged_by", "source_file", "recorded_at", "fingerprint")
-
-
-class JournalError(InputError):
-    """Actions that cannot be recorded (nothing was recorded); ``path`` is their source file."""
-
-    kind = "actions à enregistrer"
 
 
 def migrate(connection: sqlite3.Connection, steps: Sequence[Sequence[str]] = MIGRATIONS) -> int:

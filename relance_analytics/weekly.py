@@ -11,15 +11,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
+import uuid
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+
+from importlib import resources
 
 import nbformat
 import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 
 from .dates import as_date
@@ -32,7 +37,9 @@ from .journal import Journal
 from .lock import dead_leftovers, workspace_lock
 from .store import DEFAULT_WORKSPACE, SnapshotStore
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+#: The report notebooks shipped in the package (the repository's ``notebooks/`` folder, mapped to
+#: ``relance_analytics.notebooks``): found the same way from a checkout and from an installed wheel.
+NOTEBOOKS_DIR = Path(str(resources.files("relance_analytics.notebooks")))
 PREVIEW = "apercu.png"   # full-page screenshot of the first section, for the README and e-mails
 SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes", "call_list")
 
@@ -96,6 +103,16 @@ def save_preview(folder: Path, section: str, progress: Callable[[str], None],
     return png
 
 
+class _IpcKernelManager(AsyncKernelManager):
+    """Kernels talking over local IPC sockets: no TCP port is opened, so the kernels do not warn
+    of unencrypted TCP on the run's output. Each kernel has its own socket files (a unique path
+    in the temporary folder, removed with the kernel): parallel kernels never share one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        path = Path(tempfile.gettempdir()) / f"relance-kernel-{uuid.uuid4().hex[:16]}"
+        super().__init__(transport="ipc", ip=str(path), **kwargs)
+
+
 def _run_notebook(name: str, notebooks_dir: Path, folder: Path, params: dict[str, str],
                   progress: Callable[[str], None]) -> None:
     """Execute ``<name>.ipynb`` into ``folder`` (its own kernel process) and export its HTML."""
@@ -105,7 +122,7 @@ def _run_notebook(name: str, notebooks_dir: Path, folder: Path, params: dict[str
     # no ``cwd``: papermill would chdir the whole process (a race between the notebooks' threads
     # that left the process in a deleted folder); every path a notebook uses is an absolute parameter
     pm.execute_notebook(notebooks_dir / f"{name}.ipynb", executed, parameters=params, kernel_name="python3",
-                        progress_bar=False)
+                        progress_bar=False, kernel_manager_class=_IpcKernelManager)
     export_html(executed, folder / f"{name}.html")
     progress(f"notebook {name} terminé en {time.perf_counter() - started:.1f} s")
 
