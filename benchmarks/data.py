@@ -21,9 +21,9 @@ rerun with the same parameters reuses it.
 from __future__ import annotations
 
 import json
-import warnings
 import os
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +32,10 @@ import pandas as pd
 import xlsxwriter
 
 import relance_analytics as ra
-from relance_analytics.metrics.aging import bucket_codes
 from relance_analytics import sample
 from relance_analytics.errors import InputWarning
 from relance_analytics.io.open_items import DOCUMENT_TYPE_DTYPE
+from relance_analytics.metrics.aging import bucket_codes
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
@@ -62,7 +62,7 @@ class ScaleSet:
     slice_rows: int
 
     @classmethod
-    def load(cls, folder: Path) -> "ScaleSet":
+    def load(cls, folder: Path) -> ScaleSet:
         """The set generated in ``folder``."""
         info = json.loads((folder / "done.json").read_text())
         return cls(folder, info["copies"], info["items"], folder / f"balance_{AS_OF:%Y-%m-%d}.xlsx",

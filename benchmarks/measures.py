@@ -12,8 +12,8 @@ import pickle
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -247,7 +247,8 @@ def _call_list_inputs(s: ScaleSet, items: int | None = None) -> dict:
 
 
 def _build_call_list(inputs: dict):
-    from relance_analytics.calllist import CallListParams, call_list as build
+    from relance_analytics.calllist import CallListParams
+    from relance_analytics.calllist import call_list as build
     from relance_analytics.config import Settings
     params = CallListParams.from_settings(Settings.load(SAMPLE_DIR / "relance.toml"))
     return build(inputs["items"], inputs["customers"], inputs["actions"], inputs["disputes"], AS_OF,

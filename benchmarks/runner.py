@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
                     for m, label, goal in step.references]
             for m, _, _, ref in refs:
                 results[m] = ref
-            print(f"- {step.label} : " + _line(res) + "".join(f" | {label} : {_line(ref)}" for _, label, _, ref in refs),
-                  flush=True)
+            print(f"- {step.label} : " + _line(res)
+                  + "".join(f" | {label} : {_line(ref)}" for _, label, _, ref in refs), flush=True)
             rows += _rows(step, res, refs, scale, summary)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -241,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(rows, header))
     print(f"Ratio = temps de l'étape / temps de la référence, mesurés dans ce run ; pic mémoire = RSS maximal du "
-          f"processus pendant l'étape (données d'entrée comprises). Durée totale : {fmt_seconds(time.perf_counter() - started)}.")
+          f"processus pendant l'étape (données d'entrée comprises). "
+          f"Durée totale : {fmt_seconds(time.perf_counter() - started)}.")
     if scale is not None and any(s.key == "read" for s in steps):
         print(f"openpyxl mesuré sur un extrait de {n(scale.slice_items)} pièces ({n(scale.slice_rows)} lignes) puis "
               f"extrapolé linéairement aux {n(scale.workbook_rows)} lignes de l'export complet.")
@@ -289,7 +290,8 @@ def _line(res: dict) -> str:
         return f"non mesuré ({res['skipped']})"
     if "error" in res:
         return "ÉCHEC"
-    return f"{fmt_seconds(res['seconds'])}, {fmt_bytes(res['peak_bytes'])}" + (f" ({res['note']})" if res.get("note") else "")
+    return (f"{fmt_seconds(res['seconds'])}, {fmt_bytes(res['peak_bytes'])}"
+            + (f" ({res['note']})" if res.get("note") else ""))
 
 
 def _rows(step: Step, res: dict, refs: list, scale: data.ScaleSet | None, summary: list[dict]) -> list[list[str]]:

@@ -18,7 +18,6 @@ import sys
 import time
 from pathlib import Path
 
-
 MAX_RUNS = 5
 REPEAT_BUDGET_S = 2.0
 

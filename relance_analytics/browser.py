@@ -9,6 +9,7 @@ used. Every page is opened offline: requests other than ``file:``, ``data:``, ``
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -176,10 +177,8 @@ class HeadlessChromium:
         page.route("**/*", route)
         try:
             page.goto(Path(html).resolve().as_uri(), wait_until="load", timeout=self.timeout_ms)
-            try:
+            with contextlib.suppress(TimeoutError):  # the charts left undrawn are reported below
                 page.wait_for_function(_ALL_DRAWN_JS, arg=CHART, timeout=self.timeout_ms)
-            except TimeoutError:
-                pass  # the charts left undrawn are reported below
             found: list[dict[str, Any]] = page.evaluate(_CHARTS_JS, [CHART, DATA_MARKS])
             if screenshot is not None:
                 page.screenshot(path=str(screenshot), full_page=True)

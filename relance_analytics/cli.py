@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Callable, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import click
 
-from .errors import (CurrencyError, DateInputError, InputError, NotebookFailed, RelanceError, SnapshotMissing,
-                     WorkspaceBusy)
 from . import __version__
+from .errors import (
+    CurrencyError,
+    DateInputError,
+    InputError,
+    NotebookFailed,
+    RelanceError,
+    SnapshotMissing,
+    WorkspaceBusy,
+)
 from .store import DEFAULT_WORKSPACE
 
 T = TypeVar("T")
@@ -109,7 +118,7 @@ def ingest(ctx: click.Context, files: tuple[Path, ...], mapping: str, config: Pa
     store = SnapshotStore(workspace)
     rates = _guarded(ctx, lambda: CurrencyRates.from_table(Settings.load(config).currencies))
     for f in files:
-        r = _guarded(ctx, lambda: ingest_file(f, store, mapping, force=True, rates=rates),
+        r = _guarded(ctx, partial(ingest_file, f, store, mapping, force=True, rates=rates),
                      "vérifiez l'en-tête et la correspondance des colonnes (--mapping).")
         click.echo(f"{f.name} : {r.items} pièces au {r.as_of:%d/%m/%Y}, total {euros(r.total_cents)}")
         for text in r.warnings:

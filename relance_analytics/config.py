@@ -69,7 +69,7 @@ class Settings:
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path | None) -> "Settings":
+    def load(cls, path: str | Path | None) -> Settings:
         """Settings from a TOML file (``None`` or a missing file gives the defaults). A mapping
         file or a FEC named in ``[exports]`` is taken relative to the TOML file's folder."""
         if path is None or not Path(path).is_file():

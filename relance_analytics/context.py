@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import plotly.io as pio
 
+from .config import Buckets, Settings
 from .dates import as_date
 from .errors import ReconciliationFailure
-from .config import Buckets, Settings
-from .metrics.enrich import attach_customers
 from .io.tables import read_customers
+from .metrics.enrich import attach_customers
 from .store import SnapshotStore
 
 

@@ -71,7 +71,7 @@ class CurrencyRates:
         object.__setattr__(self, "rates", {str(k): _rate(k, v) for k, v in dict(self.rates).items()})
 
     @classmethod
-    def from_table(cls, table: Mapping[str, object]) -> "CurrencyRates":
+    def from_table(cls, table: Mapping[str, object]) -> CurrencyRates:
         """Rates from the ``[currencies]`` table of ``relance.toml``."""
         return cls({str(k): v for k, v in table.items()})  # type: ignore[misc]
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from .errors import DateInputError
 
-DateLike = str | pd.Timestamp | np.datetime64 | dt.date
+DateLike: TypeAlias = "str | pd.Timestamp | np.datetime64 | dt.date"
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _FRENCH = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")

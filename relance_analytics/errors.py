@@ -13,6 +13,7 @@ the value read, what was expected and a reason code. Amounts in messages are Fre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -210,7 +211,7 @@ class MissingSalesError(RelanceError, ValueError):
     code = "missing_sales"
 
     def __init__(self, month: object, scope: str, metric: str, available: tuple[object, object] | None,
-                 missing: tuple[object, ...] | list[object] = ()):
+                 missing: Sequence[object] = ()):
         self.month, self.scope, self.metric, self.available = month, scope, metric, available
         others = [str(m) for m in missing if m != month]
         span = f"de {available[0]} à {available[1]}" if available else "aucun mois"

@@ -50,7 +50,7 @@ def decimal(value: float, digits: int = 2) -> str:
 def day(value: object) -> str:
     """A date as ``20/11/2026`` (anything pandas or datetime gives)."""
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")  # type: ignore[no-any-return, union-attr]
+        return str(value.strftime("%d/%m/%Y"))
     return str(value)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable
-
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
 
 import pandas as pd
 
@@ -100,7 +100,8 @@ def ingest_folder(exports_dir: Path, store: SnapshotStore, mapping: MappingLike 
     return results
 
 
-def fec_dates(ledger: FecLedger, as_of: DateLike | None = None, weeks: int = 16, weekday: int = 5) -> list[pd.Timestamp]:
+def fec_dates(ledger: FecLedger, as_of: DateLike | None = None, weeks: int = 16,
+              weekday: int = 5) -> list[pd.Timestamp]:
     """The weekly as-of dates a FEC is replayed at, oldest first: ``weeks`` dates, one a week,
     ending at ``as_of`` (default: the last ``weekday``, ISO 1 = Monday … 5 = Friday, on or
     before the FEC's last entry), none before the FEC's first entry."""
@@ -128,7 +129,7 @@ def ingest_fec(path: Path, store: SnapshotStore, as_of: DateLike | None = None, 
             meta = store.meta(date)
             result = Ingested(path, date, int(meta.get("items", 0)), int(meta.get("total_cents", 0)), True)
         else:
-            items = _quietly(lambda: ledger.open_items(date))
+            items = _quietly(partial(ledger.open_items, date))
             total = int(items["amount_cents"].sum())
             store.write(date, items, {
                 "source": path.name, "digest": digest, "mapping": "fec", "sheet": None,

@@ -24,17 +24,18 @@ import hashlib
 import json
 import sqlite3
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Sequence
+from typing import Any
 
 import pandas as pd
 
 from . import vocab
 from .dates import DateLike, as_date
 from .errors import JournalError, JournalVersionError, MissingColumnError, Problem, SettingsError
-from .keys import split_document_ids
 from .io.tables import ACTIONS, read_actions
+from .keys import split_document_ids
 
 FILE_NAME = "journal.sqlite"
 
@@ -169,7 +170,7 @@ class Journal:
         sql = (f"INSERT INTO actions ({', '.join(_STORED)}) VALUES ({', '.join('?' * len(_STORED))}) "
                "ON CONFLICT (fingerprint) DO NOTHING")
         new = 0
-        row: tuple[object, ...] = ()
+        row: tuple[Any, ...] = ()
         self._con.execute("BEGIN IMMEDIATE")
         try:
             for row in rows:
@@ -177,7 +178,7 @@ class Journal:
             self._con.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
             self._con.execute("ROLLBACK")
-            source_row = row[_STORED.index("source_row")]
+            source_row = int(row[_STORED.index("source_row")])
             column = str(exc).rsplit("actions.", 1)[-1] if "actions." in str(exc) else None
             raise JournalError(source_file, [Problem(f"action refusée par le journal ({exc}) ; rien n'a été enregistré",
                                                      source_row, column, code="rejected")]) from exc
@@ -230,7 +231,7 @@ def _stored_rows(actions: pd.DataFrame, source_file: str, logged_by: str | None)
     if missing:
         raise MissingColumnError(f"il manque au tableau des actions la ou les colonnes {', '.join(missing)} "
                                  f"(celles de read_actions : {', '.join(ACTION_COLUMNS)})", missing[0])
-    values: dict[str, list[object]] = {c: _cells(actions[c]) for c in ACTION_COLUMNS}
+    values: dict[str, list[Any]] = {c: _cells(actions[c]) for c in ACTION_COLUMNS}
     for c in _DATES:
         values[c] = [None if v is None else f"{pd.Timestamp(v):%Y-%m-%d}" for v in values[c]]
     values["customer_id"] = [_text(v) for v in values["customer_id"]]
@@ -245,7 +246,7 @@ def _stored_rows(actions: pd.DataFrame, source_file: str, logged_by: str | None)
                 problems.append(Problem(f"code {c} inconnu", r, c, v, "l'un de " + ", ".join(codes), "unknown_code"))
     if problems:
         raise JournalError(source_file, sorted(problems, key=lambda p: p.row or 0))
-    recorded_at = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    recorded_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
     seen: dict[str, int] = {}
     rows = []
     for i in range(len(actions)):

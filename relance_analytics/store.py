@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -115,7 +116,7 @@ class SnapshotStore:
         frame.attrs.update(self.meta(as_of))
         return frame
 
-    def meta(self, as_of: DateLike) -> dict[str, object]:
+    def meta(self, as_of: DateLike) -> dict[str, Any]:
         """Metadata stored with a snapshot (source file, digest, control total, mapping…)."""
         schema = pq.read_schema(self._file(as_of))
         raw = (schema.metadata or {}).get(_META_KEY)

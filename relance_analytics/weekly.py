@@ -11,26 +11,26 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
-import uuid
 import sys
+import tempfile
 import time
+import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable
-
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import nbformat
 import papermill as pm
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 
-from .dates import as_date
-from .errors import NotebookFailed
 from .config import Settings
 from .currency import CurrencyRates
+from .dates import as_date
+from .errors import NotebookFailed
 from .ingest import Ingested, ingest_fec, ingest_folder
 from .io.tables import read_customers
 from .journal import Journal
@@ -178,7 +178,8 @@ def run_weekly(data_dir: str | Path, out_dir: str | Path = "reports", as_of: str
                preview: bool = True, workers: int | None = None) -> WeeklyResult:
     """Ingest ``data_dir/exports`` (or the FEC named in ``relance.toml``, replayed at each week)
     and ``data_dir/actions.xlsx`` (into the action journal, when present), run the report
-    notebooks for ``as_of`` (default: latest export) and publish ``out_dir/<as_of>/``; with ``preview``, also a screenshot of the first section
+    notebooks for ``as_of`` (default: latest export) and publish ``out_dir/<as_of>/``; with ``preview``, also a
+    screenshot of the first section
     (:data:`PREVIEW`) when a headless Chromium is available. Raises :class:`NotebookFailed` on a
     failing notebook and :class:`~relance_analytics.lock.WorkspaceBusy` when another run holds
     the workspace. ``workers`` notebooks run at once (default: the number of CPUs, at most 4)."""

@@ -138,4 +138,5 @@ def test_screen_balance_is_indexed_by_its_group_in_french():
     assert screen.loc["Claire", "Non échu"] == "1\u202f234,56\u00a0€"          # due 30/11: not due
     assert screen.loc["Julien", "31 à 60 j"] == "-50,00\u00a0€"               # 50 days late, a credit note
     total = display_balance(ra.aged_balance(items, "2026-11-20"), Buckets())
-    assert list(total.index) == ["Total"] and total.loc["Total", "Total TTC"] == "1\u202f184,56\u00a0€"  # 1 234,56 − 50,00
+    assert (list(total.index) == ["Total"]
+            and total.loc["Total", "Total TTC"] == "1\u202f184,56\u00a0€")  # 1 234,56 − 50,00

@@ -27,8 +27,8 @@ import pytest
 
 import relance_analytics as ra
 from relance_analytics.config import Buckets
-from relance_analytics.metrics.history import trend_sql
 from relance_analytics.journal import FILE_NAME, Journal
+from relance_analytics.metrics.history import trend_sql
 from tests.builders import d, sage_export, write_rows
 from tests.test_journal import HEADER, actions_file
 

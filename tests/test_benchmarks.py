@@ -24,7 +24,7 @@ def test_quick_benchmark_prints_every_step(tmp_path: Path) -> None:
     table = proc.stdout[proc.stdout.index("| étape"):]      # the summary table, after the progress lines
     for step in STEPS:
         assert step.label in table, f"step {step.key!r} missing from the table:\n{proc.stdout}"
-        for _, reference, goal in step.references:
+        for _, reference, _goal in step.references:
             assert reference in table
     assert "pic mémoire du pipeline" in table and MEMORY_GOAL.text in table
     assert "ÉCHEC" not in proc.stdout

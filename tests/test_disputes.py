@@ -143,7 +143,8 @@ def test_capped_disputes_never_exceed_the_open_amount(rows, open_by_doc):
         "dispute_id": [f"L{i:02d}" for i in range(len(rows))],
         "document_id": [r[0] for r in rows],
         "amount_cents": [r[1] for r in rows],
-        "opened": (pd.Timestamp("2026-01-01") + pd.to_timedelta([r[2] for r in rows], unit="D")).astype("datetime64[s]"),
+        "opened": (pd.Timestamp("2026-01-01")
+                   + pd.to_timedelta([r[2] for r in rows], unit="D")).astype("datetime64[s]"),
     })
     room = np.array([open_by_doc.get(r[0], 0) for r in rows], dtype="int64")
     capped = capped_amounts(frame, room)

@@ -275,7 +275,7 @@ def test_workbook_and_charts_in_french(tmp_path):
     assert wb.sheetnames == ["Matrice", "Taux de roulement", "Pont de l'échu", "Tendance", "Roulement par semaine"]
     matrix = {row[0]: row[1:] for row in wb["Matrice"].iter_rows(min_row=4, values_only=True)}
     assert matrix["1 à 30 j"][2] == 600.0 and matrix["Nouveaux avoirs et règlements non affectés"][1] == -120.0
-    bridge = [row for row in wb["Pont de l'échu"].iter_rows(min_row=4, values_only=True)]
+    bridge = list(wb["Pont de l'échu"].iter_rows(min_row=4, values_only=True))
     assert bridge[0] == ("Échu au 13/11/2026", 2400.0) and bridge[-1] == ("Échu au 20/11/2026", 1180.0)
     assert write_drift(tmp_path / "first.xlsx", trend.iloc[:1], buckets).exists()   # no previous snapshot
 

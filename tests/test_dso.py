@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from relance_analytics.config import Settings
 from relance_analytics.metrics.dso import (
-    DsoParams, MissingSalesError, cei, cei_beginning, dso, dso_trend, month_end_dates, sales_ttc_cents,
+    DsoParams,
+    MissingSalesError,
+    cei,
+    cei_beginning,
+    dso,
+    dso_trend,
+    month_end_dates,
+    sales_ttc_cents,
     window_start,
 )
 
@@ -157,7 +164,8 @@ def test_missing_month_is_a_clear_error():
 CUSTOMERS = pd.DataFrame({"customer_id": ["A", "B", "C"], "customer_name": ["a", "b", "c"],
                           "collector": pd.array(["Claire", "Claire", "Julien"], dtype="string")})
 # VAT 0 so that HT = TTC. B has sales but no open item; B has no February row (no sales that month).
-SPLIT_SALES = sales([("A", "2025-03-01", 200_00, 0.0), ("B", "2025-03-01", 400_00, 0.0), ("C", "2025-03-01", 300_00, 0.0),
+SPLIT_SALES = sales([("A", "2025-03-01", 200_00, 0.0), ("B", "2025-03-01", 400_00, 0.0),
+                     ("C", "2025-03-01", 300_00, 0.0),
                      ("A", "2025-02-01", 100_00, 0.0), ("C", "2025-02-01", 600_00, 0.0),
                      ("A", "2025-01-01", 400_00, 0.0), ("C", "2025-01-01", 100_00, 0.0)])
 SPLIT_ITEMS = items([("A", "2025-02-28", 600_00), ("A", "2025-04-30", 300_00), ("C", "2025-04-15", 600_00)],

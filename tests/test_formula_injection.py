@@ -20,11 +20,11 @@ import email
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.policy import default as default_policy
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import pytest
@@ -42,8 +42,13 @@ from relance_analytics.metrics.drift import drift
 from relance_analytics.metrics.dso import DsoParams, dso_summary, dso_trend
 from relance_analytics.metrics.enrich import attach_customers
 from relance_analytics.metrics.history import bucket_trend, roll_rate_history
-from relance_analytics.metrics.provisions import (ProvisionRules, customer_vat_rates, provision_change, provision_totals,
-                                          provisions)
+from relance_analytics.metrics.provisions import (
+    ProvisionRules,
+    customer_vat_rates,
+    provision_change,
+    provision_totals,
+    provisions,
+)
 from relance_analytics.report import disputes as report_disputes
 from relance_analytics.report import drift as report_drift
 from relance_analytics.report import dso as report_dso
@@ -51,8 +56,24 @@ from relance_analytics.report import provisions as report_provisions
 from relance_analytics.report import write_aged_balance
 from relance_analytics.store import SnapshotStore
 
-from .payloads import (AS_OF, COLLECTORS, PAYLOADS, PREVIOUS, SEGMENTS, buyer_email, buyer_phone, call_contact, cid,
-                       documents, group, is_purchasing, is_small, ledger, load_shown, p)
+from .payloads import (
+    AS_OF,
+    COLLECTORS,
+    PAYLOADS,
+    PREVIOUS,
+    SEGMENTS,
+    buyer_email,
+    buyer_phone,
+    call_contact,
+    cid,
+    documents,
+    group,
+    is_purchasing,
+    is_small,
+    ledger,
+    load_shown,
+    p,
+)
 
 BOOKS = ("aged_balance", "provisions", "drift", "dso", "disputes", "call_list")
 SINCE = pd.Timestamp("2026-11-01")          # the drafts recap the callbacks agreed on 05/11
@@ -368,7 +389,7 @@ def test_email_drafts_add_no_header(written: Written):
         assert set(names) <= HEADERS and len(names) == len(set(names)), (path.name, names)
 
         msg = email.message_from_bytes(raw, policy=default_policy)
-        assert not msg.defects and all(not re.search(r"[\x00-\x1f\x7f]", str(msg[h])) for h in msg.keys()), path.name
+        assert not msg.defects and all(not re.search(r"[\x00-\x1f\x7f]", str(msg[h])) for h in msg), path.name
         sender = msg["From"].addresses
         assert [(a.display_name, a.addr_spec) for a in sender] == [(display_name(collector(i)), EMAILS[collector(i)])]
         if is_purchasing(i):

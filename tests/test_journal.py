@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from relance_analytics.cli import main
 from relance_analytics.io import read_actions
 from relance_analytics.journal import (
-    ACTION_COLUMNS, FILE_NAME, MIGRATIONS, Journal, JournalError, migrate, read_mapping,
+    ACTION_COLUMNS,
+    FILE_NAME,
+    MIGRATIONS,
+    Journal,
+    JournalError,
+    migrate,
+    read_mapping,
     split_document_ids,
 )
 from tests.builders import d, write_rows
@@ -186,7 +192,7 @@ def test_mapping_for_a_dunning_tool_export(tmp_path):
         assert journal.import_file(path, mapping) == 3
         assert journal.actions()["note"].iloc[0] == "Règlement promis"
     toml.write_text('[columns]\nclient = "Compte"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match="colonne\(s\) inconnue\(s\)"):
+    with pytest.raises(ValueError, match=r"colonne\(s\) inconnue\(s\)"):
         read_mapping(toml)
 
 
@@ -232,9 +238,8 @@ def test_recording_in_parts_then_whole_adds_nothing(three_actions, picks, cut):
     """Any split of a frame (repeated rows included), recorded in parts then whole: each row once."""
     frame = three_actions.iloc[picks].reset_index(drop=True)
     cut = min(cut, len(frame))
-    with tempfile.TemporaryDirectory() as tmp:
-        with Journal.open(Path(tmp)) as journal:
-            first = journal.record(frame.iloc[:cut], "part1")
-            assert journal.record(frame, "whole") == len(frame) - first
-            assert journal.record(frame.iloc[cut:], "part2") == 0
-            assert len(journal) == len(frame)
+    with tempfile.TemporaryDirectory() as tmp, Journal.open(Path(tmp)) as journal:
+        first = journal.record(frame.iloc[:cut], "part1")
+        assert journal.record(frame, "whole") == len(frame) - first
+        assert journal.record(frame.iloc[cut:], "part2") == 0
+        assert len(journal) == len(frame)

@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from relance_analytics.config import Settings
 from relance_analytics.metrics.provisions import (
-    AgeRule, ProvisionRules, base_ht_cents, customer_vat_rates, provision_change, provision_totals, provisions,
+    AgeRule,
+    ProvisionRules,
+    base_ht_cents,
+    customer_vat_rates,
+    provision_change,
+    provision_totals,
+    provisions,
 )
 
 AS_OF = "2026-11-20"
@@ -224,7 +230,8 @@ def test_dotation_and_reprise_hand_case():
     rows = change.by_customer
     assert list(rows.index) == ["A", "D", "B", "C"]                  # largest increase first, E left out
     assert rows.loc["C", "customer_name"] == "Client C"              # name kept for a customer gone now
-    assert rows.loc["B", ["previous_cents", "dotation_cents", "reprise_cents", "current_cents"]].tolist() == [50, 0, 30, 20]
+    assert rows.loc["B", ["previous_cents", "dotation_cents", "reprise_cents", "current_cents"]].tolist() == [
+        50, 0, 30, 20]
     empty = provision_change(schedule({}), schedule({}))
     assert empty.by_customer.empty and empty.total.iloc[0].tolist() == [0, 0, 0, 0]
 

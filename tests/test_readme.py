@@ -16,6 +16,6 @@ def test_readme_python_blocks_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
     for block in blocks:
-        exec(compile(block, "README.md", "exec"), namespace)   # noqa: S102 - our own documentation
+        exec(compile(block, "README.md", "exec"), namespace)
     assert os.path.isdir("workspace/snapshots")
     assert set(namespace["promises"]["status"].unique()) <= {"kept", "broken", "pending"}

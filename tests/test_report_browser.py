@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import nbformat
 import plotly.graph_objects as go
@@ -96,7 +96,8 @@ def plotly_outputs(notebook: Path) -> int:
 
 def assert_renders_offline(seen: PageReport, expected_charts: int) -> None:
     name = seen.path.name
-    assert len(seen.charts) == expected_charts, f"{name}: {len(seen.charts)} chart containers, {expected_charts} figures"
+    assert len(seen.charts) == expected_charts, (f"{name}: {len(seen.charts)} chart containers, "
+                                                 f"{expected_charts} figures")
     assert not seen.unrendered, f"{name}: charts without data in their SVG: {seen.unrendered}"
     assert seen.errors == (), f"{name}: JavaScript errors: {seen.errors}"
     assert seen.failed == (), f"{name}: local resources failed: {seen.failed}"

@@ -146,7 +146,8 @@ def test_second_run_on_the_same_workspace_is_refused(tmp_path):
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(WorkspaceBusy) as info:
-            run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
+            run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",),
+                       preview=False)
         assert info.value.holder == str(holder.pid)
         assert "une autre exécution utilise déjà l'espace de travail" in str(info.value)
     finally:

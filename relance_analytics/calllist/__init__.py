@@ -13,11 +13,11 @@ written follow-up (e-mail drafts, formal-notice letters).
     import_outcomes("call_list.xlsx", workspace)          # or: relance import-outcomes FILE
 """
 
+from ..text.calllist import RULE_LABELS
 from .build import CallList, assemble, call_list
 from .drafts import write_drafts
 from .outcomes import import_outcomes, read_outcomes
 from .params import CallListParams
-from ..text.calllist import RULE_LABELS
 from .rules import RULES
 from .workbook import write_call_list
 

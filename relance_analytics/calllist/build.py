@@ -15,9 +15,10 @@ Routing (one place per customer, the most advanced stage wins):
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Callable
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -27,11 +28,22 @@ from ..currency import require_single_currency
 from ..dates import DateLike, as_date
 from ..metrics.promises import evaluate_promises
 from ..metrics.provisions import base_ht_cents
-from ..text.calllist import (CLAIM_ACTION, LIST_LABELS, RULE_LABELS, SCORE_FORMULA, contact_alert, defer_text,
-                             documents_text, litigation_status, reason_texts, score_text, second_contact)
+from ..text.calllist import (
+    CLAIM_ACTION,
+    LIST_LABELS,
+    RULE_LABELS,
+    SCORE_FORMULA,
+    contact_alert,
+    defer_text,
+    documents_text,
+    litigation_status,
+    reason_texts,
+    score_text,
+    second_contact,
+)
 from ..text.talking_points import describe_action, excuse_answer, next_step, notes, reminders_text, talking_points
 from .contacts import choose_contacts
-from .facts import Facts, groups, prepare, records
+from .facts import DocumentLine, Facts, Record, groups, prepare, records
 from .params import CallListParams
 from .ranking import rank_and_cut, score, tier
 from .rules import RULES, all_reasons, litigation_date
@@ -41,6 +53,88 @@ CALL_RULES = ("R1", "R2", "R3", "R4", "R5", "R12")
 CHUNK = 2048               # customers whose facts are converted to plain Python at once (memory bound)
 KEY_VERSION = 1
 LISTS = LIST_LABELS
+
+
+class RowBase(TypedDict):
+    """Who a row is about and whom to call (R11)."""
+
+    customer_id: str
+    customer_name: str
+    collector: str
+    circuit: str
+    contact_name: str | None
+    contact_role: str | None
+    contact_phone: str | None
+    contact_email: str | None
+    second_contact: str
+    contact_alert: str
+
+
+class CallRow(RowBase):
+    """A row of a collector's phone list (before its ``rank``); amounts in cents."""
+
+    tier: int
+    rules: str
+    reasons: str
+    next_step: str
+    documents: tuple[str, ...]
+    documents_text: str
+    document_lines: tuple[DocumentLine, ...]
+    at_stake_cents: int
+    credits_cents: int
+    net_cents: int
+    not_due_cents: int
+    disputed_cents: int
+    max_days: int
+    weighted_days: float
+    score: float
+    score_text: str
+    last_actions: str
+    reminders: str
+    situation: str
+    requirement: str
+    proposal: str
+    excuse: str
+    excuse_answer: str
+    notes: str
+    key: str
+
+
+class EscalationRow(RowBase):
+    """A row of the formal-notice or the litigation list; amounts in cents."""
+
+    documents: tuple[str, ...]
+    documents_text: str
+    document_lines: tuple[DocumentLine, ...]
+    overdue_cents: int
+    credits_cents: int
+    net_cents: int
+    max_days: int
+    oldest_due: pd.Timestamp
+    reasons: str
+    formal_notice_date: pd.Timestamp | None
+    deadline: pd.Timestamp
+    litigation_status: str
+    actions_taken: str
+    agreed: str
+    letter_actions: tuple[str, ...]
+    letter_agreed: tuple[str, ...]
+
+
+class ClaimRow(RowBase):
+    """A claim to declare (R9); amounts in cents."""
+
+    status: str
+    items: int
+    invoices_cents: int
+    credits_cents: int
+    claim_cents: int
+    base_ht_cents: int
+    provision_rate: float
+    provision_cents: int
+    documents: tuple[str, ...]
+    reasons: str
+    action: str
 CONTACT_TEXT_COLUMNS = ("contact_name", "contact_role", "contact_phone", "contact_email", "second_contact",
                         "contact_alert")
 
@@ -160,7 +254,7 @@ class _Rows:
 
     def __init__(self, f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None, cids: set[str]):
         self.f = f
-        self.reasons: dict[str, list[dict[str, object]]] = {}
+        self.reasons: dict[str, list[Record]] = {}
         for record in records(reasons):
             self.reasons.setdefault(str(record["cid"]), []).append(record)
         self.resolved: dict[str, list[tuple[str, str, pd.Timestamp]]] = {}
@@ -175,16 +269,16 @@ class _Rows:
         self.contacts = dict(zip(chosen.index.tolist(), records(chosen)))       # (= to_dict("index"))
         self.promise_status = dict(zip(f.promises["action_id"].tolist(), f.promises["status"].astype(str).tolist()))
 
-    def build(self, cids: list[str], row: Callable[[str], dict[str, object]]) -> list[dict[str, object]]:
+    def build(self, cids: list[str], row: Callable[[str], Mapping[str, Any]]) -> list[Mapping[str, Any]]:
         """``row(cid)`` for each customer, converting their facts a chunk of customers at a time."""
-        out = []
+        out: list[Mapping[str, Any]] = []
         for start in range(0, len(cids), CHUNK):
             chunk = cids[start:start + CHUNK]
             with self.f.loaded(chunk):
                 out.extend(row(cid) for cid in chunk)
         return out
 
-    def describe(self, actions: list[dict[str, object]], contacts: bool = True, notes: bool = False) -> list[str]:
+    def describe(self, actions: list[Record], contacts: bool = True, notes: bool = False) -> list[str]:
         """One line per action (``describe_action``); without the contact's name for a letter."""
         return [describe_action(a["date"], a["channel"], a["outcome"], self.f.as_of,
                                 contact=a["contact"] if contacts else None, excuse=a["excuse"],
@@ -193,12 +287,15 @@ class _Rows:
                                 note=a["note"] if notes else None)
                 for a in actions]
 
-    def base(self, cid: str) -> dict[str, object]:
+    def base(self, cid: str) -> RowBase:
         acc = self.f.account[cid]
-        return {"customer_id": cid, "customer_name": acc["customer_name"], "collector": acc["collector"],
-                "circuit": acc["invoice_circuit"], **{c: self.contacts[cid][c] for c in CONTACT_TEXT_COLUMNS}}
+        c = self.contacts[cid]
+        return RowBase(customer_id=cid, customer_name=acc["customer_name"], collector=acc["collector"],
+                       circuit=acc["invoice_circuit"], contact_name=c["contact_name"], contact_role=c["contact_role"],
+                       contact_phone=c["contact_phone"], contact_email=c["contact_email"],
+                       second_contact=c["second_contact"], contact_alert=c["contact_alert"])
 
-    def of(self, cid: str, rule: str) -> list[dict[str, object]]:
+    def of(self, cid: str, rule: str) -> list[Record]:
         """The customer's reasons of one rule."""
         return [x for x in self.reasons.get(cid, ()) if x["rule"] == rule]
 
@@ -228,11 +325,11 @@ def _key(as_of: pd.Timestamp, cid: str, collector: str, docs: list[str]) -> str:
                        "documents": docs}, ensure_ascii=False, separators=(",", ":"))
 
 
-def _optional(value: object) -> object:
+def _optional(value: Any) -> Any:
     return None if pd.isna(value) else value
 
 
-def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> dict[str, object]:
+def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> CallRow:
     f, p = r.f, r.f.params
     acc = f.account[cid]
     overdue = f.chased(cid)
@@ -262,24 +359,24 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> dict[str, object]:
     doc_ids = [d for d, _, _ in docs]
     history = f.history.get(cid, [])
     reminders = [a for a in f.episode(cid) if not a["is_formal_notice"]]
-    return {
-        **r.base(cid), "tier": tier(set(rules)), "rules": " ".join(x for x in RULES if x in rules),
-        "reasons": r.reason_texts(cid, CALL_RULES), "next_step": next_step(s),
-        "documents": tuple(doc_ids), "documents_text": documents_text(docs, f.as_of), "document_lines": tuple(docs),
-        "at_stake_cents": gross, "credits_cents": int(acc["credits_cents"]), "net_cents": net,
-        "not_due_cents": int(acc["not_due_cents"]), "disputed_cents": int(acc["disputed_cents"]),
-        "max_days": int(acc["max_days"]), "weighted_days": round(weighted, 1), "score": value,
-        "score_text": score_text(net, weighted, value, p.age_scale_days),
-        "last_actions": "\n".join(r.describe(history[::-1][:p.recent_actions], notes=True)),
-        "reminders": reminders_text(r.describe(reminders), _optional(acc["oldest_due"]), int(acc["unsuccessful"]),
-                                    p.formal_notice_after_reminders, f.as_of),
-        "situation": first, "requirement": second, "proposal": third, "excuse": s.excuse or "",
-        "excuse_answer": excuse_answer(s), "notes": notes(s),
-        "key": _key(f.as_of, cid, str(acc["collector"]), doc_ids),
-    }
+    return CallRow(
+        **r.base(cid), tier=tier(set(rules)), rules=" ".join(x for x in RULES if x in rules),
+        reasons=r.reason_texts(cid, CALL_RULES), next_step=next_step(s),
+        documents=tuple(doc_ids), documents_text=documents_text(docs, f.as_of), document_lines=tuple(docs),
+        at_stake_cents=gross, credits_cents=int(acc["credits_cents"]), net_cents=net,
+        not_due_cents=int(acc["not_due_cents"]), disputed_cents=int(acc["disputed_cents"]),
+        max_days=int(acc["max_days"]), weighted_days=round(weighted, 1), score=value,
+        score_text=score_text(net, weighted, value, p.age_scale_days),
+        last_actions="\n".join(r.describe(history[::-1][:p.recent_actions], notes=True)),
+        reminders=reminders_text(r.describe(reminders), _optional(acc["oldest_due"]), int(acc["unsuccessful"]),
+                                 p.formal_notice_after_reminders, f.as_of),
+        situation=first, requirement=second, proposal=third, excuse=s.excuse or "",
+        excuse_answer=excuse_answer(s), notes=notes(s),
+        key=_key(f.as_of, cid, str(acc["collector"]), doc_ids),
+    )
 
 
-def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> dict[str, object]:
+def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> EscalationRow:
     f = r.f
     acc = f.account[cid]
     docs = f.chased(cid)
@@ -287,16 +384,16 @@ def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> dict[str, obj
     announced = litigation_date(f, cid)
     state = litigation_status(notice, announced, f.as_of)
     episode = f.episode(cid)
-    return {
-        **r.base(cid), "documents": tuple(d for d, _, _ in docs), "documents_text": documents_text(docs, f.as_of),
-        "document_lines": tuple(docs), "overdue_cents": int(acc["overdue_cents"]),
-        "credits_cents": int(acc["credits_cents"]),
-        "net_cents": max(int(acc["overdue_cents"]) + int(acc["credits_cents"]), 0), "max_days": int(acc["max_days"]),
-        "oldest_due": acc["oldest_due"], "reasons": r.reason_texts(cid, rules), "formal_notice_date": notice,
-        "deadline": announced, "litigation_status": state, "actions_taken": "\n".join(r.describe(episode)),
-        "agreed": "\n".join(r.agreed(cid)), "letter_actions": tuple(r.describe(episode, contacts=False)),
-        "letter_agreed": tuple(r.agreed(cid, letter=True)),
-    }
+    return EscalationRow(
+        **r.base(cid), documents=tuple(d for d, _, _ in docs), documents_text=documents_text(docs, f.as_of),
+        document_lines=tuple(docs), overdue_cents=int(acc["overdue_cents"]),
+        credits_cents=int(acc["credits_cents"]),
+        net_cents=max(int(acc["overdue_cents"]) + int(acc["credits_cents"]), 0), max_days=int(acc["max_days"]),
+        oldest_due=acc["oldest_due"], reasons=r.reason_texts(cid, rules), formal_notice_date=notice,
+        deadline=announced, litigation_status=state, actions_taken="\n".join(r.describe(episode)),
+        agreed="\n".join(r.agreed(cid)), letter_actions=tuple(r.describe(episode, contacts=False)),
+        letter_agreed=tuple(r.agreed(cid, letter=True)),
+    )
 
 
 def _claims(r: _Rows, cids: list[str]) -> pd.DataFrame:
@@ -307,25 +404,26 @@ def _claims(r: _Rows, cids: list[str]) -> pd.DataFrame:
     bases = base_ht_cents(items, p.default_vat_rate)[0][order]
     statuses = items["status"].astype(str).to_numpy(dtype=object)[order]
     documents = items["document_id"].astype(str).to_numpy(dtype=object)[order]
-    rows = []
+    rows: list[ClaimRow] = []
     with r.f.loaded(cids, items=False, history=False):
         for cid, a, b in zip(keys.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
             amount = amounts[a:b]
             ht = int(bases[a:b][amount > 0].sum())
             status = statuses[a]
-            rows.append({**r.base(cid), "status": vocab.STATUS.get(status, status), "items": b - a,
-                         "invoices_cents": int(amount[amount > 0].sum()),
-                         "credits_cents": int(amount[amount < 0].sum()), "claim_cents": int(amount.sum()),
-                         "base_ht_cents": ht, "provision_rate": p.claim_provision_rate,
-                         "provision_cents": int(round(ht * p.claim_provision_rate)),
-                         "documents": tuple(documents[a:b].tolist()), "reasons": r.reason_texts(cid, ("R9",)),
-                         "action": CLAIM_ACTION})
+            rows.append(ClaimRow(**r.base(cid), status=vocab.STATUS.get(status, status), items=b - a,
+                                 invoices_cents=int(amount[amount > 0].sum()),
+                                 credits_cents=int(amount[amount < 0].sum()), claim_cents=int(amount.sum()),
+                                 base_ht_cents=ht, provision_rate=p.claim_provision_rate,
+                                 provision_cents=int(round(ht * p.claim_provision_rate)),
+                                 documents=tuple(documents[a:b].tolist()), reasons=r.reason_texts(cid, ("R9",)),
+                                 action=CLAIM_ACTION))
     return _frame(rows, CLAIM_COLUMNS)
 
 
 CALL_COLUMNS = ("collector", "rank", "customer_id", "customer_name", "tier", "rules", "reasons", "next_step",
                 "contact_name", "contact_role", "contact_phone", "contact_email", "second_contact", "contact_alert",
-                "circuit", "documents", "documents_text", "document_lines", "at_stake_cents", "credits_cents", "net_cents",
+                "circuit", "documents", "documents_text", "document_lines", "at_stake_cents", "credits_cents",
+                "net_cents",
                 "not_due_cents", "disputed_cents", "max_days", "weighted_days", "score", "score_text",
                 "last_actions", "reminders", "situation", "requirement", "proposal", "excuse", "excuse_answer",
                 "notes", "key")
@@ -342,7 +440,7 @@ DISPUTE_COLUMNS = ("collector", "customer_id", "customer_name", "dispute_id", "d
                    "reason", "source", "reasons")
 
 
-def _frame(rows: list[dict[str, object]], columns: tuple[str, ...]) -> pd.DataFrame:
+def _frame(rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns)) if rows else pd.DataFrame(
         {c: pd.Series(dtype=object) for c in columns})
 

@@ -106,7 +106,8 @@ def _lines(docs: tuple[tuple[str, int, pd.Timestamp], ...], as_of: pd.Timestamp)
     return "\n".join(f"  - {d} : {euros(c)}, échéance du {day(due, as_of)}" for d, c, due in docs)
 
 
-def recap_body(action: pd.Series, contact: object, collector: str, company: str, as_of: pd.Timestamp) -> tuple[str, str]:
+def recap_body(action: pd.Series, contact: object, collector: str, company: str,
+               as_of: pd.Timestamp) -> tuple[str, str]:
     """Subject and text of the written recap of one call with a promise or a callback."""
     when = day(action["date"], as_of)
     docs = ", ".join(str(action["document_ids"]).split(",")) if not pd.isna(action["document_ids"]) else ""
@@ -115,8 +116,10 @@ def recap_body(action: pd.Series, contact: object, collector: str, company: str,
     if action["outcome"] == "promise" and not pd.isna(action["promise_date"]):
         amount = euros(int(action["promise_amount_cents"])) if not pd.isna(action["promise_amount_cents"]) \
             else "le montant dû"
-        method = vocab.PAYMENT_METHOD.get(str(action["payment_method"]), "") if not pd.isna(action["payment_method"]) else ""
-        subject = f"Récapitulatif de notre entretien du {when} : règlement de {amount} le {day(action['promise_date'], as_of)}"
+        method = vocab.PAYMENT_METHOD.get(str(action["payment_method"]), "") if not pd.isna(action["payment_method"]) \
+            else ""
+        subject = (f"Récapitulatif de notre entretien du {when} : règlement de {amount} "
+                   f"le {day(action['promise_date'], as_of)}")
         lines += ["Comme convenu, je vous confirme votre engagement :",
                   f"  - règlement de {amount}{' par ' + method if method else ''} "
                   f"au plus tard le {day(action['promise_date'], as_of)}{concerning}.", "",
@@ -143,7 +146,8 @@ def reminder_body(row: pd.Series, company: str, as_of: pd.Timestamp) -> tuple[st
     if overdue:
         subject = f"Relance : factures échues au {as_of:%d/%m/%Y} – {row['customer_name']}"
         lines = [_greeting(row["contact_name"]), "",
-                 f"Sauf erreur de notre part, {'les factures suivantes restent impayées' if plural else 'la facture suivante reste impayée'} "
+                 "Sauf erreur de notre part, "
+                 f"{'les factures suivantes restent impayées' if plural else 'la facture suivante reste impayée'} "
                  "à ce jour :", _lines(overdue, as_of), "",
                  f"Montant échu : {euros(sum(c for _, c, _ in overdue))}"]
         if row["credits_cents"] < 0:
@@ -164,7 +168,8 @@ def reminder_body(row: pd.Series, company: str, as_of: pd.Timestamp) -> tuple[st
                  "Nous nous permettons de vous signaler les échéances suivantes, afin que leur règlement soit "
                  "programmé à temps :", _lines(coming, as_of), "",
                  f"Montant à échoir : {euros(sum(c for _, c, _ in coming))}", "",
-                 "Merci de nous confirmer que ces factures ont bien été reçues et validées, et de nous indiquer la date "
+                 "Merci de nous confirmer que ces factures ont bien été reçues et validées, "
+                 "et de nous indiquer la date "
                  "de mise en paiement prévue. Si l'une d'elles pose une difficulté, nous la traiterons dès maintenant, "
                  "avant l'échéance."]
     return subject, "\n".join([*lines, "", _signature(str(row["collector"]), company)])

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,13 @@ from ..metrics.enrich import attach_customers
 from .params import CallListParams
 
 DAY = np.timedelta64(1, "D")
+#: One row of a frame as plain Python values (:func:`records`): an account, an action.
+Record = dict[str, Any]
+#: An open item of a customer: ``(document_id, cents, due_date, chased)``.
+OpenItem = tuple[str, int, pd.Timestamp, bool]
+#: A document of a row: ``(document_id, cents, due_date)``.
+DocumentLine = tuple[str, int, pd.Timestamp]
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -71,12 +79,12 @@ class Facts:
     settled: tuple[str, ...] = ()
 
     @cached_property
-    def account(self) -> _Lazy:
+    def account(self) -> _Lazy[Record]:
         """``accounts`` as one plain dict per customer (fast access while building rows)."""
         return _Lazy(self.accounts, {k: (i, i + 1) for i, k in enumerate(self.accounts.index.tolist())}, single=True)
 
     @cached_property
-    def history(self) -> _Lazy:
+    def history(self) -> _Lazy[list[Record]]:
         """Each customer's actions as plain dicts (:data:`ACTION_FIELDS`), oldest first — those
         the rows and reasons describe: the actions of the episode (:meth:`episode`) and the last
         ``params.recent_actions``."""
@@ -87,7 +95,7 @@ class Facts:
         return _Lazy(acts[[c for c in ACTION_FIELDS if c in acts.columns]], _runs(acts["cid"]))
 
     @cached_property
-    def items_by_customer(self) -> _Lazy:
+    def items_by_customer(self) -> _Lazy[list[OpenItem]]:
         """Each customer's open items ``(document_id, cents, due_date, chased)`` by due date, then id."""
         order, cids, bounds = groups(self.items["cid"])
         frame = self.items[["due_date", "document_id", "amount_cents", "chased"]].iloc[order]
@@ -99,13 +107,16 @@ class Facts:
         """Convert the accounts, open items and actions of ``cids`` in one pass (else each
         customer's are converted on first use)."""
         cids = list(cids)
-        for wanted, lazy in ((account, self.account), (items, self.items_by_customer), (history, self.history)):
+        lazies: tuple[tuple[bool, _Lazy[Any]], ...] = (
+            (account, self.account), (items, self.items_by_customer), (history, self.history))
+        for wanted, lazy in lazies:
             if wanted:
                 lazy.load(cids)
 
     def release(self) -> None:
         """Drop the converted accounts, open items and actions."""
-        for lazy in (self.account, self.items_by_customer, self.history):
+        lazies: tuple[_Lazy[Any], ...] = (self.account, self.items_by_customer, self.history)
+        for lazy in lazies:
             lazy.cache.clear()
 
     @contextmanager
@@ -118,11 +129,11 @@ class Facts:
         finally:
             self.release()
 
-    def open_items(self, cid: str) -> list[tuple[str, int, pd.Timestamp, bool]]:
+    def open_items(self, cid: str) -> list[OpenItem]:
         """The customer's open items ``(document_id, cents, due_date, chased)`` by due date, then id."""
         return self.items_by_customer.get(cid, [])
 
-    def chased(self, cid: str) -> list[tuple[str, int, pd.Timestamp]]:
+    def chased(self, cid: str) -> list[DocumentLine]:
         """The customer's chased items ``(document_id, cents, due_date)``, oldest due first."""
         return [(d, c, due) for d, c, due, chased in self.open_items(cid) if chased]
 
@@ -134,7 +145,7 @@ class Facts:
         hit = self.items["chased"].to_numpy(dtype=bool) & ~np.isnat(last) & (due < last)
         return sorted(set(self.items["cid"][hit].tolist()))
 
-    def episode(self, cid: str) -> list[dict[str, object]]:
+    def episode(self, cid: str) -> list[Record]:
         """The customer's actions since its oldest unpaid due date (formal notices included)."""
         start = self.account[cid]["oldest_due"] if cid in self.account else pd.NaT
         if pd.isna(start):
@@ -147,7 +158,7 @@ ACTION_FIELDS = ("date", "order", "channel", "outcome", "contact", "excuse", "pr
                  "payment_method", "callback_date", "note", "is_formal_notice", "is_unsuccessful")
 
 
-def _runs(keys: pd.Series) -> dict[object, tuple[int, int]]:
+def _runs(keys: pd.Series) -> dict[str, tuple[int, int]]:
     """Each key's ``(start, stop)`` positions in ``keys`` (equal keys adjacent)."""
     codes, uniques = pd.factorize(keys)
     starts = np.flatnonzero(np.diff(codes, prepend=-1) != 0)
@@ -165,7 +176,7 @@ def groups(keys: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return order, np.asarray(uniques, dtype=object), bounds
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+def records(frame: pd.DataFrame) -> list[Record]:
     """``frame.to_dict("records")`` built column by column (same values, much faster)."""
     columns = [_column(frame[c]) for c in frame.columns]
     names = list(frame.columns)
@@ -176,12 +187,13 @@ def _column(values: pd.Series) -> list[object]:
     """A column's values as ``DataFrame.to_dict`` gives them."""
     dtype = values.dtype
     if isinstance(dtype, pd.StringDtype):          # str, or the dtype's NA value (pd.NA given as None)
-        return values.to_numpy(dtype=object, na_value=None if dtype.na_value is pd.NA else dtype.na_value).tolist()
+        return cast(list[object], values.to_numpy(
+            dtype=object, na_value=None if dtype.na_value is pd.NA else dtype.na_value).tolist())
     if dtype == np.dtype(object) or isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return [v if type(v) in _NATIVE else _native(v) for v in values.tolist()]
     if dtype.kind == "M":
-        return timestamps(values.to_numpy())
-    return values.tolist()
+        return list(timestamps(values.to_numpy()))
+    return cast(list[object], values.tolist())
 
 
 def timestamps(values: np.ndarray) -> list[pd.Timestamp]:
@@ -206,7 +218,7 @@ def _native(value: object) -> object:
     return None if value is pd.NA else value
 
 
-def _item_tuples(items: pd.DataFrame) -> list[tuple[str, int, pd.Timestamp, bool]]:
+def _item_tuples(items: pd.DataFrame) -> list[OpenItem]:
     """``(document_id, cents, due_date, chased)`` of ``items`` (whole customers, ``group``: their
     number) by customer, due date, then id."""
     it = items.sort_values(["group", "due_date", "document_id"], kind="stable")
@@ -214,28 +226,29 @@ def _item_tuples(items: pd.DataFrame) -> list[tuple[str, int, pd.Timestamp, bool
                     timestamps(it["due_date"].to_numpy(dtype="datetime64[s]")), it["chased"].tolist()))
 
 
-class _Lazy(Mapping):
+class _Lazy(Mapping[str, V], Generic[V]):
     """The rows of ``frame`` by key as ``convert`` makes them — plain dicts by default
     (:func:`records`) —, a list per key or, with ``single``, the key's only row; converted on
     first use, in batches with :meth:`load`. ``bounds``: each key's rows ``(start, stop)``,
     keys in row order; ``convert`` returns one value per row of a slice of whole keys in order."""
 
-    def __init__(self, frame: pd.DataFrame, bounds: dict[object, tuple[int, int]], single: bool = False,
-                 convert: Callable[[pd.DataFrame], list] | None = None):
-        self.frame, self.bounds, self.single, self.convert = frame, bounds, single, convert or records
-        self.cache: dict[object, object] = {}
+    def __init__(self, frame: pd.DataFrame, bounds: dict[str, tuple[int, int]], single: bool = False,
+                 convert: Callable[[pd.DataFrame], list[Any]] | None = None):
+        self.frame, self.bounds, self.single = frame, bounds, single
+        self.convert: Callable[[pd.DataFrame], list[Any]] = convert or records
+        self.cache: dict[str, V] = {}
 
-    def load(self, keys: Iterable[object]) -> None:
+    def load(self, keys: Iterable[str]) -> None:
         todo = sorted((self.bounds[k], k) for k in set(keys) if k in self.bounds and k not in self.cache)
         if not todo:
             return
         rows = self.convert(self.frame.iloc[np.concatenate([np.arange(a, b) for (a, b), _ in todo])])
         at = 0
         for (a, b), key in todo:
-            self.cache[key] = rows[at] if self.single else rows[at:at + b - a]
+            self.cache[key] = cast(V, rows[at] if self.single else rows[at:at + b - a])
             at += b - a
 
-    def __getitem__(self, key: object) -> object:
+    def __getitem__(self, key: str) -> V:
         if key not in self.cache:
             if key not in self.bounds:
                 raise KeyError(key)
@@ -245,7 +258,7 @@ class _Lazy(Mapping):
     def __contains__(self, key: object) -> bool:
         return key in self.bounds
 
-    def __iter__(self) -> Iterator[object]:
+    def __iter__(self) -> Iterator[str]:
         return iter(self.bounds)
 
     def __len__(self) -> int:
@@ -310,7 +323,8 @@ def _pending_cover(items: pd.DataFrame, promises: pd.DataFrame, as_of: pd.Timest
         return np.full(len(items), np.datetime64("NaT"), dtype="datetime64[s]")
     by_doc: dict[str, np.datetime64] = {}
     by_customer: dict[str, np.datetime64] = {}
-    for cid, docs, date in zip(pending["cid"], pending["docs"], pending["promise_date"].to_numpy(dtype="datetime64[s]")):
+    for cid, docs, date in zip(pending["cid"], pending["docs"],
+                               pending["promise_date"].to_numpy(dtype="datetime64[s]")):
         for key, table in ([(d, by_doc) for d in docs] if docs else [(cid, by_customer)]):
             table[key] = max(table.get(key, date), date)
 
@@ -341,7 +355,8 @@ def _journal_disputes(acts: pd.DataFrame, file_disputes: pd.DataFrame, items: pd
     open_docs = _present(items["document_id"], out["document_id"])
     file_open = set(_ids(file_disputes.loc[_open_mask(file_disputes, as_of), "document_id"]))
     resolved = file_disputes[file_disputes["resolved"].notna().to_numpy()]
-    settled = {(d, r) for d, r in zip(_ids(resolved["document_id"]), resolved["resolved"].to_numpy(dtype="datetime64[s]"))
+    settled = {(d, r) for d, r in zip(_ids(resolved["document_id"]),
+                                      resolved["resolved"].to_numpy(dtype="datetime64[s]"))
                if r <= as_of.to_datetime64()}
     last_resolution: dict[str, np.datetime64] = {}
     for doc, when in settled:
@@ -372,7 +387,8 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
     settled = tuple(sorted(set(items["cid"][balance <= 0].tolist())))
     items = items[balance > 0].reset_index(drop=True)
     for col, default in (("collector", vocab.NO_COLLECTOR), ("status", "active"), ("invoice_circuit", "")):
-        values = items[col].astype("string") if col in items.columns else pd.Series(pd.NA, index=items.index, dtype="string")
+        values = items[col].astype("string") if col in items.columns \
+            else pd.Series(pd.NA, index=items.index, dtype="string")
         items[col] = values.fillna(default)
     items["days_past_due"] = days_past_due(items, as_of)
     acts = prepare_actions(actions, as_of, params)

@@ -41,6 +41,7 @@ import json
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,11 +50,10 @@ from .. import vocab
 from ..errors import InputError, Problem
 from ..io.date_cells import MAX_DATE, MIN_DATE, parse_date_cells
 from ..io.parse import is_blank, parse_money, parse_text
-from ..keys import normalize_label
 from ..io.tables import ACTIONS
 from ..io.workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, warn
 from ..journal import Journal
-from ..keys import split_document_ids
+from ..keys import normalize_label, split_document_ids
 from .build import KEY_VERSION
 from .workbook import FILL_COLUMNS, KEY_HEADER
 
@@ -94,7 +94,7 @@ class _Sheet:
         j = self.columns[code]
         return f"{self.header[j].strip()} ({column_letter(j)}) de la feuille « {self.name} »"
 
-    def problem(self, pos: int, code: str, message: str, value: object = None, expected: str | None = None,
+    def problem(self, pos: int | np.integer, code: str, message: str, value: object = None, expected: str | None = None,
                 reason: str = "invalid") -> None:
         self.problems.append(Problem(message, int(self.rows[pos]), self.cell_label(code), value, expected, reason))
 
@@ -125,7 +125,7 @@ def _layout_ok(sheet: _Sheet, filled: np.ndarray) -> bool:
     """Check the columns of a list sheet (each read column once, every fill column, the key
     when a row is filled); problems on the header row."""
     ok = True
-    for code, h in _READ.items():
+    for h in _READ.values():
         js = [j for j, label in enumerate(sheet.labels) if label == normalize_label(h)]
         if len(js) > 1:
             sheet.sheet_problem(f"l'en-tête « {h} » figure dans les colonnes " + " et ".join(map(column_letter, js)),
@@ -225,12 +225,14 @@ def _records(sheet: _Sheet, filled: np.ndarray) -> pd.DataFrame:
         key = _key(key_text[pos])
         if key is None:
             sheet.problem(pos, "key", "clé de ligne absente ou abîmée (colonne masquée) : cette ligne n'a pas été "
-                                      "écrite par la liste d'appels", key_text[pos], "la ligne telle que la liste l'a écrite",
+                                      "écrite par la liste d'appels", key_text[pos],
+                          "la ligne telle que la liste l'a écrite",
                           "bad_key")
             continue
         if shown_customer[pos] is not None and shown_customer[pos] != key["customer"]:
             sheet.problem(pos, "key", f"la clé de la ligne est celle du client « {key['customer']} » mais la colonne "
-                                      f"{sheet.cell_label('customer_id')} montre « {shown_customer[pos]} » (lignes triées "
+                                      f"{sheet.cell_label('customer_id')} montre « {shown_customer[pos]} » "
+                                      "(lignes triées "
                                       "ou collées sans la colonne masquée ?)", None,
                           "la clé de la ligne elle-même : triez ou déplacez des lignes entières, colonnes masquées "
                           "comprises", "moved_key")
@@ -260,14 +262,16 @@ def _records(sheet: _Sheet, filled: np.ndarray) -> pd.DataFrame:
                               "incomplete_promise")
         elif cents is not None or not np.isnat(promise_date):
             col = "promise_amount" if cents is not None else "promise_date"
-            sheet.problem(pos, col, f"un montant ou une date promis demandent le résultat « {vocab.OUTCOME['promise']} »",
+            sheet.problem(pos, col,
+                          f"un montant ou une date promis demandent le résultat « {vocab.OUTCOME['promise']} »",
                           vocab.OUTCOME.get(outcome), f"le résultat « {vocab.OUTCOME['promise']} » ou une cellule vide",
                           "promise_without_outcome")
         if cents is not None and cents <= 0:
             sheet.problem(pos, "promise_amount", "le montant promis doit être positif", amount[pos] / 100, "> 0",
                           "negative_promise")
         if not np.isnat(promise_date) and pd.Timestamp(promise_date) < call_date:
-            sheet.problem(pos, "promise_date", "promesse datée d'avant l'appel", f"{pd.Timestamp(promise_date):%d/%m/%Y}",
+            sheet.problem(pos, "promise_date", "promesse datée d'avant l'appel",
+                          f"{pd.Timestamp(promise_date):%d/%m/%Y}",
                           f"le {call_date:%d/%m/%Y} ou après", "date_order")
         if outcome == "excuse" and excuse is None and is_blank(sheet.values("excuse").iloc[[pos]])[0]:
             sheet.problem(pos, "excuse", "une excuse demande son code", None,
@@ -282,7 +286,8 @@ def _records(sheet: _Sheet, filled: np.ndarray) -> pd.DataFrame:
         docs = split_document_ids(docs_text[pos]) or row_docs
         unknown = [d for d in docs if d not in row_docs]
         if unknown:
-            sheet.problem(pos, "documents", f"pièce(s) absente(s) de cette ligne : {', '.join(unknown)}", docs_text[pos],
+            sheet.problem(pos, "documents", f"pièce(s) absente(s) de cette ligne : {', '.join(unknown)}",
+                          docs_text[pos],
                           "certaines de " + ", ".join(row_docs) if row_docs else "aucune pièce", "unknown_document")
         records.append({
             "date": call_date, "customer_id": key["customer"], "document_ids": ",".join(docs) or None,
@@ -294,7 +299,7 @@ def _records(sheet: _Sheet, filled: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-def _key(text: str | None) -> dict[str, object] | None:
+def _key(text: str | None) -> dict[str, Any] | None:
     try:
         key = json.loads(text or "")
     except ValueError:

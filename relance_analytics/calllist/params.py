@@ -23,9 +23,10 @@ Money thresholds are integer cents in the object and euros in the TOML file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 
 from .. import vocab
 from ..config import Settings

@@ -16,7 +16,8 @@ and complete it. R13 (record everything) is the action journal and the outcome i
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,9 +25,23 @@ from pandas.api.typing import DataFrameGroupBy
 
 from .facts import DAY, Facts, groups, map_dates
 
-REASON_COLUMNS = ("cid", "rule", "kind", "docs", "date", "cents", "data")
 RuleFunction = Callable[[Facts], pd.DataFrame]
-Reason = tuple[str, str, str, tuple[str, ...], object, object, dict[str, object]]
+
+
+class Reason(NamedTuple):
+    """One reason a rule gives: the customer, the rule and its case, the documents concerned,
+    its key date and amount (cents), and the other figures its sentence states."""
+
+    cid: str
+    rule: str
+    kind: str
+    docs: tuple[str, ...]
+    date: Any
+    cents: int | None
+    data: dict[str, Any]
+
+
+REASON_COLUMNS = Reason._fields
 
 
 def _reasons(rows: Iterable[Reason]) -> pd.DataFrame:
@@ -45,7 +60,7 @@ def _by_customer(frame: pd.DataFrame) -> tuple[list[str], list[list[str]], DataF
         frame.groupby("cid", sort=True)
 
 
-def _values(per_customer: pd.Series, cids: list[str]) -> list[object]:
+def _values(per_customer: pd.Series, cids: list[str]) -> list[Any]:
     """A per-customer aggregate in the order of ``cids`` (Timestamps for dates)."""
     return per_customer.reindex(cids).tolist()
 
@@ -61,7 +76,7 @@ def r1_broken_promises(f: Facts) -> pd.DataFrame:
     customers = set(p["cid"])
     with f.loaded(customers, account=False, history=False):
         chased = {cid: {d for d, _, _ in f.chased(cid)} for cid in customers}
-    rows = []
+    rows: list[Reason] = []
     for cid, docs, date, amount, received, open_cents in zip(
             p["cid"], p["docs"], p["promise_date"], p["promise_amount_cents"].astype(object),
             p["received_cents"], p["open_cents"]):
@@ -70,7 +85,7 @@ def r1_broken_promises(f: Facts) -> pd.DataFrame:
         promised = None if pd.isna(amount) else int(amount)
         if not concerned or open_cents <= 0 or (promised is not None and received >= promised):
             continue
-        rows.append((cid, "R1", "broken_promise", concerned, date, promised,
+        rows.append(Reason(cid, "R1", "broken_promise", concerned, date, promised,
                      {"received_cents": int(received), "open_cents": int(open_cents)}))
     return _reasons(rows)
 
@@ -89,12 +104,12 @@ def r2_pre_due_calls(f: Facts) -> pd.DataFrame:
     due = it["due_date"].to_numpy(dtype="datetime64[s]")
     week_start = due - np.timedelta64(p.pre_due_days, "D")
     pre_due = big & (dpd <= 0) & (dpd >= -p.pre_due_days) & (np.isnat(last) | (last < week_start))
-    rows = []
+    rows: list[Reason] = []
     cids, docs, g = _by_customer(it[pre_due])
     cents, first, last_due = (g["amount_cents"].sum(), g["due_date"].min(), g["due_date"].max())
     for cid, ids, total, start, end in zip(cids, docs, _values(cents, cids), _values(first, cids),
                                            _values(last_due, cids)):
-        rows.append((cid, "R2", "pre_due", tuple(ids), start, int(total),
+        rows.append(Reason(cid, "R2", "pre_due", tuple(ids), start, int(total),
                      {"last_due": end, "threshold_cents": p.significant_amount_cents}))
     if p.post_delivery_call:
         issued = it["document_date"].to_numpy(dtype="datetime64[s]")
@@ -105,7 +120,7 @@ def r2_pre_due_calls(f: Facts) -> pd.DataFrame:
         cents, issued_on, first = g["amount_cents"].sum(), g["document_date"].min(), g["due_date"].min()
         for cid, ids, total, on, start in zip(cids, docs, _values(cents, cids), _values(issued_on, cids),
                                               _values(first, cids)):
-            rows.append((cid, "R2", "post_delivery", tuple(ids), start, int(total), {"issued": on}))
+            rows.append(Reason(cid, "R2", "post_delivery", tuple(ids), start, int(total), {"issued": on}))
     return _reasons(rows)
 
 
@@ -116,12 +131,12 @@ def r3_first_reminder(f: Facts) -> pd.DataFrame:
     chased = f.items[f.items["chased"].to_numpy()]
     last = map_dates(chased["cid"], f.accounts["last_date"])
     unreminded = np.isnat(last) | (last <= chased["due_date"].to_numpy(dtype="datetime64[s]"))
-    rows = []
+    rows: list[Reason] = []
     cids, docs, g = _by_customer(chased[unreminded])
     for cid, ids, cents, due in zip(cids, docs, _values(g["amount_cents"].sum(), cids),
                                     _values(g["due_date"].min(), cids)):
         deadline = due + pd.Timedelta(days=f.params.first_reminder_days)
-        rows.append((cid, "R3", "first_reminder", tuple(ids), due, int(cents),
+        rows.append(Reason(cid, "R3", "first_reminder", tuple(ids), due, int(cents),
                      {"deadline": deadline, "late_days": max((f.as_of - deadline).days, 0)}))
     return _reasons(rows)
 
@@ -133,12 +148,12 @@ def r4_cadence(f: Facts) -> pd.DataFrame:
     last reminder's date."""
     p = f.params
     acc = _cadence_due(f)
-    rows = []
+    rows: list[Reason] = []
     for cid, last, callback in zip(acc.index, acc["last_date"], acc["callback_date"]):
         if not pd.isna(callback):
-            rows.append((cid, "R4", "callback", (), callback, None, {"agreed_on": last}))
+            rows.append(Reason(cid, "R4", "callback", (), callback, None, {"agreed_on": last}))
             continue
-        rows.append((cid, "R4", "cadence", (), last, None,
+        rows.append(Reason(cid, "R4", "cadence", (), last, None,
                      {"gap_days": (f.as_of - last).days, "cadence_days": p.cadence_days,
                       "cadence_max_days": p.cadence_max_days}))
     return _reasons(rows)
@@ -160,10 +175,10 @@ def r5_document_followup(f: Facts) -> pd.DataFrame:
     acc = f.accounts.loc[f.reminded]
     sent = acc[(acc["last_outcome"] == "document_sent").to_numpy() & acc["callback_date"].isna().to_numpy()
                & (acc["last_date"] < f.as_of).to_numpy()]
-    rows = []
+    rows: list[Reason] = []
     for cid, date, docs in zip(sent.index, sent["last_date"], sent["last_docs"]):
         deadline = date + pd.Timedelta(days=f.params.document_followup_days)
-        rows.append((cid, "R5", "document_followup", tuple(docs), date, None,
+        rows.append(Reason(cid, "R5", "document_followup", tuple(docs), date, None,
                      {"deadline": deadline, "late_days": max((f.as_of - deadline).days, 0)}))
     return _reasons(rows)
 
@@ -174,14 +189,14 @@ def r6_disputes(f: Facts) -> pd.DataFrame:
     in the disputes file and given an owner). Resolved disputes are not listed again.
     ``date``: opened (or raised) on; ``cents``: the disputed amount."""
     d = f.disputes
-    rows = []
+    rows: list[Reason] = []
     for cid, doc, kind, opened, cents, owner, source, channel in zip(
             d["cid"], d["document_id"], d["dispute_type"], d["opened"], d["disputed_cents"], d["owner"],
             d["source"], d["channel"]):
         if source == "journal":
-            rows.append((cid, "R6", "dispute_logged", (doc,), opened, cents, {"channel": str(channel)}))
+            rows.append(Reason(cid, "R6", "dispute_logged", (doc,), opened, cents, {"channel": str(channel)}))
         else:
-            rows.append((cid, "R6", "dispute", (doc,), opened, cents,
+            rows.append(Reason(cid, "R6", "dispute", (doc,), opened, cents,
                          {"dispute_type": str(kind), "owner": None if pd.isna(owner) else str(owner)}))
     return _reasons(rows)
 
@@ -199,10 +214,12 @@ def r7_formal_notice(f: Facts) -> pd.DataFrame:
     ``date``: the first of those reminders."""
     p = f.params
     acc = f.accounts
-    hit = acc[(acc["unsuccessful"] >= p.formal_notice_after_reminders).to_numpy() & acc["formal_notice_date"].isna().to_numpy()
+    hit = acc[(acc["unsuccessful"] >= p.formal_notice_after_reminders).to_numpy()
+              & acc["formal_notice_date"].isna().to_numpy()
               & (acc["overdue_cents"] > 0).to_numpy() & ~acc["status"].isin(list(p.insolvency_statuses)).to_numpy()]
     with f.loaded(hit.index, items=False):
-        rows = [(cid, "R7", "formal_notice", (), first, None, {"count": int(n), "reminders": _unsuccessful(f, cid)})
+        rows = [Reason(cid, "R7", "formal_notice", (), first, None,
+                       {"count": int(n), "reminders": _unsuccessful(f, cid)})
                 for cid, n, first in zip(hit.index, hit["unsuccessful"], hit["unsuccessful_first"])]
     return _reasons(rows)
 
@@ -233,22 +250,22 @@ def r8_litigation(f: Facts) -> pd.DataFrame:
         & ~acc["financial_difficulty"].to_numpy(dtype=bool)
     expired = ~np.isnat(noticed) & (deadline < f.as_of.to_datetime64())
     hit = acc.index[eligible & (reminders | promises | expired)].tolist()
-    rows = []
+    rows: list[Reason] = []
     with f.loaded(hit, items=False, history=False):
         for cid in hit:
             a = f.account[cid]
             announced = litigation_date(f, cid)
             notice = None if pd.isna(a["formal_notice_date"]) else a["formal_notice_date"]
             if a["unsuccessful_recent"] >= p.litigation_reminders_in_month and not a["legitimate_reason"]:
-                rows.append((cid, "R8", "reminders", (), announced, None,
+                rows.append(Reason(cid, "R8", "reminders", (), announced, None,
                              {"count": int(a["unsuccessful_recent"]), "window_days": p.litigation_window_days,
                               "first": a["unsuccessful_recent_first"], "last": a["unsuccessful_recent_last"],
                               "notice": notice}))
             if a["broken_promises"] >= p.litigation_broken_promises and not a["financial_difficulty"]:
-                rows.append((cid, "R8", "broken_promises", (), announced, None,
+                rows.append(Reason(cid, "R8", "broken_promises", (), announced, None,
                              {"count": int(a["broken_promises"]), "dates": tuple(a["broken_dates"]), "notice": notice}))
             if notice is not None and f.as_of > announced:
-                rows.append((cid, "R8", "notice_expired", (), announced, None, {"notice": notice}))
+                rows.append(Reason(cid, "R8", "notice_expired", (), announced, None, {"notice": notice}))
     return _reasons(rows)
 
 
@@ -260,9 +277,9 @@ def r9_insolvency(f: Facts) -> pd.DataFrame:
     order, cids, bounds = groups(insolvent["cid"])
     statuses = insolvent["status"].astype(str).to_numpy(dtype=object)[order][bounds[:-1]].tolist()
     claims = _values(insolvent.groupby("cid", sort=True)["amount_cents"].sum(), cids.tolist())
-    rows = []
+    rows: list[Reason] = []
     for cid, code, claim in zip(cids.tolist(), statuses, claims):
-        rows.append((cid, "R9", "insolvency", (), None, int(claim),
+        rows.append(Reason(cid, "R9", "insolvency", (), None, int(claim),
                      {"status": code, "provision_rate": p.claim_provision_rate}))
     return _reasons(rows)
 
@@ -274,9 +291,9 @@ def r12_evasive_answers(f: Facts) -> pd.DataFrame:
     due = set(_cadence_due(f).index)
     acc = f.accounts
     hit = acc[acc.index.isin(due) & acc["last_evasive"].to_numpy()]
-    rows = []
+    rows: list[Reason] = []
     for cid, date, outcome, excuse in zip(hit.index, hit["last_date"], hit["last_outcome"], hit["last_excuse"]):
-        rows.append((cid, "R12", "evasive", (), date, None,
+        rows.append(Reason(cid, "R12", "evasive", (), date, None,
                      {"outcome": str(outcome), "excuse": None if pd.isna(excuse) else str(excuse)}))
     return _reasons(rows)
 

@@ -21,9 +21,9 @@ Inputs, all from the data folder and the workspace of the run:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import pandas as pd
 
@@ -35,8 +35,8 @@ from ..journal import Journal
 from ..metrics.promises import evaluate_promises
 from .build import CallList, call_list
 from .drafts import write_drafts
-from .results import Published, WeeklyCallList
 from .params import CallListParams
+from .results import Published, WeeklyCallList
 from .workbook import write_call_list
 
 WORKBOOK_NAME = "call_list.xlsx"

@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -30,8 +31,8 @@ from xlsxwriter.url import Url, UrlTypes
 
 from .. import vocab
 from ..io.excel import DATE_FORMAT, EURO_FORMAT, WORKBOOK_OPTIONS, cell_text
-from .build import CallList
 from ..text.calllist import RULE_LABELS, TIER_LABELS
+from .build import CallList
 
 KEY_HEADER = "Clé"
 LISTS_SHEET = "Listes"
@@ -81,21 +82,25 @@ CALL_COLUMNS = (
     Column("excuse_answer", "Réponse à la dernière excuse", "wrap", 48), Column("notes", "À savoir", "wrap", 36),
 )
 KEY_COLUMN = Column("key", KEY_HEADER, "key", 10)
-DEFERRED_COLUMNS = (Column("collector", "Recouvreur", "text", 16), Column("defer_reason", "Motif du report", "wrap", 34))
+DEFERRED_COLUMNS = (Column("collector", "Recouvreur", "text", 16),
+                    Column("defer_reason", "Motif du report", "wrap", 34))
 CONTACT = (Column("contact_name", "Interlocuteur", "text", 22), Column("contact_role", "Fonction", "role", 18),
            Column("contact_phone", "Téléphone", "tel", 16), Column("contact_email", "E-mail", "mail", 28))
 IDENTITY = (Column("collector", "Recouvreur", "text", 16), Column("customer_id", "Code client", "text", 11),
             Column("customer_name", "Raison sociale", "text", 26))
 SIDE_COLUMNS = {
-    "disputes": (*IDENTITY, Column("dispute_id", "N° litige", "text", 10), Column("document_id", "N° pièce", "text", 15),
+    "disputes": (*IDENTITY, Column("dispute_id", "N° litige", "text", 10),
+                 Column("document_id", "N° pièce", "text", 15),
                  Column("dispute_type", "Type", "text", 13), Column("opened", "Ouvert le", "date", 11),
-                 Column("days_open", "Ancienneté (j)", "int", 9), Column("disputed_cents", "Montant contesté", "money", 15),
+                 Column("days_open", "Ancienneté (j)", "int", 9),
+                 Column("disputed_cents", "Montant contesté", "money", 15),
                  Column("item_open_cents", "Solde de la pièce", "money", 15),
                  Column("owner", "Responsable", "text", 20), Column("owner_phone", "Téléphone", "tel", 16),
                  Column("owner_email", "E-mail", "mail", 28), Column("reason", "Motif", "wrap", 34),
                  Column("source", "Origine", "text", 18), Column("reasons", "Règle", "wrap", 60)),
     "formal_notices": (*IDENTITY, *CONTACT, Column("net_cents", "Montant dû", "money", 15),
-                       Column("overdue_cents", "Échu", "money", 15), Column("credits_cents", "Avoirs à imputer", "money", 15),
+                       Column("overdue_cents", "Échu", "money", 15),
+                       Column("credits_cents", "Avoirs à imputer", "money", 15),
                        Column("max_days", "Retard max (j)", "int", 9), Column("documents_text", "Pièces", "wrap", 42),
                        Column("reasons", "Motifs", "wrap", 60), Column("actions_taken", "Actions menées", "wrap", 48),
                        Column("agreed", "Ce qui avait été convenu", "wrap", 42),
@@ -108,10 +113,12 @@ SIDE_COLUMNS = {
                    Column("deadline", "Date annoncée", "date", 12), Column("litigation_status", "Suite", "wrap", 36),
                    Column("actions_taken", "Actions menées", "wrap", 48),
                    Column("agreed", "Ce qui avait été convenu", "wrap", 42)),
-    "claims": (*IDENTITY, Column("status", "Procédure", "text", 22), Column("contact_name", "Interlocuteur", "text", 22),
+    "claims": (*IDENTITY, Column("status", "Procédure", "text", 22),
+               Column("contact_name", "Interlocuteur", "text", 22),
                Column("items", "Nb pièces", "int", 8), Column("invoices_cents", "Factures TTC", "money", 15),
                Column("credits_cents", "Avoirs / règlements", "money", 15),
-               Column("claim_cents", "Créance à déclarer TTC", "money", 16), Column("base_ht_cents", "Base HT", "money", 15),
+               Column("claim_cents", "Créance à déclarer TTC", "money", 16),
+               Column("base_ht_cents", "Base HT", "money", 15),
                Column("provision_rate", "Taux de provision", "percent", 10),
                Column("provision_cents", "Provision", "money", 15), Column("reasons", "Règle", "wrap", 55),
                Column("action", "À faire", "wrap", 48)),
@@ -132,7 +139,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\'\x00-\x1f\x7f]")     # and control characters: invalid XML
 
 
-class _PhoneUrl(Url):
+class _PhoneUrl(Url):  # type: ignore[misc]  # xlsxwriter is untyped
     """A ``tel:`` hyperlink (xlsxwriter knows http, mailto, internal and file links only)."""
 
     def _parse_url(self) -> None:
@@ -208,7 +215,7 @@ def _label(value: object) -> str:
 
 
 def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col: int, column: Column,
-                value: object) -> None:
+                value: Any) -> None:
     if _missing(value) or (isinstance(value, str) and not value):
         return
     kind = column.kind
@@ -259,7 +266,7 @@ def _validations(ws: xlsxwriter.worksheet.Worksheet, columns: Sequence[Column], 
     for j, column in enumerate(columns):
         if column.kind in lists:
             letter, n, title = lists[column.kind]
-            rule = {"validate": "list", "source": f"={LISTS_SHEET}!${letter}$2:${letter}${n + 1}",
+            rule: dict[str, Any] = {"validate": "list", "source": f"={LISTS_SHEET}!${letter}$2:${letter}${n + 1}",
                     "input_title": title[:32], "input_message": "Choisir dans la liste.",
                     "error_title": "Valeur inconnue", "error_message": "Choisissez une valeur de la liste déroulante."}
         elif column.kind == "fill_date":

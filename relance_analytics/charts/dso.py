@@ -12,7 +12,8 @@ SHORT_LABELS = {"dso": "DSO", "best_possible_dso": "Meilleur DSO possible",
                 "average_days_delinquent": "Retard moyen (ADD)"}
 
 
-def dso_trend_lines(trend: pd.DataFrame, title: str = "DSO, meilleur DSO possible et retard moyen par mois") -> go.Figure:
+def dso_trend_lines(trend: pd.DataFrame,
+                    title: str = "DSO, meilleur DSO possible et retard moyen par mois") -> go.Figure:
     """Lines of DSO, best possible DSO and ADD (days) for each month of a group-level
     :func:`~relance_analytics.dso.dso_trend` (x: date of the month's last balance)."""
     fig = go.Figure()

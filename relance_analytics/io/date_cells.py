@@ -26,7 +26,7 @@ import datetime as dt
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -68,7 +68,8 @@ class DateCells(NamedTuple):
     range), ``blank``, ``out_of_range`` (a real date before :data:`MIN_DATE` or after
     :data:`MAX_DATE`, a subset of ``bad``) and ``ambiguous`` (texts whose day and month could
     be swapped, read in ``order``); ``order`` used for them; ``source``: ``"stated"``,
-    ``"evidence"``, ``"default"`` or ``"unneeded"`` (no cell depends on it); ``conflict``: positions of a cell proving day-first and
+    ``"evidence"``, ``"default"`` or ``"unneeded"`` (no cell depends on it); ``conflict``: positions of a cell
+    proving day-first and
     of one proving month-first, when the column holds both (``None`` otherwise).
     """
 
@@ -258,7 +259,7 @@ def _serials(serial: np.ndarray, date1904: bool) -> np.ndarray:
     return dates
 
 
-def _as_datetime64(v: object) -> np.datetime64:
+def _as_datetime64(v: Any) -> np.datetime64:
     try:
         return np.datetime64(v, "s")
     except (TypeError, ValueError, OverflowError):

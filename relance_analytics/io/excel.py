@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,7 +104,7 @@ class _Formats:
         self.total_percent = wb.add_format({"bold": True, "top": 1, "num_format": PERCENT_FORMAT})
 
 
-def _cell(value: object) -> object:
+def _cell(value: Any) -> Any:
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float) and np.isnan(value):

@@ -45,9 +45,9 @@ import pandas as pd
 from ..dates import DateLike, as_date
 from ..errors import ExportError, Problem
 from ..french import plural, quote
+from ..keys import normalize_label
 from .date_cells import parse_date_cells
 from .open_items import DOCUMENT_TYPE_DTYPE, canonical_frame
-from ..keys import normalize_label
 from .parse import parse_money
 from .terms import parse_terms
 from .workbook import LISTED_CELLS, check_container, warn
@@ -197,7 +197,8 @@ class FecLedger:
                 first = int(np.flatnonzero(sel)[0])
                 missing.append(Problem(
                     f"facture {quote(rep['piece'].iloc[first])} sans date d'échéance (DateEcheance) et client {cid} "
-                    f"sans délai de paiement lisible ({quote(terms[cid]) if cid in terms else 'absent'} dans le fichier "
+                    f"sans délai de paiement lisible ({quote(terms[cid]) if cid in terms else 'absent'} "
+                    "dans le fichier "
                     "clients)", int(rep["line"].iloc[first]), "PieceRef", None,
                     "une colonne DateEcheance dans le FEC, ou le délai du client (ex. « 30 jours fin de mois ») dans "
                     "customers.xlsx", "missing_due_date"))
@@ -298,7 +299,8 @@ def _locate(path: Path, header: list[str]) -> dict[str, str]:
     return found
 
 
-def load_fec(path: str | Path, accounts: tuple[str, ...] = ("411",), customers: pd.DataFrame | None = None) -> FecLedger:
+def load_fec(path: str | Path, accounts: tuple[str, ...] = ("411",),
+             customers: pd.DataFrame | None = None) -> FecLedger:
     """Read and check a FEC (see the module); only the lines of the ``accounts`` prefixes are kept.
 
     ``customers``: the canonical customers frame, whose payment terms give the due date of
@@ -349,7 +351,8 @@ def load_fec(path: str | Path, accounts: tuple[str, ...] = ("411",), customers: 
             problems.append(Problem("montant illisible", int(line[pos]), cols["amount"], body[cols["amount"]].iloc[pos],
                                     "un montant en euros, par exemple 1234,56", "unreadable_amount"))
         for pos in np.flatnonzero(np.isnan(sign))[:LISTED_CELLS * 6]:
-            problems.append(Problem("sens inconnu", int(line[pos]), cols["direction"], body[cols["direction"]].iloc[pos],
+            problems.append(Problem("sens inconnu", int(line[pos]), cols["direction"],
+                                    body[cols["direction"]].iloc[pos],
                                     "D (débit) ou C (crédit)", "unknown_direction"))
         cents = np.abs(m.cents) * np.where(np.isnan(sign), 0, sign).astype(np.int64)
     letter = body[cols["letter"]].str.strip().to_numpy(dtype=object)

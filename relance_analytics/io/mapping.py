@@ -32,14 +32,14 @@ Options (top-level keys of the TOML file, or keys of the dict):
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping as TMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Mapping as TMapping
-from typing import Union
+from typing import Any, Union
 
-from .date_cells import DATE_ORDERS
 from ..keys import normalize_label
+from .date_cells import DATE_ORDERS
 
 CANONICAL = (
     "customer_id", "customer_name", "customer", "document_id", "document_type",
@@ -157,7 +157,7 @@ def load_preset(name: str) -> ColumnMapping:
     return from_dict(tomllib.loads(text), name)
 
 
-def from_dict(data: TMapping[str, object], name: str = "personnalisée") -> ColumnMapping:
+def from_dict(data: TMapping[str, Any], name: str = "personnalisée") -> ColumnMapping:
     """Build a mapping from ``{"columns": {...}, "document_types": {...}, options}`` or a flat
     dict of columns and options."""
     nested = "columns" in data
@@ -165,14 +165,14 @@ def from_dict(data: TMapping[str, object], name: str = "personnalisée") -> Colu
     types = data.get("document_types", {})
     options = {k: data[k] for k in OPTIONS if k in data}
     cols: dict[str, tuple[str, ...]] = {}
-    for canonical, headers in dict(columns).items():  # type: ignore[call-overload]
+    for canonical, headers in dict(columns).items():
         cols[canonical] = (headers,) if isinstance(headers, str) else tuple(headers)
     return ColumnMapping(
-        name=str(options.get("name", name)), columns=cols, document_types=dict(types),  # type: ignore[call-overload]
-        optional=tuple(options.get("optional", ())),  # type: ignore[call-overload]
-        date_order=options.get("date_order"),  # type: ignore[arg-type]
+        name=str(options.get("name", name)), columns=cols, document_types=dict(types),
+        optional=tuple(options.get("optional", ())),
+        date_order=options.get("date_order"),
         default_currency=str(options.get("default_currency", DEFAULT_CURRENCY)),
-        accounts=tuple(str(a) for a in options.get("accounts", ())))  # type: ignore[union-attr]
+        accounts=tuple(str(a) for a in options.get("accounts", ())))
 
 
 def resolve(mapping: MappingLike) -> list[ColumnMapping]:

@@ -24,9 +24,9 @@ import pandas as pd
 
 from ..errors import ExportError, Problem, ReconciliationError
 from ..french import euros, long_day, plural, quote
+from ..keys import normalize_label, normalize_labels
 from .date_cells import MAX_DATE, MIN_DATE, ORDER_EXAMPLES, DateCells, parse_date_cells
 from .mapping import BY_SIGN, DOCUMENT_TYPES, IGNORE, ColumnMapping, MappingLike, resolve
-from ..keys import normalize_label, normalize_labels
 from .parse import Kinds, cell_kinds, is_blank, parse_money, parse_text
 from .workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, is_empty, warn
 
@@ -127,7 +127,7 @@ def _locate_header(wb: Workbook, sheet: str | None,
                    candidates: list[ColumnMapping]) -> tuple[RawSheet, int, ColumnMapping]:
     """The sheet, header row and mapping of the open items; exactly one sheet must have them,
     and every column the mapping names (unless optional) must be in that row."""
-    sheets = [sheet] if sheet is not None else wb.sheet_names
+    sheets: list[str | None] = [sheet] if sheet is not None else wb.sheet_names
     found: list[tuple[RawSheet, int, ColumnMapping]] = []
     partial: list[tuple[int, ColumnMapping, RawSheet, int]] = []     # (located, mapping, sheet, row)
     empty: list[RawSheet] = []
@@ -138,15 +138,15 @@ def _locate_header(wb: Workbook, sheet: str | None,
             continue
         for i, row in enumerate(raw.frame.head(HEADER_SEARCH_ROWS).to_numpy(dtype=object)):
             row_list = list(row)
-            located = {c.name: c.locate(row_list) for c in candidates}
-            usable = [c for c in candidates if located[c.name] and c.matches(row_list)]
+            by_mapping = {c.name: c.locate(row_list) for c in candidates}
+            usable = [c for c in candidates if by_mapping[c.name] and c.matches(row_list)]
             for c in candidates:
-                if located[c.name]:
-                    partial.append((len(located[c.name]), c, raw, i))
+                if by_mapping[c.name]:
+                    partial.append((len(by_mapping[c.name]), c, raw, i))
             if usable:
-                complete = [c for c in usable if not c.missing_mapped(set(located[c.name]))]
+                complete = [c for c in usable if not c.missing_mapped(set(by_mapping[c.name]))]
                 pool = complete or usable
-                found.append((raw, i, max(pool, key=lambda c: len(located[c.name]))))
+                found.append((raw, i, max(pool, key=lambda c: len(by_mapping[c.name]))))
                 break
     if len(found) > 1:
         where = ", ".join(f"{quote(r.sheet)} (ligne {i + 1})" for r, i, _ in found)
@@ -170,8 +170,10 @@ def _locate_header(wb: Workbook, sheet: str | None,
                 for canonical, cols in dups.items()], raw.sheet)
         return raw, i, chosen
     if len(empty) == len(sheets):
-        raise ExportError(wb.path, [Problem("la feuille est vide" if len(sheets) == 1 else "toutes les feuilles sont vides",
-                                            expected="les pièces ouvertes sous une ligne d'en-tête", code="empty")], one)
+        raise ExportError(wb.path, [Problem("la feuille est vide" if len(sheets) == 1
+                                            else "toutes les feuilles sont vides",
+                                            expected="les pièces ouvertes sous une ligne d'en-tête",
+                                            code="empty")], one)
     if len(candidates) == 1 and partial:       # an explicit mapping: name each column it lacks
         _, cand, raw, i = max(partial, key=lambda p: p[0])
         row = list(raw.frame.iloc[i])
@@ -202,7 +204,8 @@ def _no_header_problem(candidates: list[ColumnMapping], partial: list[tuple[int,
         closest.append(f"{cand.name} (il manque {', '.join(lacking)})")
         if len(closest) == 3:
             break
-    return Problem(f"aucun préréglage ne reconnaît cet en-tête{where} ; en-têtes lus (ligne {partial[0][3] + 1}) : {_headers_text(best_row)} ; "
+    return Problem(f"aucun préréglage ne reconnaît cet en-tête{where} ; en-têtes lus (ligne {partial[0][3] + 1}) : "
+                   f"{_headers_text(best_row)} ; "
                    f"les plus proches : {'; '.join(closest)}", partial[0][3] + 1,
                    expected="un fichier de correspondance qui nomme vos colonnes (mapping=FICHIER.toml, "
                             f"voir {MAPPING_HELP})", code="no_header")
@@ -344,7 +347,8 @@ class _OpenItemParser:
         raw = self.raw
         if is_empty(self.body):
             raise ExportError(raw.path, [Problem(f"aucune ligne sous l'en-tête (ligne {self.header_idx + 1})",
-                                                 expected="les pièces ouvertes sous l'en-tête", code="empty")], raw.sheet)
+                                                 expected="les pièces ouvertes sous l'en-tête",
+                                                 code="empty")], raw.sheet)
         item_mask, grand_mask, lettered, skipped = self.classify()
         if not item_mask.any():
             raise ExportError(raw.path, [Problem(
@@ -406,7 +410,8 @@ class _OpenItemParser:
         if len(rows) == 0:
             if self.require_control:
                 self.problems.append(Problem("aucune ligne de total général",
-                                             expected="une dernière ligne « Total général » portant le total de contrôle",
+                                             expected="une dernière ligne « Total général » portant le total "
+                                                      "de contrôle",
                                              code="no_control_total"))
             return {}
         sub = self.body.iloc[rows]
@@ -457,7 +462,8 @@ class _OpenItemParser:
         if lacking:
             raise ExportError(self.raw.path, [Problem(
                 f"pas de ligne de total général pour la devise {', '.join(lacking)} : ses pièces ne peuvent pas être "
-                "rapprochées", expected="une ligne de total par devise", code="missing_currency_total")], self.raw.sheet)
+                "rapprochées", expected="une ligne de total par devise",
+                code="missing_currency_total")], self.raw.sheet)
 
     # -- amounts ---------------------------------------------------------------------------
     def amount_key(self) -> str:
@@ -539,7 +545,8 @@ class _OpenItemParser:
             out["amount_ht_cents"] = ht_array
 
         self.bad_dates = np.zeros(n, bool)
-        cells = {key: self.date_cells(key) for key in ("document_date", "due_date") if key in self.cols}
+        cells: dict[str, DateCells] = {key: self.date_cells(key) for key in ("document_date", "due_date")
+                                       if key in self.cols}
         doc_date, doc_blank = self.dates("document_date", cells)
         due, due_blank = self.dates("due_date", cells)
         early = ~due_blank & ~doc_blank & (due < doc_date)
@@ -547,7 +554,8 @@ class _OpenItemParser:
             self.note("due_before_document", early,
                       plural(int(early.sum()), "pièce à échéance antérieure à sa date de pièce, âgée depuis "
                              "l'échéance exportée", "pièces à échéance antérieure à leur date de pièce, âgées depuis "
-                             "l'échéance exportée"), self.colname("due_date"), "une échéance postérieure à la date de pièce")
+                             "l'échéance exportée"), self.colname("due_date"),
+                      "une échéance postérieure à la date de pièce")
         fallback = due_blank & ~doc_blank & open_rows
         if "due_date" in self.cols:
             self.note("due_date_from_document_date", fallback,

@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-
 import numpy as np
 import pandas as pd
 
@@ -151,7 +150,8 @@ def parse_money(values: pd.Series, kinds: Kinds | None = None) -> MoneyCells:
     """Cells to integer cents (see :class:`MoneyCells`); blank cells give 0 and are not bad.
 
     Numbers with more than two decimals (beyond float noise) are bad, ``too_precise``: money is
-    never rounded silently (``2309.7899999999995`` written as text by another tool included). Text cells follow the column's convention: French (``1.234,56``, the default) or
+    never rounded silently (``2309.7899999999995`` written as text by another tool included). Text cells follow
+    the column's convention: French (``1.234,56``, the default) or
     English (``1,234.56``) when more of its cells show a decimal point than a decimal comma;
     a cell that only reads the other way (``1,234`` in a French column) is bad.
     ``kinds``: the column's :func:`cell_kinds`, when the caller has them already.
@@ -160,9 +160,9 @@ def parse_money(values: pd.Series, kinds: Kinds | None = None) -> MoneyCells:
     cents = np.zeros(n, dtype=np.int64)
     bad = np.zeros(n, dtype=bool)
     too_precise = np.zeros(n, dtype=bool)
-    kinds, blank = cell_kinds(values) if kinds is None else kinds
+    kind, blank = cell_kinds(values) if kinds is None else kinds
     arr = values.to_numpy(dtype=object)
-    num = kinds == NUMBER
+    num = kind == NUMBER
     if num.any():
         x = arr[num].astype("float64") * 100.0
         r = np.round(x)
@@ -172,7 +172,7 @@ def parse_money(values: pd.Series, kinds: Kinds | None = None) -> MoneyCells:
         cents[idx[exact]] = r[exact].astype(np.int64)
         bad[idx[~exact]] = True
         too_precise[idx[~exact & finite]] = True
-    txt = kinds == TEXT
+    txt = kind == TEXT
     if txt.any():
         codes, uniq = pd.factorize(arr[txt])           # each distinct text parsed once
         variants = [_money_variants(v) for v in uniq]
@@ -186,7 +186,7 @@ def parse_money(values: pd.Series, kinds: Kinds | None = None) -> MoneyCells:
         bad[idx[~ok]] = True
         noisy = np.array([_TOO_PRECISE.match(_SPACES.sub("", v)) is not None for v in uniq], dtype=bool)[codes]
         too_precise[idx[~ok & noisy]] = True
-    bad |= (kinds == OTHER) | (kinds == DATE)
+    bad |= (kind == OTHER) | (kind == DATE)
     return MoneyCells(cents, bad, blank, too_precise)
 
 

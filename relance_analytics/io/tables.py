@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -20,10 +20,10 @@ import pandas as pd
 from .. import vocab
 from ..errors import InputError, Problem
 from ..french import plural, quote, value_text
-from .date_cells import MAX_DATE, MIN_DATE, parse_date_cells
 from ..keys import normalize_label
+from .date_cells import MAX_DATE, MIN_DATE, DateCells, parse_date_cells
 from .parse import is_blank, parse_money, parse_rate, parse_text
-from .workbook import LISTED_CELLS, RawSheet, Workbook, column_letter, after_findings, data_findings, is_empty, warn
+from .workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 30
 
@@ -166,14 +166,15 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
         values = body[cols[f.name]]
         parsed, bad, blank, expected, out_of_range = _parse(f, values, raw.date1904)
         if f.kind == "date":
-            cells = parsed
+            cells = cast(DateCells, parsed)
             parsed = cells.dates
             if cells.conflict is not None:
                 a, b = cells.conflict
                 problems.append(Problem(
                     f"ordre du jour et du mois contradictoire : la ligne {rows[a]} ({quote(values.iloc[a])}) ne se "
-                    f"lit que jour d'abord, la ligne {rows[b]} ({quote(values.iloc[b])}) que mois d'abord", int(rows[b]), label,
-                    None, "des dates écrites toutes dans le même ordre, jour d'abord (JJ/MM/AAAA)", "date_order_conflict"))
+                    f"lit que jour d'abord, la ligne {rows[b]} ({quote(values.iloc[b])}) que mois d'abord",
+                    int(rows[b]), label, None,
+                    "des dates écrites toutes dans le même ordre, jour d'abord (JJ/MM/AAAA)", "date_order_conflict"))
                 bad = np.zeros(len(bad), bool)
             elif cells.source == "default" and cells.ambiguous.any():
                 listed = ", ".join(str(r) for r in rows[cells.ambiguous][:LISTED_CELLS])
@@ -215,7 +216,8 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
         else:
             listed = ", ".join(str(r) for r in rows[early][:LISTED_CELLS])
             kept = "gardée telle quelle" if early.sum() == 1 else "gardées telles quelles"
-            notes.append(Problem(f"{plural(int(early.sum()), 'ligne')} avec {message} (lignes {listed}) ; {kept}", column=labels[cols[then]],
+            notes.append(Problem(f"{plural(int(early.sum()), 'ligne')} avec {message} (lignes {listed}) ; {kept}",
+                                 column=labels[cols[then]],
                                  expected=f"une date égale ou postérieure à {labels[cols[first]]}", code="date_order"))
     if problems or found:
         raise InputError(path, after_findings(found, problems), raw.sheet, kind=spec.kind)
@@ -259,7 +261,8 @@ def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],
         return found[0]
     one = names[0] if len(names) == 1 else None
     if empty == len(names):
-        raise InputError(wb.path, [Problem("la feuille est vide" if len(names) == 1 else "toutes les feuilles sont vides",
+        raise InputError(wb.path, [Problem("la feuille est vide" if len(names) == 1
+                                           else "toutes les feuilles sont vides",
                                            expected=f"une ligne d'en-tête et les lignes du {spec.kind}", code="empty")],
                          one, kind=spec.kind)
     assert best is not None
@@ -269,9 +272,11 @@ def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],
     if cols:
         header = list(raw.frame.iloc[row]) if row is not None else []
         lacking = [f for f in fields if f.required and f.name not in cols]
-        missing = "; ".join(" / ".join(quote(h) for h in f.headers) + _did_you_mean(f.headers, header, set(cols.values()))
+        missing = "; ".join(" / ".join(quote(h) for h in f.headers)
+                            + _did_you_mean(f.headers, header, set(cols.values()))
                             for f in lacking)
-        problem = Problem(f"ligne d'en-tête incomplète{where} : colonne{'s' if len(lacking) > 1 else ''} absente{'s' if len(lacking) > 1 else ''} : {missing}",
+        problem = Problem(f"ligne d'en-tête incomplète{where} : colonne{'s' if len(lacking) > 1 else ''} "
+                          f"absente{'s' if len(lacking) > 1 else ''} : {missing}",
                           row + 1 if row is not None else None, expected=f"une ligne d'en-tête avec {wanted}",
                           code="missing_column")
     else:

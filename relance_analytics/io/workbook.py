@@ -33,10 +33,10 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
 from xml.etree import ElementTree
 
 import numpy as np
@@ -150,7 +150,8 @@ def check_container(path: Path, error: ErrorFactory = InputError) -> None:
     if not path.exists():
         raise error(path, [Problem("fichier introuvable", code="file_not_found")])
     if not path.is_file():
-        raise error(path, [Problem("ce n'est pas un fichier", expected="un classeur Excel ou un export CSV", code="not_a_file")])
+        raise error(path, [Problem("ce n'est pas un fichier", expected="un classeur Excel ou un export CSV",
+                                   code="not_a_file")])
     size = path.stat().st_size
     if size == 0:
         raise error(path, [Problem("le fichier est vide (0 octet)", expected="un classeur Excel ou un export CSV",
@@ -169,7 +170,8 @@ def check_container(path: Path, error: ErrorFactory = InputError) -> None:
                                        expected="un export texte, ou le même fichier nommé en .xlsx/.xls",
                                        code="wrong_suffix")])
         if size > MAX_TEXT_BYTES:
-            raise error(path, [Problem(f"export texte de {count(size)} octets", expected=f"au plus {count(MAX_TEXT_BYTES)} octets",
+            raise error(path, [Problem(f"export texte de {count(size)} octets",
+                                       expected=f"au plus {count(MAX_TEXT_BYTES)} octets",
                                        code="too_large")])
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise error(path, [Problem(f"un fichier binaire malgré {name}", expected="un export texte (CSV)",
@@ -184,7 +186,8 @@ def check_container(path: Path, error: ErrorFactory = InputError) -> None:
                                                 "mot de passe (Fichier > Informations > Protéger le classeur) et "
                                                 "enregistrez une copie", code="encrypted")])
         raise error(path, [Problem(f"un conteneur OLE2 (un ancien .xls ou un classeur chiffré) malgré {name}",
-                                   expected=f"un vrai fichier {suffix} : enregistrez-le de nouveau depuis Excel en {suffix}",
+                                   expected=f"un vrai fichier {suffix} : enregistrez-le de nouveau depuis Excel "
+                                            f"en {suffix}",
                                    code="wrong_suffix")])
     if suffix == ".xls":
         what = "un classeur .xlsx (zip)" if head.startswith(_ZIP_MAGIC) else _describe(head)
@@ -209,12 +212,14 @@ def _check_zip(path: Path, suffix: str, error: ErrorFactory) -> None:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
                 raise error(path, [Problem(f"l'archive contient {count(len(infos))} membres",
-                                           expected=f"au plus {count(MAX_MEMBERS)} (un classeur en a quelques dizaines)",
+                                           expected=f"au plus {count(MAX_MEMBERS)} "
+                                                    "(un classeur en a quelques dizaines)",
                                            code="zip_bomb")])
             total = sum(i.file_size for i in infos)
             if total > MAX_UNCOMPRESSED_BYTES:
                 raise error(path, [Problem(f"le classeur déclare {count(total)} octets une fois décompressé",
-                                           expected=f"au plus {count(MAX_UNCOMPRESSED_BYTES)} octets (bombe zip possible)",
+                                           expected=f"au plus {count(MAX_UNCOMPRESSED_BYTES)} octets "
+                                                    "(bombe zip possible)",
                                            code="zip_bomb")])
             for info in infos:
                 if info.file_size > RATIO_CHECKED_FROM and \
@@ -301,7 +306,7 @@ class Workbook:
             raise self.error(self.path, [Problem(f"feuille {quote(sheet)} introuvable",
                                                  expected="l'une de " + ", ".join(quote(s) for s in self.sheet_names),
                                                  code="sheet_not_found")])
-        assert self._book is not None
+        assert self._book is not None and sheet is not None
         # The XML scan runs in a thread while calamine parses the sheet (calamine releases the
         # GIL): on a large export it costs no time on a second core. A calamine error is still
         # the one raised first.
@@ -323,7 +328,7 @@ class Workbook:
         if self._book is not None:
             self._book.close()
 
-    def __enter__(self) -> "Workbook":
+    def __enter__(self) -> Workbook:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -376,7 +381,7 @@ class _XlsxIndex:
     date1904: bool
 
     @classmethod
-    def load(cls, path: Path, error: ErrorFactory) -> "_XlsxIndex":
+    def load(cls, path: Path, error: ErrorFactory) -> _XlsxIndex:
         try:
             with zipfile.ZipFile(path) as zf:
                 book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
@@ -460,7 +465,8 @@ def scan_sheet_xml(path: Path, member: str, error: ErrorFactory = InputError) ->
                 ends = [] if end is None else [end]
                 if not ends:
                     last = buf.rfind(b"row>")
-                    ends = [last + 4] if last >= 0 and buf[:last].rstrip(b"abcdefghijklmnopqrstuvwxyz:").endswith(b"</") else []
+                    ends = [last + 4] if last >= 0 and \
+                        buf[:last].rstrip(b"abcdefghijklmnopqrstuvwxyz:").endswith(b"</") else []
                 if ends:
                     process(buf[:ends[-1]])
                     carry = buf[ends[-1]:]
@@ -544,7 +550,8 @@ def data_findings(raw: RawSheet, rows: np.ndarray, columns: dict[int, str]) -> t
         if len(saved):
             names = [cell_name(int(scan.formula_rows[k]), int(scan.formula_cols[k])) for k in saved[:LISTED_CELLS]]
             notes.append(Problem(
-                plural(len(saved), "cellule à formule lue", "cellules à formule lues") + " d'après le résultat enregistré "
+                plural(len(saved), "cellule à formule lue", "cellules à formule lues")
+                + " d'après le résultat enregistré "
                 f"avec le fichier ({', '.join(names)}{', …' if len(saved) > LISTED_CELLS else ''})",
                 expected="des valeurs ; vérifiez que le fichier a été recalculé avant d'être enregistré",
                 code="formula_result"))
@@ -629,7 +636,8 @@ def _read_text(path: Path, error: ErrorFactory) -> pd.DataFrame:
         raise error(path, [Problem(f"texte illisible ({exc})", expected="UTF-8, UTF-16 ou Windows-1252",
                                    code="encoding")]) from None
     if not text.strip():
-        raise error(path, [Problem("le fichier ne contient aucun texte", expected="un export CSV avec une ligne d'en-tête",
+        raise error(path, [Problem("le fichier ne contient aucun texte",
+                                   expected="un export CSV avec une ligne d'en-tête",
                                    code="empty")])
     sample = [line for line in text.splitlines()[:60] if line.strip()]
     sep = max(_SEPARATORS, key=lambda s: (_consistency(sample, s), -_SEPARATORS.index(s)))

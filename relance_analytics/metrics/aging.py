@@ -6,7 +6,7 @@ Days past due = as-of date − due date (days); ≤ 0 is not due. Amounts are in
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -97,14 +97,15 @@ def aged_balance(items: pd.DataFrame, as_of: DateLike, by: str | Sequence[str] |
     table["total"] = table[labels].sum(axis=1)
     table["overdue"] = table[buckets.overdue_labels].sum(axis=1)
     table["items"] = counts.reindex(table.index).fillna(0).astype("int64").to_numpy()
-    table["overdue_share"] = np.where(table["total"] != 0, table["overdue"] / table["total"].where(table["total"] != 0, 1), np.nan)
+    table["overdue_share"] = np.where(table["total"] != 0,
+                                      table["overdue"] / table["total"].where(table["total"] != 0, 1), np.nan)
     if keys:
         table = table.sort_values("total", ascending=False, kind="stable")
     return table
 
 
 def _grouped_sums(items: pd.DataFrame, keys: list[str], codes: np.ndarray,
-                  labels: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
+                  labels: list[str]) -> tuple[pd.DataFrame, pd.Series]:
     """Cents per bucket (int64 sums) and item count of each group of ``keys`` (no NA in them),
     groups in order of first appearance, indexed by their key values as objects (what a
     groupby of the key columns converted to objects gives). Each key column is factorized in
@@ -138,7 +139,8 @@ def total_row(balance: pd.DataFrame, label: str = "Total") -> pd.DataFrame:
     row = pd.DataFrame([sums.to_numpy()], columns=money)
     row["overdue_share"] = sums["overdue"] / sums["total"] if sums["total"] else np.nan
     if isinstance(balance.index, pd.MultiIndex):
-        row.index = pd.MultiIndex.from_tuples([(label,) + ("",) * (balance.index.nlevels - 1)], names=balance.index.names)
+        row.index = pd.MultiIndex.from_tuples([(label,) + ("",) * (balance.index.nlevels - 1)],
+                                              names=balance.index.names)
     else:
         row.index = pd.Index([label], name=balance.index.name)
     return pd.concat([balance, row.astype(balance.dtypes.to_dict())])

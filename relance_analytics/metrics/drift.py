@@ -25,13 +25,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..config import Buckets
 from ..currency import item_currencies, require_single_currency
+from ..dates import DateLike, as_date
 from ..errors import CurrencyError, MissingColumnError, SettingsError
 from .aging import bucket_codes, days_past_due
 
 LABELS = {"previous": "précédente", "current": "courante"}
-from ..config import Buckets
-from ..dates import DateLike, as_date
 
 MATCH_KEYS = ("customer_id", "document_id")
 NEW, NEW_CREDIT, INCREASED = "new", "new_credit", "increased"
@@ -135,7 +135,8 @@ def _aged_keys(items: pd.DataFrame, as_of: pd.Timestamp, buckets: Buckets, name:
     dup = keys.duplicated(keep=False)
     if dup.any():
         shown = ", ".join(f"{c}/{d}" for c, d in keys[dup].drop_duplicates().head(5).itertuples(index=False))
-        raise ValueError(f"la balance {LABELS[name]} a {int(dup.sum())} pièces de même clé (client, pièce), par exemple "
+        raise ValueError(f"la balance {LABELS[name]} a {int(dup.sum())} pièces de même clé (client, pièce), "
+                         "par exemple "
                          f"{shown} : le glissement rapproche les pièces par cette clé, elle doit être unique")
     keys[f"{name}_cents"] = pd.array(items["amount_cents"].to_numpy(dtype="int64"), dtype="Int64")
     keys[f"{name}_code"] = pd.array(bucket_codes(days_past_due(items, as_of), buckets), dtype="Int64")

@@ -22,8 +22,9 @@ Units and conventions
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Literal, Mapping, Protocol, Sequence
+from typing import Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -47,7 +48,8 @@ Errors = Literal["raise", "coerce"]
 By = str | Sequence[str] | None
 
 UNASSIGNED = vocab.UNASSIGNED
-SCOPE_NAMES = {"collector": "recouvreur", "segment": "segment", "customer_id": "client"}     # the aged balance's label for a blank grouping value
+# the aged balance's label for a blank grouping value
+SCOPE_NAMES = {"collector": "recouvreur", "segment": "segment", "customer_id": "client"}
 METHODS = ("countback", "ratio")
 UNITS = ("months", "days")
 
@@ -82,7 +84,7 @@ class DsoParams:
                                 f"{self.default_vat_rate!r}")
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "DsoParams":
+    def from_settings(cls, settings: Settings) -> DsoParams:
         """Parameters from ``[dso]`` (method, ratio_period, ratio_unit, cei_months) and ``[vat]``."""
         section = dict(settings.raw.get("dso", {}))
         known = {f.name for f in fields(cls)} - {"default_vat_rate"}
@@ -336,7 +338,7 @@ class _SalesGrid:
 
     @classmethod
     def build(cls, sales: pd.DataFrame, keys: list[str], index: pd.Index, customers: pd.DataFrame | None,
-              params: DsoParams, as_of: pd.Timestamp, sales_through: DateLike | None) -> "_SalesGrid":
+              params: DsoParams, as_of: pd.Timestamp, sales_through: DateLike | None) -> _SalesGrid:
         through = as_date(sales_through) if sales_through is not None else as_of
         month = pd.PeriodIndex(pd.to_datetime(sales["month"]), freq="M")
         frame = pd.DataFrame({"month": month, "ttc": sales_ttc_cents(sales, params.default_vat_rate)})
@@ -378,7 +380,7 @@ class _SalesGrid:
         missing = [p for p in span if not self.usable(p)]
         if missing:
             return np.zeros((len(self.values), 0), dtype="int64"), np.zeros(0, dtype="int64"), missing
-        cols = [self._position(p) for p in span]
+        cols = np.array([self._position(p) for p in span], dtype="int64")   # (every month usable: found)
         days = np.array([(min(end, p.end_time.normalize()) - max(start, p.start_time)).days + 1
                          for p in span], dtype="int64")
         through_month = self.through.to_period("M")
@@ -399,13 +401,15 @@ def _scope_column(sales: pd.DataFrame, key: str, customers: pd.DataFrame | None)
         ref = customers.set_index(customers["customer_id"].astype("string"))[key]
         values = sales["customer_id"].astype("string").map(ref)
     else:
-        raise MissingColumnError(f"impossible de regrouper les ventes par {key!r} : les ventes n'ont pas cette colonne ; "
+        raise MissingColumnError(f"impossible de regrouper les ventes par {key!r} : "
+                                 "les ventes n'ont pas cette colonne ; "
                                  f"passez customers=… (le fichier clients) pour rattacher les ventes de chaque client "
                                  f"à son {key}", key)
     return values.astype("string").fillna(UNASSIGNED)
 
 
-def _countback(grid: _SalesGrid, receivables: np.ndarray, as_of: pd.Timestamp) -> tuple[np.ndarray, list[pd.Period | None]]:
+def _countback(grid: _SalesGrid, receivables: np.ndarray,
+               as_of: pd.Timestamp) -> tuple[np.ndarray, list[pd.Period | None]]:
     """Count-back days per scope (NaN when the sales run out) and the month it would need next."""
     current = as_of.to_period("M")
     first = current
@@ -471,7 +475,7 @@ def _raise_first(gaps: list[pd.Period | None], grid: _SalesGrid, keys: list[str]
                  metric: str, missing: Sequence[pd.Period] = ()) -> None:
     for pos, month in enumerate(gaps):
         if month is not None:
-            raise MissingSalesError(month, _scope_label(keys, index[pos]), metric, grid.available, missing)
+            raise MissingSalesError(month, _scope_label(keys, index[pos]), metric, grid.available, list(missing))
 
 
 def _scope_label(keys: list[str], value: object) -> str:

@@ -10,8 +10,9 @@ overflow is an error, never a rounded figure). It scales to 100 snapshots × 1M 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import duckdb
 import numpy as np
@@ -47,11 +48,9 @@ def _dates(store: SnapshotStore, as_of_dates: Iterable[DateLike] | None) -> list
 
 def _quiet(con: duckdb.DuckDBPyConnection) -> None:
     """No progress bar in logs or notebook outputs. Under Jupyter without ipywidgets DuckDB has
-    no progress bar already and refuses the setting, hence the ``except``."""
-    try:
+    no progress bar already and refuses the setting, hence the ``suppress``."""
+    with contextlib.suppress(duckdb.InvalidInputException):
         con.execute("SET enable_progress_bar = false")
-    except duckdb.InvalidInputException:
-        pass
 
 
 def _bucket_case(buckets: Buckets, days: str) -> str:

@@ -29,8 +29,8 @@ Status at ``as_of`` (only snapshots dated on or before ``as_of`` are used):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 import pandas as pd

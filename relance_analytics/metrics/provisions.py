@@ -125,7 +125,7 @@ class ProvisionRules:
                 "safeguard": self.safeguard_rate}
 
     @classmethod
-    def from_settings(cls, settings: Settings | Mapping[str, Any]) -> "ProvisionRules":
+    def from_settings(cls, settings: Settings | Mapping[str, Any]) -> ProvisionRules:
         """Rules from the ``[provisions]`` table of ``relance.toml`` (a :class:`Settings` or its
         ``raw`` dict); missing keys keep the defaults.
 

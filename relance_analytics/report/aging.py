@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..config import Buckets
 from ..io.excel import Sheet
-
 from .common import count, euros, markdown_text, percent
 
 if TYPE_CHECKING:

@@ -9,8 +9,14 @@ import pandas as pd
 
 from ..calllist.build import CallList
 from ..calllist.results import Published, WeeklyCallList
-from ..calllist.workbook import (CALL_COLUMNS, DEFERRED_COLUMNS, DEFERRED_SHEET, SIDE_COLUMNS, SIDE_SHEETS,
-                                 SUMMARY_COLUMNS)
+from ..calllist.workbook import (
+    CALL_COLUMNS,
+    DEFERRED_COLUMNS,
+    DEFERRED_SHEET,
+    SIDE_COLUMNS,
+    SIDE_SHEETS,
+    SUMMARY_COLUMNS,
+)
 from .common import count, euros, markdown_text
 
 if TYPE_CHECKING:
@@ -62,7 +68,8 @@ def headline(weekly: WeeklyCallList) -> str:
             f"{_plural(len(cl.claims), 'créance', 'créances')} à déclarer.\n\n"
             f"Journal des actions : {_plural(len(actions), 'action', 'actions')} jusqu'au {cl.as_of:%d/%m/%Y} ; "
             f"promesses : {_plural(status.get('kept', 0), 'tenue', 'tenues')}, "
-            f"{_plural(status.get('broken', 0), 'non tenue', 'non tenues')}, {count(status.get('pending', 0))} en cours.")
+            f"{_plural(status.get('broken', 0), 'non tenue', 'non tenues')}, "
+            f"{count(status.get('pending', 0))} en cours.")
     if not len(weekly.actions):
         text += ("\n\n**Le journal des actions est vide** : sans historique, chaque client échu apparaît en première "
                  "relance. `relance weekly` y importe `actions.xlsx` ; `relance import-actions FICHIER` le fait à la "

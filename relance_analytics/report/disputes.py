@@ -9,8 +9,8 @@ import pandas as pd
 
 from .. import vocab
 from ..config import Buckets
-from ..metrics.disputes import DisputeSummary
 from ..io.excel import Sheet, write_workbook
+from ..metrics.disputes import DisputeSummary
 from .common import euros, percent
 
 if TYPE_CHECKING:

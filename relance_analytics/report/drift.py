@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import Buckets
-from ..metrics.drift import Drift
 from ..io.excel import Sheet, write_workbook
-from .aging import balance_headers
+from ..metrics.drift import Drift
 from ..text.labels import FLOW_LABELS, bridge_labels, bucket_names, transition_labels
+from .aging import balance_headers
 from .common import euros, percent
 
 ROLL_HEADERS = {"from_bucket": "Tranche précédente", "to_bucket": "Tranche suivante",

@@ -9,7 +9,11 @@ import pandas as pd
 from .. import vocab
 from ..io.excel import Sheet, write_workbook
 from ..metrics.provisions import (
-    CREDIT_RULE, OVERRIDE_RULE, STATUS_RULE_PREFIX, ProvisionChange, ProvisionRules,
+    CREDIT_RULE,
+    OVERRIDE_RULE,
+    STATUS_RULE_PREFIX,
+    ProvisionChange,
+    ProvisionRules,
 )
 from ..text.labels import rule_label
 from .common import euros, percent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .ledger import Ledger
 from .world import END, ht_from_ttc, ordinal_date
@@ -52,7 +53,7 @@ def write_fec(path: Path, led: Ledger, until: int = END) -> int:
     payments and refunds; 411 lines lettered per invoice (partial lettering dated on each
     application, the invoice line on its settlement). Returns the number of lines written."""
     cash, applied = _fec_events(led)
-    rows: list[tuple[object, ...]] = []
+    rows: list[list[Any]] = []
     numbers = {"VT": 0, "BQ": 0}
 
     def entry(journal: str, date: int, piece: str, piece_date: int, lib: str, lines: list[tuple[str, int, int, int]],
@@ -88,7 +89,8 @@ def write_fec(path: Path, led: Ledger, until: int = END) -> int:
                 continue
             piece = f"{doc.doc_id}/R{k + 1}"
             if doc.kind == "FA":
-                entry("BQ", date, piece, date, f"Règlement {doc.doc_id}", [("512000", cents, 0, -1), ("411000", 0, cents, i)])
+                entry("BQ", date, piece, date, f"Règlement {doc.doc_id}",
+                      [("512000", cents, 0, -1), ("411000", 0, cents, i)])
             else:
                 entry("BQ", date, piece, date, f"Remboursement {doc.doc_id}",
                       [("411000", -cents, 0, i), ("512000", 0, -cents, -1)])

@@ -4,9 +4,9 @@ actions (xlsxwriter, fixed document properties) and relance.toml."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import xlsxwriter
@@ -337,7 +337,8 @@ litigation_reminders_in_month = 3
 litigation_broken_promises = 2
 
 [provisions]
-rules = [ {{min_days = 91, max_days = 180, rate = 0.25}}, {{min_days = 181, max_days = 365, rate = 0.50}}, {{min_days = 366, rate = 1.0}} ]
+rules = [ {{min_days = 91, max_days = 180, rate = 0.25}}, {{min_days = 181, max_days = 365, rate = 0.50}}, \
+{{min_days = 366, rate = 1.0}} ]
 status_rates = {{ "liquidation judiciaire" = 1.0, "redressement judiciaire" = 0.5, "sauvegarde" = 0.25 }}
 """
     with open(path, "w", encoding="utf-8", newline="\n") as fh:

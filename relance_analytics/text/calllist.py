@@ -9,8 +9,8 @@ nothing is decided here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -19,7 +19,8 @@ from ..french import euros, percent
 
 #: Short French label of each rule (summary sheet, notebook counts).
 RULE_LABELS = {
-    "R1": "promesse non tenue", "R2": "appel avant échéance", "R3": "première relance", "R4": "cadence / rappel convenu",
+    "R1": "promesse non tenue", "R2": "appel avant échéance", "R3": "première relance",
+    "R4": "cadence / rappel convenu",
     "R5": "suivi de document envoyé", "R6": "litige à résoudre", "R7": "mise en demeure", "R8": "contentieux",
     "R9": "procédure collective", "R10": "priorité et capacité", "R11": "interlocuteur", "R12": "réponse évasive",
 }
@@ -40,7 +41,7 @@ def day(value: object, as_of: pd.Timestamp | None = None) -> str:
 
 @lru_cache(maxsize=1 << 14)
 def _day(value: object, year: int | None) -> str:
-    ts = pd.Timestamp(value)  # type: ignore[arg-type]
+    ts = pd.Timestamp(value)
     return f"{ts:%d/%m}" if year is not None and ts.year == year else f"{ts:%d/%m/%Y}"
 
 
@@ -58,7 +59,9 @@ def _late(days: int) -> str:
 def reason_text(rule: str, kind: str, docs: Sequence[str], date: object, cents: Any, data: Mapping[str, Any],
                 as_of: pd.Timestamp) -> str:
     """The French sentence of one reason (a row of the engine's reasons), starting with its rule id."""
-    d = lambda value: day(value, as_of)  # noqa: E731
+    def d(value: object) -> str:
+        return day(value, as_of)
+
     amount = None if cents is None or pd.isna(cents) else int(cents)
     if rule == "R1":
         what = f"de {euros(amount)}" if amount is not None else f"(reste dû {euros(data['open_cents'])})"

@@ -3,10 +3,10 @@ transitions, provision rules, the call list's amounts by list."""
 
 from __future__ import annotations
 
+from .. import vocab
 from ..config import Buckets
 from ..metrics.drift import Drift
 from ..metrics.provisions import AGE_RULE_PREFIX, CREDIT_RULE, NO_RULE, OVERRIDE_RULE, STATUS_RULE_PREFIX
-from .. import vocab
 
 FLOW_LABELS = {
     "new": "Nouvelles factures",

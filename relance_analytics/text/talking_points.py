@@ -12,6 +12,8 @@ ending on a dated commitment by the customer. The three steps:
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .. import vocab
@@ -80,7 +82,8 @@ def requirement(s: Situation) -> str:
             parts.append(f"Après imputation de vos avoirs et règlements en attente ({euros(s.credits_cents)}), "
                          f"le montant dû est de {euros(s.net_cents)}.")
     if s.pre_due and not s.overdue:
-        parts.append(f"Nous comptons sur son règlement à l'échéance convenue du {day(min(p[2] for p in s.pre_due), s.as_of)}.")
+        parts.append("Nous comptons sur son règlement à l'échéance convenue du "
+                     f"{day(min(p[2] for p in s.pre_due), s.as_of)}.")
     if s.overdue and s.unsuccessful + 1 >= s.notice_after:
         parts.append(f"C'est notre {s.unsuccessful + 1}e relance : sans règlement, nous vous adresserons une "
                      f"mise en demeure, puis le dossier passera au contentieux.")
@@ -173,7 +176,8 @@ def notes(s: Situation) -> str:
     if s.disputed:
         out.append(f"En litige (voir la liste des litiges), ne pas en réclamer le paiement : {', '.join(s.disputed)}.")
     if s.financial_difficulty:
-        out.append("Difficultés financières signalées : proposer un échéancier daté plutôt qu'un passage au contentieux.")
+        out.append("Difficultés financières signalées : proposer un échéancier daté plutôt qu'un passage "
+                   "au contentieux.")
     if s.excuse == "insolvency":
         out.append("Le client a évoqué une procédure collective : la vérifier au BODACC avant tout appel de paiement.")
     return " ".join(out)
@@ -182,7 +186,8 @@ def notes(s: Situation) -> str:
 def next_step(s: Situation) -> str:
     """The action expected from this call, in a few words."""
     if s.broken:
-        step = "Obtenir une nouvelle date ferme (montant, date, mode) et la confirmer par écrit ; rappeler chaque jour jusqu'au paiement"
+        step = ("Obtenir une nouvelle date ferme (montant, date, mode) et la confirmer par écrit ; "
+                "rappeler chaque jour jusqu'au paiement")
     elif s.callback:
         step = "Rappel convenu : faire le point sur l'engagement pris et obtenir une date ferme"
     elif s.document_sent is not None:
@@ -209,11 +214,12 @@ def _na(value: object) -> bool:
 
 
 def describe_action(date: pd.Timestamp, channel: object, outcome: object, as_of: pd.Timestamp, *,
-                    contact: object = None, excuse: object = None, promise_cents: object = None,
+                    contact: object = None, excuse: object = None, promise_cents: Any = None,
                     promise_date: object = None, method: object = None, callback: object = None,
                     note: object = None) -> str:
     """``12/11 téléphone : promesse 4 500,00 € le 20/11 (virement) – J. Martin`` (+ ``: note``)."""
-    text = f"{day(date, as_of)} {vocab.CHANNEL.get(str(channel), str(channel))} : {vocab.OUTCOME.get(str(outcome), str(outcome))}"
+    text = (f"{day(date, as_of)} {vocab.CHANNEL.get(str(channel), str(channel))} : "
+            f"{vocab.OUTCOME.get(str(outcome), str(outcome))}")
     if not _na(excuse) and excuse:
         text += f" ({vocab.EXCUSE.get(str(excuse), str(excuse))})"
     if not _na(promise_cents) or not _na(promise_date):

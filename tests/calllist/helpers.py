@@ -49,7 +49,8 @@ def customers(frame: pd.DataFrame, collector: str = "Claire Martin", status: dic
     """One customer per customer id of ``frame`` (active, accounting circuit by default)."""
     ids = sorted(frame["customer_id"].astype(str).unique())
     return pd.DataFrame({
-        "customer_id": pd.array(ids, dtype="string"), "customer_name": pd.array([f"Client {c}" for c in ids], dtype="string"),
+        "customer_id": pd.array(ids, dtype="string"),
+        "customer_name": pd.array([f"Client {c}" for c in ids], dtype="string"),
         "collector": pd.array([(collectors or {}).get(c, collector) for c in ids], dtype="string"),
         "status": pd.Categorical([(status or {}).get(c, "active") for c in ids]),
         "invoice_circuit": pd.Categorical([(circuit or {}).get(c, "accounting") for c in ids]),
@@ -62,7 +63,7 @@ def actions(*rows: dict) -> pd.DataFrame:
     cols = [f.name for f in ACTIONS.fields]
     records = []
     for row in rows:
-        rec = {c: None for c in cols} | {"channel": "phone"} | row
+        rec = dict.fromkeys(cols) | {"channel": "phone"} | row
         if "promise_amount" in rec:
             rec["promise_amount_cents"] = cents(rec.pop("promise_amount"))
         records.append(rec)
@@ -82,14 +83,16 @@ def actions(*rows: dict) -> pd.DataFrame:
 
 def disputes(*rows: dict) -> pd.DataFrame:
     """Disputes frame; each row a dict (``amount`` in euros)."""
-    frame = pd.DataFrame([{"dispute_id": f"L{i}", "dispute_type": "commercial", "resolved": None, "owner": "Paul Durand",
-                           "owner_phone": None, "owner_email": None, "reason": None} | r for i, r in enumerate(rows, 1)])
+    frame = pd.DataFrame([{"dispute_id": f"L{i}", "dispute_type": "commercial", "resolved": None,
+                           "owner": "Paul Durand", "owner_phone": None, "owner_email": None, "reason": None} | r
+                          for i, r in enumerate(rows, 1)])
     frame["amount_cents"] = frame.pop("amount").map(cents).astype("int64")
     for col in ("opened", "resolved"):
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[s]")
     for col in ("dispute_id", "customer_id", "document_id", "owner", "owner_phone", "owner_email", "reason"):
         frame[col] = frame[col].astype("string")
-    frame["dispute_type"] = pd.Categorical(frame["dispute_type"], categories=["administrative", "commercial", "technical"])
+    frame["dispute_type"] = pd.Categorical(frame["dispute_type"],
+                                           categories=["administrative", "commercial", "technical"])
     return frame
 
 

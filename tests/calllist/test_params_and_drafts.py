@@ -11,8 +11,8 @@ import pytest
 
 from relance_analytics.calllist import CallListParams, write_drafts
 from relance_analytics.calllist.situation import Situation
-from relance_analytics.text.talking_points import EXCUSE_ANSWERS, excuse_answer, talking_points
 from relance_analytics.config import Settings
+from relance_analytics.text.talking_points import EXCUSE_ANSWERS, excuse_answer, talking_points
 from relance_analytics.vocab import EXCUSE
 
 from .helpers import AS_OF, actions, contacts, customers, items, run
@@ -82,7 +82,8 @@ def test_drafts_recaps_reminders_and_letters(tmp_path: Path):
     assert list(cl.formal_notices["customer_id"]) == ["M"]
     drafts = write_drafts(tmp_path, cl, acts, cont, cust, company="Ateliers Test SAS")
 
-    assert [p.relative_to(tmp_path).as_posix() for p in drafts.recaps] == ["emails/Claire_Martin/recap_P_20261118_1.eml"]
+    assert [p.relative_to(tmp_path).as_posix() for p in drafts.recaps] == [
+        "emails/Claire_Martin/recap_P_20261118_1.eml"]
     recap = email.message_from_bytes(drafts.recaps[0].read_bytes(), policy=policy.default)
     assert recap["To"] == "Anne Achat <anne@p.fr>" and recap["X-Unsent"] == "1"
     body = recap.get_content()
@@ -117,7 +118,8 @@ def test_a_cut_row_gets_the_e_mail_its_documents_call_for(tmp_path: Path):
     pre_due = mails["relance_P.eml"]
     assert pre_due["Subject"].startswith("Échéances à venir")
     text = pre_due.get_content()
-    assert "FA-P : 6\u202f000,00\u00a0€, échéance du 24/11" in text and "Montant à échoir : 6\u202f000,00\u00a0€" in text
+    assert ("FA-P : 6\u202f000,00\u00a0€, échéance du 24/11" in text
+            and "Montant à échoir : 6\u202f000,00\u00a0€" in text)
     assert "impayé" not in text and "échue" not in text
 
     mixed = mails["relance_M.eml"].get_content().replace("\r\n", "\n")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from relance_analytics.metrics.promises import evaluate_promises
 from relance_analytics.calllist import call_list
+from relance_analytics.metrics.promises import evaluate_promises
 
 from .helpers import AS_OF, NBSP, actions, customers, disputes, eur, items, rank, reasons, run
-
 
 # R1 ---------------------------------------------------------------------------------------------
 
@@ -134,8 +133,8 @@ def test_r6_disputed_item_leaves_the_chase_for_the_dispute_list_with_its_resolve
     assert reasons(cl, "C6") == [
         f"R6 litige commercial ouvert le 01/10 sur FA6 ({eur('2 000,00 €')}) : à résoudre avec Paul Durand"]
     assert rank(cl, "C6") is None
-    assert list(cl.disputes[["customer_id", "document_id", "owner", "days_open"]].itertuples(index=False, name=None)) == [
-        ("C6", "FA6", "Paul Durand", 50)]
+    assert list(cl.disputes[["customer_id", "document_id", "owner", "days_open"]]
+                .itertuples(index=False, name=None)) == [("C6", "FA6", "Paul Durand", 50)]
 
 
 def test_r6_resolved_dispute_is_chased_again_and_never_raised():
@@ -170,7 +169,8 @@ def test_r7_three_reminders_without_result_lead_to_a_formal_notice():
     assert rank(cl, "C7") is None
     notice = cl.formal_notices.iloc[0]
     assert notice["deadline"] == pd.Timestamp("2026-11-28")
-    assert notice["actions_taken"].splitlines() == ["01/10 e-mail : relance envoyée", "10/10 téléphone : pas de réponse",
+    assert notice["actions_taken"].splitlines() == ["01/10 e-mail : relance envoyée",
+                                                    "10/10 téléphone : pas de réponse",
                                                     "20/10 téléphone : réponse évasive"]
 
 

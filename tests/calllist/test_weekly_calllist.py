@@ -33,8 +33,10 @@ ITEMS = items(("A", "FA-A", "2026-11-10", 1500), ("B", "FA-B", "2026-10-01", 200
               ("D", "FA-D2", "2026-11-12", 800), ("S", "FA-S", "2026-11-10", 50), ("L", "FA-L", "2026-09-01", 3000))
 CUSTOMERS = customers(ITEMS, status={"B": "liquidation"}, collectors={"L": "Julien Petit"})
 ACTIONS = actions(
-    {"date": "2026-10-01", "customer_id": "L", "outcome": "promise", "promise_amount": 3000, "promise_date": "2026-10-10"},
-    {"date": "2026-10-20", "customer_id": "L", "outcome": "promise", "promise_amount": 3000, "promise_date": "2026-10-30"})
+    {"date": "2026-10-01", "customer_id": "L", "outcome": "promise", "promise_amount": 3000,
+     "promise_date": "2026-10-10"},
+    {"date": "2026-10-20", "customer_id": "L", "outcome": "promise", "promise_amount": 3000,
+     "promise_date": "2026-10-30"})
 DISPUTES = disputes({"customer_id": "D", "document_id": "FA-D1", "amount": 1200, "opened": "2026-11-15"})
 
 
@@ -99,7 +101,8 @@ def sample_ctx(tmp_path_factory: pytest.TempPathFactory):
 
 @needs_sample
 def test_unknown_collector_names_are_errors(sample_ctx):
-    with pytest.raises(ValueError, match=r"collectors : recouvreur\(s\) inconnu\(s\) 'Claire Martn' ; .*'Claire Martin'"):
+    with pytest.raises(ValueError,
+                       match=r"collectors : recouvreur\(s\) inconnu\(s\) 'Claire Martn' ; .*'Claire Martin'"):
         weekly_call_list(sample_ctx, ["Claire Martn"])
     with pytest.raises(ValueError, match=r"capacities : recouvreur\(s\) inconnu\(s\) 'Julien'"):
         weekly_call_list(sample_ctx, capacities={"Julien": 3})

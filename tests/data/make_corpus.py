@@ -27,14 +27,14 @@ import struct
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
 import xlsxwriter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FIXED = dt.datetime(2026, 11, 20, 18, 0)
 ZIP_TIME = (2026, 11, 20, 18, 0, 0)
@@ -347,7 +347,7 @@ def _rows_check(n: int, **attrs: object) -> Callable[[object], None]:
     def check(frame: object) -> None:
         assert len(frame) == n, f"expected {n} rows, read {len(frame)}"  # type: ignore[arg-type]
         for key, value in attrs.items():
-            got = frame.attrs[key] if key in frame.attrs else None  # type: ignore[attr-defined]
+            got = frame.attrs.get(key)  # type: ignore[attr-defined]
             if isinstance(value, dict):
                 assert {k: got[k] for k in value} == value, got
             else:
@@ -380,7 +380,8 @@ def container_cases(prefix: str, r: str, kind: str, base: Callable[[Path], Path]
              expect=(kind, "fichier .xlsx corrompu ou tronqué", "attendu : un fichier .xlsx complet")),
         Case(f"{prefix}_csv_named_xlsx.xlsx", r, text("Code client;Montant\r\nC001;12,00\r\n".encode("cp1252")),
              expect=(kind, "pas un classeur Excel malgré son nom en .xlsx", "un fichier texte")),
-        Case(f"{prefix}_html_named_xls.xls", r, text(b"<html><body><table><tr><td>C001</td></tr></table></body></html>"),
+        Case(f"{prefix}_html_named_xls.xls", r,
+             text(b"<html><body><table><tr><td>C001</td></tr></table></body></html>"),
              expect=(kind, "pas un classeur .xls", "une page HTML")),
         Case(f"{prefix}_password_protected.xlsx", r, lambda p: cfb_container(p, encrypted=True),
              expect=(kind, "protégé par un mot de passe (chiffré)", "retirez le mot de passe")),
@@ -388,7 +389,8 @@ def container_cases(prefix: str, r: str, kind: str, base: Callable[[Path], Path]
              expect=(kind, "un conteneur OLE2", "enregistrez-le de nouveau depuis Excel en .xlsx")),
         Case(f"{prefix}_entity_bomb_sheet.xlsx", r,
              from_base(lambda p, b: entity_bomb(p, b, "xl/worksheets/sheet1.xml")),
-             expect=(kind, "le membre xl/worksheets/sheet1.xml déclare des entités XML", "bombe d'entités XML possible")),
+             expect=(kind, "le membre xl/worksheets/sheet1.xml déclare des entités XML",
+                     "bombe d'entités XML possible")),
         Case(f"{prefix}_entity_bomb_strings.xlsx", r,
              from_base(lambda p, b: entity_bomb(p, b, "xl/sharedStrings.xml")),
              expect=(kind, "le membre xl/sharedStrings.xml déclare des entités XML", "bombe d'entités XML possible")),
@@ -419,8 +421,9 @@ def sheet_cases(prefix: str, t: Table) -> list[Case]:
                      f"figure dans les colonnes {t.letter(t.required)} et {chr(65 + len(t.header))}",
                      "chaque colonne une seule fois")),
         Case(f"{prefix}_text_in_amount.xlsx", r, _xlsx(t, t.with_cell(1, t.money, "douze euros")),
-             expect=(kind, f"feuille « {t.sheet} »", f"ligne {first + 1}", f"colonne « {t.money} ({t.letter(t.money)}) »",
-                     "lu « douze euros »", "attendu : un montant en " + ("EUR" if is_items else "euros"))),
+             expect=(kind, f"feuille « {t.sheet} »", f"ligne {first + 1}",
+                     f"colonne « {t.money} ({t.letter(t.money)}) »", "lu « douze euros »",
+                     "attendu : un montant en " + ("EUR" if is_items else "euros"))),
         Case(f"{prefix}_three_decimals.xlsx", r, _xlsx(t, t.with_cell(0, t.money, 12.345)),
              expect=(kind, f"ligne {first}", f"colonne « {t.money} ({t.letter(t.money)}) »", "lu 12,345",
                      "montant à plus de 2 décimales" if is_items else "valeur illisible")),
@@ -432,7 +435,8 @@ def sheet_cases(prefix: str, t: Table) -> list[Case]:
              _xlsx(t, [t.rows[0], [], [None, "   "], *t.rows[1:]]), outcome="ok",
              check=_rows_check(len(t.rows), skipped_rows={"blank": 2 + (1 if is_items else 0)})),
         Case(f"{prefix}_merged_title.xlsx", r,
-             lambda p: write_xlsx(p, [Sheet(t.sheet, [[None], *t.all_rows()], merges=(("A1:F1", "Export du 20/11/2026"),))]),
+             lambda p: write_xlsx(p, [Sheet(t.sheet, [[None], *t.all_rows()],
+                                            merges=(("A1:F1", "Export du 20/11/2026"),))]),
              outcome="ok", check=_rows_check(len(t.rows))),
         Case(f"{prefix}_merged_cells_over_data.xlsx", r,
              _xlsx(t, t.with_cell(1, t.header[1], None),
@@ -503,17 +507,20 @@ def open_item_cases() -> list[Case]:
     total_row = first + len(t.rows) + 1     # after one blank row
     cases = [
         Case("sage_duplicate_document_id.xlsx", "open_items", _xlsx(t, t.with_cell(2, "N° pièce", "FA-1")),
-             expect=("export de balance âgée", "ligne 9, colonne « N° pièce (D) »", "numéro de pièce en double (aussi ligne 7)",
-                     "lu « FA-1 »", "chaque pièce ouverte une seule fois")),
+             expect=("export de balance âgée", "ligne 9, colonne « N° pièce (D) »",
+                     "numéro de pièce en double (aussi ligne 7)", "lu « FA-1 »",
+                     "chaque pièce ouverte une seule fois")),
         Case("sage_totals_mismatch.xlsx", "open_items",
              lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.title, t.header, *t.rows, [],
-                                                      ["Total général", None, None, None, None, None, None, 1030.12]])]),
-             expect=("export de balance âgée", f"ligne {total_row}", "colonne « Solde TTC (H) »", "totalisent 1\u202f030,02\u00a0€",
-                     "indique 1\u202f030,12\u00a0€", "écart -0,10\u00a0€")),
+                                                      ["Total général", None, None, None, None, None, None,
+                                                       1030.12]])]),
+             expect=("export de balance âgée", f"ligne {total_row}", "colonne « Solde TTC (H) »",
+                     "totalisent 1\u202f030,02\u00a0€", "indique 1\u202f030,12\u00a0€", "écart -0,10\u00a0€")),
         Case("sage_two_grand_totals.xlsx", "open_items",
              lambda p: write_xlsx(p, [Sheet(t.sheet, [*t.all_rows(), ["Total général", None, None, None, None, None,
                                                                       None, 1030.02]])]),
-             expect=("export de balance âgée", "plusieurs lignes de total général", "une seule ligne « Total général »")),
+             expect=("export de balance âgée", "plusieurs lignes de total général",
+                     "une seule ligne « Total général »")),
         Case("sage_wrong_sheet_name.xlsx", "open_items", _xlsx(t), kwargs={"sheet": "Balance"},
              expect=("export de balance âgée", "feuille « Balance » introuvable", "l'une de « Balance âgée »")),
         Case("sage_only_totals.xlsx", "open_items",
@@ -550,7 +557,8 @@ def open_item_cases() -> list[Case]:
     cases += [
         Case("sage_zip_bomb_ratio.xlsx", "open_items",
              lambda p: _from(p, _xlsx(t), ratio_bomb),
-             expect=("export de balance âgée", "le membre xl/worksheets/sheet1.xml déclare 67\u202f", "bombe zip possible")),
+             expect=("export de balance âgée", "le membre xl/worksheets/sheet1.xml déclare 67\u202f",
+                     "bombe zip possible")),
     ]
     return cases
 
@@ -596,9 +604,12 @@ def csv_cases() -> list[Case]:
         Case("csv_utf16_tab.txt", "open_items",
              csv([line.replace(";", "\t") for line in [CSV_HEADER, *good, total]], "utf-16"), "ok", kwargs=kw,
              check=_amounts_check([100050, -20025, 9900])),
-        Case("csv_text_in_debit.csv", "open_items", csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;;n/a;", total]),
-             kwargs=kw, expect=("export de balance âgée", "ligne 3, colonne « Débit (F) » : montant illisible : lu « n/a »")),
-        Case("csv_unparseable_date.csv", "open_items", csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;2026/31/12;;1,00"]),
+        Case("csv_text_in_debit.csv", "open_items",
+             csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;;n/a;", total]),
+             kwargs=kw, expect=("export de balance âgée",
+                                "ligne 3, colonne « Débit (F) » : montant illisible : lu « n/a »")),
+        Case("csv_unparseable_date.csv", "open_items",
+             csv([CSV_HEADER, good[0], "C9;Gamma;A1;05/11/2026;2026/31/12;;1,00"]),
              kwargs=kw, expect=("ligne 3, colonne « Echéance (E) » : date illisible : lu « 2026/31/12 »",)),
         Case("csv_duplicate_document.csv", "open_items", csv([CSV_HEADER, good[0], good[0]]), kwargs=kw,
              expect=("ligne 3, colonne « Pièce (C) » : numéro de pièce en double (aussi ligne 2)",)),
@@ -612,7 +623,8 @@ def csv_cases() -> list[Case]:
         Case("csv_binary_named_csv.csv", "open_items", _text(b"\x00\x01\x02binary\x00" * 50),
              expect=("export de balance âgée", "un fichier binaire malgré son nom en .csv")),
         Case("csv_totals_mismatch.csv", "open_items", csv([CSV_HEADER, *good, "Total;;;;;1\u00a0099,50;200,00"]),
-             kwargs=kw, expect=("ligne 5", "colonne « Débit (F) »", "totalisent 899,25\u00a0€", "indique 899,50\u00a0€")),
+             kwargs=kw,
+             expect=("ligne 5", "colonne « Débit (F) »", "totalisent 899,25\u00a0€", "indique 899,50\u00a0€")),
     ]
 
 
@@ -729,13 +741,15 @@ def table_cases() -> list[Case]:
              _xlsx(SALES, [[r[0], (r[1] - d("1899-12-30")).days, *r[2:]] for r in SALES.rows]),
              outcome="ok", check=_dates_check(SALES)),
         Case("sales_serial_60_phantom_leap_day.xlsx", "sales", _xlsx(SALES, SALES.with_cell(0, "Mois", 60)),
-             expect=("fichier des ventes", "ligne 2, colonne « Mois (B) » : valeur illisible : lu 60", "une date comme 31/12/2026")),
+             expect=("fichier des ventes", "ligne 2, colonne « Mois (B) » : valeur illisible : lu 60",
+                     "une date comme 31/12/2026")),
         Case("customers_wrong_sheet_name.xlsx", "customers",
              lambda p: write_xlsx(p, [Sheet("Feuil1", CUSTOMERS.all_rows())]), outcome="ok",
              check=_rows_check(3, sheet="Feuil1")),
         Case("contacts_sheet_missing.xlsx", "contacts", _xlsx(CUSTOMERS),
              expect=("feuille des contacts", "feuille « Contacts » introuvable", "l'une de « Clients »")),
-        Case("customers_unknown_status.xlsx", "customers", _xlsx(CUSTOMERS, CUSTOMERS.with_cell(2, "Statut", "en faillite")),
+        Case("customers_unknown_status.xlsx", "customers",
+             _xlsx(CUSTOMERS, CUSTOMERS.with_cell(2, "Statut", "en faillite")),
              expect=("fichier clients", "ligne 4, colonne « Statut (E) » : valeur illisible : lu « en faillite »",
                      "l'un de « actif »")),
         Case("disputes_resolved_before_opened.xlsx", "disputes",
@@ -937,8 +951,8 @@ def call_list_cases() -> list[Case]:
              expect=(kind, "ligne 1 : feuille « Claire Martin » : il manque la colonne « Résultat »",
                      "attendu : les colonnes de la liste d'appels telle qu'écrite")),
         Case("calllist_outcome_column_duplicated.xlsx", r, filled(_duplicate_outcome_column),
-             expect=(kind, "ligne 1 : feuille « Claire Martin »", "l'en-tête « Résultat » figure dans les colonnes AB et AL",
-                     "chaque colonne une seule fois")),
+             expect=(kind, "ligne 1 : feuille « Claire Martin »",
+                     "l'en-tête « Résultat » figure dans les colonnes AB et AL", "chaque colonne une seule fois")),
         # the cells filled
         Case("calllist_outcome_not_in_list.xlsx", r, filled(_set(CM, "K", "Résultat", "peut-être")),
              expect=(kind, f"ligne 3, {at('Résultat', 'AB')}", "valeur inconnue : lu « peut-être »",
@@ -963,26 +977,31 @@ def call_list_cases() -> list[Case]:
                      "entre le 01/01/1900 et le 31/12/2100")),
         # formulas, error values, merged cells
         Case("calllist_formula_in_note.xlsx", r, filled(_set(JP, "Q", "Note", "=A1*2")),
-             expect=(kind, f"ligne 2, {at('Note', 'AJ', JP)}", "la cellule AJ2 contient une formule (=A1*2) sans résultat enregistré",
+             expect=(kind, f"ligne 2, {at('Note', 'AJ', JP)}",
+                     "la cellule AJ2 contient une formule (=A1*2) sans résultat enregistré",
                      "des valeurs, pas des formules")),
         Case("calllist_formula_in_row_not_called.xlsx", r, filled(_set(JP, "R", "Note", "=A1*2")),
-             expect=(kind, f"ligne 3, {at('Note', 'AJ', JP)}", "la cellule AJ3 contient une formule (=A1*2) sans résultat enregistré")),
+             expect=(kind, f"ligne 3, {at('Note', 'AJ', JP)}",
+                     "la cellule AJ3 contient une formule (=A1*2) sans résultat enregistré")),
         Case("calllist_formula_in_amount.xlsx", r, filled(_set(CM, "P", "Montant promis", "=A1*2")),
              expect=(kind, "1 problème", f"ligne 2, {at('Montant promis', 'AD')}",
                      "la cellule AD2 contient une formule (=A1*2) sans résultat enregistré")),
         Case("calllist_formula_with_saved_result.xlsx", r,
              filled(_set(CM, "P", "Montant promis", "=750*2"), xml=(b"<f>750*2</f><v />", b"<f>750*2</f><v>1500</v>")),
              outcome="warning",
-             expect=(kind, "feuille « Claire Martin » : 1 cellule à formule lue d'après le résultat enregistré avec le fichier (AD2)"),
+             expect=(kind, "feuille « Claire Martin » : 1 cellule à formule lue d'après le résultat enregistré avec "
+                           "le fichier (AD2)"),
              check=read_as_filled),
         Case("calllist_excel_error_value.xlsx", r, filled(_set(CM, "P", "Montant promis", "#DIV/0!")),
-             expect=(kind, "1 problème", f"ligne 2, {at('Montant promis', 'AD')}", "valeur d'erreur Excel : lu « #DIV/0! »")),
+             expect=(kind, "1 problème", f"ligne 2, {at('Montant promis', 'AD')}",
+                     "valeur d'erreur Excel : lu « #DIV/0! »")),
         Case("calllist_merged_fill_cells.xlsx", r, filled(_merge_notes),
              expect=(kind, f"ligne 3, {at('Note', 'AJ')}", "cellules fusionnées AJ2:AJ3", "AJ3 est vide",
                      "annulez la fusion")),
         # tolerated
         Case("calllist_hidden_filled_row.xlsx", r, filled(_hide(CM, "P")), outcome="warning",
-             expect=(kind, "feuille « Claire Martin » : 1 ligne masquée lue comme les autres (ligne 2)"), check=read_as_filled),
+             expect=(kind, "feuille « Claire Martin » : 1 ligne masquée lue comme les autres (ligne 2)"),
+             check=read_as_filled),
         Case("calllist_hidden_rows_not_called.xlsx", r, filled(_hide(CM, "E"), _hide(JP, "R")), outcome="ok",
              check=read_as_filled),
         Case("calllist_blank_rows_in_middle.xlsx", r, filled(lambda wb: wb[CM].insert_rows(3, 2)), outcome="ok",

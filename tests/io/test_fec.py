@@ -179,7 +179,8 @@ def test_every_sample_week_rebuilt_from_the_fec_equals_its_export(sample_fec):
 def test_fec_payments_are_the_ledgers_settlement_dates(sample_fec):
     led = sample.simulate()
     paid = fec_payments(sample_fec).set_index("document_id")
-    settled = {d.doc_id: sample.ordinal_date(s) for d, s in zip(led.docs, led.settle) if d.kind == "FA" and s <= sample.END}
+    settled = {d.doc_id: sample.ordinal_date(s) for d, s in zip(led.docs, led.settle)
+               if d.kind == "FA" and s <= sample.END}
     assert len(paid) == sum(1 for d in led.docs if d.kind == "FA" and d.date <= sample.END)
     got = {k: v.date() for k, v in paid["paid_date"].dropna().items()}
     assert got == settled

@@ -17,8 +17,8 @@ import python_calamine
 
 import relance_analytics as ra
 from relance_analytics.calllist import read_outcomes
-from relance_analytics.io.fec import read_fec
 from relance_analytics.errors import ExportError, InputError, InputWarning
+from relance_analytics.io.fec import read_fec
 from tests.data.make_corpus import Sheet, build_cases, build_corpus, entity_bomb, write_xlsx
 
 READERS = {

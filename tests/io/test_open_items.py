@@ -26,7 +26,8 @@ def test_sage_layout_reads_items_exactly(tmp_path):
     # the credit note has no due date: it is aged from its document date, counted and warned
     assert items.loc[1, "due_date"] == pd.Timestamp("2026-10-05")
     assert items.attrs["tolerated"] == {"due_date_from_document_date": 1}
-    assert "1 pièce sans date d'échéance : échéance prise égale à la date de pièce (lignes 8)" in items.attrs["warnings"][0]
+    assert ("1 pièce sans date d'échéance : échéance prise égale à la date de pièce (lignes 8)"
+            in items.attrs["warnings"][0])
     assert items.attrs["control_total_cents"] == 120000 - 12000 - 5010 + 12
     assert items.attrs["skipped_rows"]["subtotal"] == 1
     assert items.attrs["skipped_rows"]["grand_total"] == 1
@@ -98,7 +99,8 @@ def test_totals_mismatch_says_by_how_much(tmp_path):
     # items sum to 1200 - 120 - 50.10 + 0.12 = 1030.02, the total row says 1030.12
     assert info.value.difference_cents == -10
     text = str(info.value)
-    assert "les pièces totalisent 1\u202f030,02\u00a0€ mais la ligne de total général indique 1\u202f030,12\u00a0€" in text
+    assert ("les pièces totalisent 1\u202f030,02\u00a0€ mais la ligne de total général indique "
+            "1\u202f030,12\u00a0€" in text)
     assert "(écart -0,10\u00a0€)" in text
     assert "lignes filtrées, supprimées ou ajoutées à la main" in text
 

@@ -58,7 +58,8 @@ def test_a_renamed_due_date_header_is_refused_with_the_closest_header(tmp_path):
     err = info.value
     assert err.code == "missing_column" and err.problems[0].row == 6
     text = str(err)
-    assert "colonne « Échéance » / « Date d'échéance » / « Date échéance » (date d'échéance) absente de l'en-tête" in text
+    assert ("colonne « Échéance » / « Date d'échéance » / « Date échéance » (date d'échéance) absente de l'en-tête"
+            in text)
     assert "vouliez-vous dire « Echéance le » ?" in text
     assert "en-têtes lus : « Code client », « Raison sociale »" in text
     assert "Le fichier de correspondance de votre ERP" in text
@@ -142,13 +143,14 @@ def test_ambiguous_dates_are_read_day_first_with_a_counted_warning(tmp_path):
 
 
 def test_a_column_proving_both_orders_names_two_rows_that_disagree(tmp_path):
-    path = csv(tmp_path / "mixed.csv", US_HEADER, "C1;F1;26/01/2013;25/02/2013;1,00", "C2;F2;01/26/2013;25/02/2013;2,00")
+    path = csv(tmp_path / "mixed.csv", US_HEADER, "C1;F1;26/01/2013;25/02/2013;1,00",
+               "C2;F2;01/26/2013;25/02/2013;2,00")
     with pytest.raises(ExportError) as info:
         ra.read_open_items(path, mapping=US_MAPPING)
     text = str(info.value)
     assert info.value.code == "date_order_conflict"
-    assert "ligne 3, colonne « Date (C) » : ordre du jour et du mois contradictoire : la ligne 2 (« 26/01/2013 ») ne se lit " \
-           "que jour d'abord, la ligne 3 (« 01/26/2013 ») que mois d'abord" in text
+    assert "ligne 3, colonne « Date (C) » : ordre du jour et du mois contradictoire : la ligne 2 (« 26/01/2013 ») " \
+           "ne se lit que jour d'abord, la ligne 3 (« 01/26/2013 ») que mois d'abord" in text
 
 
 def test_a_stated_order_makes_a_cell_of_the_other_order_unreadable(tmp_path):
@@ -317,9 +319,11 @@ def test_a_customer_whose_items_net_to_zero_never_reaches_the_call_list():
     from relance_analytics.calllist import call_list
     from tests.calllist.helpers import AS_OF, actions, customers, items
     it = items(("C1", "F1", "2026-10-01", 500.0), ("C1", "RG1", "2026-10-15", -500.0, "payment"),
-               ("C2", "F2", "2026-10-01", 300.0), ("C3", "F3", "2026-10-01", 100.0), ("C3", "AV3", "2026-10-05", -150.0))
+               ("C2", "F2", "2026-10-01", 300.0), ("C3", "F3", "2026-10-01", 100.0),
+               ("C3", "AV3", "2026-10-05", -150.0))
     cl = call_list(it, customers(it), actions(), None, AS_OF)
-    listed = {str(c) for frame in (cl.rows, cl.deferred, cl.formal_notices, cl.litigation) for c in frame["customer_id"]}
+    listed = {str(c) for frame in (cl.rows, cl.deferred, cl.formal_notices, cl.litigation)
+              for c in frame["customer_id"]}
     assert listed == {"C2"}
     assert cl.settled == ("C1", "C3")
 
@@ -390,7 +394,10 @@ def test_an_empty_workspace_names_the_command_to_run(tmp_path):
 def test_the_report_states_the_conversion_and_the_totals_checked():
     from relance_analytics.context import Reconciliation
     from relance_analytics.report.aging import reconciliation_text
-    text = reconciliation_text(Reconciliation("converted", 112345, None, {"EUR": 100000, "USD": 12332}, {"USD": "0.92"}))
-    assert text == (f"Montants en devises convertis en euros aux taux de relance.toml (1 USD = 0,92 EUR) ; chaque devise "
-                    f"a d'abord été rapprochée au centime de son total dans l'export (1{NNB}000,00{NB}€, 123,32{NB}$).")
-    assert reconciliation_text(Reconciliation("matched", 1, 1, {}, {})).startswith("Le total de la balance âgée est égal")
+    text = reconciliation_text(Reconciliation("converted", 112345, None, {"EUR": 100000, "USD": 12332},
+                                              {"USD": "0.92"}))
+    assert text == (f"Montants en devises convertis en euros aux taux de relance.toml (1 USD = 0,92 EUR) ; "
+                    f"chaque devise a d'abord été rapprochée au centime de son total dans l'export "
+                    f"(1{NNB}000,00{NB}€, 123,32{NB}$).")
+    assert reconciliation_text(Reconciliation("matched", 1, 1, {}, {})).startswith(
+        "Le total de la balance âgée est égal")
