@@ -32,6 +32,7 @@ import pandas as pd
 import xlsxwriter
 
 import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics import sample
 from relance_analytics.errors import InputWarning
 from relance_analytics.io.open_items import DOCUMENT_TYPE_DTYPE
@@ -91,12 +92,12 @@ def sample_frames(sample_dir: Path = SAMPLE_DIR) -> dict[str, pd.DataFrame]:
 
 def _sample_frames(sample_dir: Path, exports: Path) -> dict[str, pd.DataFrame]:
     return {
-        "current": ra.read_open_items(exports / f"balance_{AS_OF:%Y-%m-%d}.xlsx"),
-        "previous": ra.read_open_items(exports / f"balance_{PREVIOUS:%Y-%m-%d}.xlsx"),
-        "customers": ra.read_customers(sample_dir / "customers.xlsx"),
-        "contacts": ra.read_contacts(sample_dir / "customers.xlsx"),
-        "actions": ra.read_actions(sample_dir / "actions.xlsx"),
-        "disputes": ra.read_disputes(sample_dir / "disputes.xlsx"),
+        "current": rc.read_open_items(exports / f"balance_{AS_OF:%Y-%m-%d}.xlsx"),
+        "previous": rc.read_open_items(exports / f"balance_{PREVIOUS:%Y-%m-%d}.xlsx"),
+        "customers": rc.read_customers(sample_dir / "customers.xlsx"),
+        "contacts": rc.read_contacts(sample_dir / "customers.xlsx"),
+        "actions": rc.read_actions(sample_dir / "actions.xlsx"),
+        "disputes": rc.read_disputes(sample_dir / "disputes.xlsx"),
     }
 
 
@@ -199,7 +200,7 @@ def write_sage_export(path: Path, items: pd.DataFrame, as_of: pd.Timestamp) -> i
     ht = (items["amount_ht_cents"].to_numpy(dtype="int64", na_value=0) / 100).tolist()
     ttc_cents = items["amount_cents"].to_numpy(dtype="int64")
     ttc = (ttc_cents / 100).tolist()
-    bucket = np.minimum(bucket_codes(ra.days_past_due(items, as_of), ra.Buckets()), 4).tolist()
+    bucket = np.minimum(bucket_codes(rc.days_past_due(items, as_of), ra.Buckets()), 4).tolist()
     ht_cents = items["amount_ht_cents"].to_numpy(dtype="int64", na_value=0)
     ends = np.flatnonzero(np.r_[cid[1:] != cid[:-1], True])
 

@@ -46,8 +46,8 @@ def _set(params: dict) -> ScaleSet:
 
 def _items(s: ScaleSet) -> pd.DataFrame:
     """The current snapshot with its customers attached (what load_context gives a notebook)."""
-    import relance_analytics as ra
-    return ra.attach_customers(s.frame("current"), s.frame("customers"))
+    from relance_analytics import canonical as rc
+    return rc.attach_customers(s.frame("current"), s.frame("customers"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ def _items(s: ScaleSet) -> pd.DataFrame:
 @measure
 @repeatable
 def read_open_items(params: dict) -> Run:
-    from relance_analytics import read_open_items as read
+    from relance_analytics.canonical import read_open_items as read
     s = _set(params)
 
     def run() -> str:
@@ -136,12 +136,51 @@ def raw_fec_pyarrow(params: dict) -> Run:
 @measure
 @repeatable
 def aged_balance(params: dict) -> Run:
-    import relance_analytics as ra
+    from relance_analytics import canonical as rc
     items = _set(params).frame("current")
 
     def run() -> str:
-        table = ra.aged_balance(items, AS_OF, by="customer")
+        table = rc.aged_balance(items, AS_OF, by="customer")
         return f"{n(len(table))} clients"
+    return run
+
+
+@measure
+@repeatable
+def aged_balance_euros(params: dict) -> Run:
+    """The public face: items converted to exact euros, the aged balance in euros."""
+    import relance_analytics as ra
+    items = ra.to_euros(_set(params).frame("current"))
+
+    def run() -> str:
+        table = ra.aged_balance(items, AS_OF, by="customer")
+        return f"{n(len(table))} clients, total {table['total'].sum()} €"
+    return run
+
+
+@measure
+@repeatable
+def euro_sums(params: dict) -> Run:
+    """1M amounts summed by customer in exact euros (decimal128(18, 2))."""
+    import relance_analytics as ra
+    items = _set(params).frame("current")
+    amounts = ra.to_euros(items[["customer_id", "amount_cents"]])
+
+    def run() -> str:
+        sums = amounts.groupby("customer_id", observed=True)["amount_eur"].sum()
+        return f"{n(len(amounts))} montants, {n(len(sums))} clients"
+    return run
+
+
+@measure
+@repeatable
+def cent_sums(params: dict) -> Run:
+    """The same sums in integer cents (int64)."""
+    items = _set(params).frame("current")[["customer_id", "amount_cents"]]
+
+    def run() -> str:
+        sums = items.groupby("customer_id", observed=True)["amount_cents"].sum()
+        return f"{n(len(items))} montants, {n(len(sums))} clients"
     return run
 
 
@@ -193,12 +232,12 @@ def aged_balance_duckdb(params: dict) -> Run:
 @measure
 @repeatable
 def drift(params: dict) -> Run:
-    import relance_analytics as ra
+    from relance_analytics import canonical as rc
     s = _set(params)
     previous, current = s.frame("previous"), s.frame("current")
 
     def run() -> str:
-        d = ra.drift(previous, current, PREVIOUS, AS_OF)
+        d = rc.drift(previous, current, PREVIOUS, AS_OF)
         return f"{n(len(d.movements))} mouvements"
     return run
 
@@ -207,12 +246,12 @@ def drift(params: dict) -> Run:
 @repeatable
 def attach_customers(params: dict) -> Run:
     """What every notebook's load_context does to the snapshot."""
-    import relance_analytics as ra
+    from relance_analytics import canonical as rc
     s = _set(params)
     items, customers = s.frame("current"), s.frame("customers")
 
     def run() -> str:
-        attached = ra.attach_customers(items, customers)
+        attached = rc.attach_customers(items, customers)
         return f"{n(int(attached['known_customer'].sum()))} pièces rattachées"
     return run
 
@@ -221,12 +260,12 @@ def attach_customers(params: dict) -> Run:
 @repeatable
 def provisions(params: dict) -> Run:
     """As the provisions notebook: items with their customers attached (by load_context)."""
-    import relance_analytics as ra
+    from relance_analytics import canonical as rc
     items = _items(_set(params))
 
     def run() -> str:
-        schedule = ra.provisions(items, AS_OF)
-        totals = ra.provision_totals(schedule, "customer")
+        schedule = rc.provisions(items, AS_OF)
+        totals = rc.provision_totals(schedule, "customer")
         return f"{n(len(schedule))} lignes, {n(len(totals))} clients"
     return run
 
@@ -301,11 +340,11 @@ def write_call_list(params: dict) -> Run:
 @measure
 @repeatable
 def bucket_trend(params: dict) -> Run:
-    import relance_analytics as ra
+    from relance_analytics import canonical as rc
     workspace = Path(params["history"])
 
     def run() -> str:
-        trend = ra.bucket_trend(workspace)
+        trend = rc.bucket_trend(workspace)
         return f"{len(trend)} instantanés, {n(trend['items'].sum())} pièces"
     return run
 

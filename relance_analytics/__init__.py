@@ -4,50 +4,64 @@ Public API (stable)::
 
     import relance_analytics as ra
     items = ra.read_open_items("exports/balance_2026-11-20.xlsx", mapping="sage")
-    ra.aged_balance(items, as_of="2026-11-20", by="collector")
+    ra.show(ra.aged_balance(items, as_of="2026-11-20"))
 
-Money is integer cents (``*_cents`` columns); dates are ``datetime64[s]`` at midnight.
+Money is exact euros: ``decimal128(18, 2)`` columns named ``*_eur`` (and the bucket columns
+of the aged-balance grids); :mod:`relance_analytics.canonical` has the same functions on
+the canonical frames in integer cents. Dates are ``datetime64[s]`` at midnight.
 """
 
 from importlib import metadata
 
 from .config import Buckets, Settings
-from .errors import MissingSalesError
+from .errors import FrameContractError, MissingSalesError, MoneyError, RelanceError
 from .ingest import ingest_file, ingest_folder
-from .io import (
-    ExportError,
-    InputError,
-    Problem,
-    ReconciliationError,
-    preset_names,
+from .io import ExportError, InputError, Problem, ReconciliationError, preset_names
+from .journal import Journal
+from .metrics.dso import DsoParams
+from .metrics.provisions import ProvisionRules
+from .money import EURO, to_cents, to_euros
+from .public import (
+    DriftEuros,
+    ProvisionChangeEuros,
+    aged_balance,
+    assign_buckets,
+    attach_customers,
+    broken_promise_counts,
+    bucket_shares,
+    bucket_trend,
+    cei,
+    days_past_due,
+    dispute_summary,
+    drift,
+    dso,
+    dso_summary,
+    dso_trend,
+    evaluate_promises,
+    provision_change,
+    provision_totals,
+    provisions,
     read_actions,
     read_contacts,
     read_customers,
     read_disputes,
     read_open_items,
     read_sales,
+    roll_rate_history,
+    total_row,
 )
-from .journal import Journal
-from .metrics.aging import aged_balance, assign_buckets, bucket_shares, days_past_due, total_row
-from .metrics.disputes import dispute_summary
-from .metrics.drift import Drift, drift
-from .metrics.dso import DsoParams, cei, dso, dso_summary, dso_trend
-from .metrics.enrich import attach_customers
-from .metrics.history import bucket_trend, roll_rate_history
-from .metrics.promises import broken_promise_counts, evaluate_promises
-from .metrics.provisions import ProvisionRules, provision_change, provision_totals, provisions
+from .report.display import show
 from .store import SnapshotStore
 
 __all__ = [
-    "Buckets", "Drift", "DsoParams", "ExportError", "MissingSalesError", "InputError", "Journal", "Problem",
-    "ProvisionRules",
-    "ReconciliationError", "Settings", "SnapshotStore", "aged_balance", "assign_buckets",
+    "Buckets", "DriftEuros", "DsoParams", "EURO", "ExportError", "FrameContractError", "InputError", "Journal",
+    "MissingSalesError", "MoneyError", "Problem", "ProvisionChangeEuros", "ProvisionRules",
+    "ReconciliationError", "RelanceError", "Settings", "SnapshotStore", "aged_balance", "assign_buckets",
     "attach_customers", "broken_promise_counts", "bucket_shares", "bucket_trend", "cei", "days_past_due",
-    "dispute_summary", "drift", "dso",
-    "dso_summary", "dso_trend",
-    "evaluate_promises", "ingest_file", "ingest_folder", "preset_names", "provision_change",
-    "provision_totals", "provisions", "read_actions", "read_contacts", "read_customers",
-    "read_disputes", "read_open_items", "read_sales", "roll_rate_history", "total_row",
+    "dispute_summary", "drift", "dso", "dso_summary", "dso_trend", "evaluate_promises", "ingest_file",
+    "ingest_folder", "preset_names", "provision_change", "provision_totals", "provisions", "read_actions",
+    "read_contacts", "read_customers", "read_disputes", "read_open_items", "read_sales", "roll_rate_history",
+    "show", "to_cents", "to_euros", "total_row",
 ]
 try:
     __version__ = metadata.version("relance-analytics")

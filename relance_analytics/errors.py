@@ -291,3 +291,33 @@ class DateInputError(RelanceError, ValueError):
         self.text = text
         super().__init__(f"{what} {quote(text)} illisible : écrivez-la AAAA-MM-JJ ou JJ/MM/AAAA "
                          "(jour d'abord), par exemple 2026-11-20 ou 20/11/2026")
+
+
+class FrameContractError(RelanceError, ValueError):
+    """A frame handed to the package does not meet its canonical contract
+    (:mod:`relance_analytics.frames`). Fields: ``frame`` (which one, in French), ``problems``
+    (:class:`Problem` list, ``column`` the column name); ``code`` the first problem's reason."""
+
+    def __init__(self, frame: str, problems: Sequence[Problem]):
+        self.frame = frame
+        self.problems = list(problems)
+        self.code = self.problems[0].code if self.problems else "invalid"
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        super().__init__("\n".join([f"tableau {quote(frame)} non conforme : {plural(len(self.problems), 'problème')}",
+                                    *lines]))
+
+
+class MoneyError(RelanceError, ValueError):
+    """An amount handed to the public face cannot be carried exactly in cents (a fraction of a
+    cent, a float that is not a whole number of cents, a column that is not numeric).
+    Fields: ``column``, ``value`` (the first such amount), ``reason`` (French)."""
+
+    code = "inexact_amount"
+
+    def __init__(self, column: str, value: object, reason: str):
+        self.column = column
+        self.value = value
+        self.reason = reason
+        read = f" : lu {value_text(value)}" if value is not None else ""
+        super().__init__(f"montant inexact dans la colonne {quote(column)}{read} ({reason}) ; attendu : des euros "
+                         "au centime près (deux décimales au plus, par exemple 1234.56)")

@@ -50,7 +50,7 @@ def export_files(exports_dir: Path) -> list[Path]:
     return sorted(files, key=lambda p: (as_of_from_filename(p), p.name))
 
 
-def ingest_file(path: Path, store: SnapshotStore, mapping: MappingLike = "auto",
+def ingest_file(path: str | Path, store: SnapshotStore, mapping: MappingLike = "auto",
                 force: bool = False, rates: CurrencyRates | None = None) -> Ingested:
     """Read one export and store it as the snapshot of the date in its name (replacing it).
 
@@ -58,6 +58,7 @@ def ingest_file(path: Path, store: SnapshotStore, mapping: MappingLike = "auto",
     ``relance.toml``), each currency having been reconciled with its own total first; without
     a rate for one of them the export is refused (:class:`~relance_analytics.errors.CurrencyError`).
     A file already stored with the same content and the same rates is not read again."""
+    path = Path(path)
     rates = rates or CurrencyRates()
     as_of = as_of_from_filename(path)
     digest = file_digest(path)

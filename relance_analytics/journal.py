@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import vocab
+from . import frames, vocab
 from .dates import DateLike, as_date
 from .errors import JournalError, JournalVersionError, MissingColumnError, Problem, SettingsError
 from .io.tables import ACTIONS, read_actions
@@ -279,4 +279,4 @@ def _canonical(raw: pd.DataFrame) -> pd.DataFrame:
     out["source_file"] = pd.array(_cells(raw["source_file"]), dtype="string")
     out["recorded_at"] = pd.to_datetime(raw["recorded_at"], format="%Y-%m-%dT%H:%M:%S").to_numpy(
         dtype="datetime64[s]")
-    return pd.DataFrame(out, index=range(len(raw)))
+    return frames.ACTIONS.validate(pd.DataFrame(out, index=range(len(raw))))

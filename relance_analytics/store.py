@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from .dates import DateLike, as_date
 from .errors import SnapshotMissing
+from .frames import OPEN_ITEMS
 from .lock import dead_leftovers
 
 DEFAULT_WORKSPACE = Path(".relance")
@@ -111,8 +112,7 @@ class SnapshotStore:
             raise SnapshotMissing(f"pas de balance au {as_date(as_of):%Y-%m-%d} dans {self.root} (dates intégrées : "
                                   f"{stored}) ; intégrez l'export de cette date (relance ingest FICHIER)",
                                   as_date(as_of), dates)
-        table = pq.read_table(path)
-        frame = table.to_pandas()
+        frame = OPEN_ITEMS.validate(OPEN_ITEMS.build(pq.read_table(path).to_pandas()))
         frame.attrs.update(self.meta(as_of))
         return frame
 

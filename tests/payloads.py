@@ -20,6 +20,8 @@ from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 
+from relance_analytics import frames
+
 from .calllist import helpers
 
 N_PAYLOADS = 100
@@ -181,19 +183,11 @@ class Ledger:
 
 def _items(rows: list[tuple[str, str, str, str, str, int]]) -> pd.DataFrame:
     """Canonical open items from ``(customer_id, name, document_id, document_date, due_date, cents)``."""
-    frame = pd.DataFrame(rows, columns=["customer_id", "customer_name", "document_id", "document_date",
-                                        "due_date", "amount_cents"])
-    frame["customer_id"] = frame["customer_id"].astype("category")
-    frame["customer_name"] = frame["customer_name"].astype("string")
-    frame["document_id"] = frame["document_id"].astype("string")
-    frame["document_type"] = pd.Categorical(np.where(frame["amount_cents"] > 0, "invoice", "credit_note"),
-                                            categories=["invoice", "credit_note", "payment"])
-    for col in ("document_date", "due_date"):
-        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[s]")
-    frame["amount_cents"] = frame["amount_cents"].astype("int64")
-    frame["source_row"] = np.arange(2, len(frame) + 2, dtype="int32")
-    return frame[["customer_id", "customer_name", "document_id", "document_type", "document_date", "due_date",
-                  "amount_cents", "source_row"]]
+    names = ("customer_id", "customer_name", "document_id", "document_date", "due_date", "amount_cents")
+    data = {n: [r[k] for r in rows] for k, n in enumerate(names)}
+    data["document_type"] = ["invoice" if a > 0 else "credit_note" for a in data["amount_cents"]]
+    data["source_row"] = np.arange(2, len(rows) + 2, dtype="int32")
+    return frames.OPEN_ITEMS.validate(frames.OPEN_ITEMS.build(data))
 
 
 def ledger() -> Ledger:
@@ -250,19 +244,11 @@ def ledger() -> Ledger:
                              "opened": "2026-07-01", "resolved": "2026-08-14", "owner": p(i + 3),
                              "owner_phone": p(i + 4), "owner_email": p(i + 5), "reason": p(i + 6)})
 
-    customers_frame = pd.DataFrame(customers)
-    for col in ("customer_id", "customer_name", "segment", "collector"):
-        customers_frame[col] = customers_frame[col].astype("string")
-    customers_frame["status"] = pd.Categorical(customers_frame["status"],
-                                               categories=["active", "receivership", "liquidation", "safeguard"])
-    customers_frame["invoice_circuit"] = pd.Categorical(customers_frame["invoice_circuit"],
-                                                        categories=["purchasing", "accounting", "manager"])
-    customers_frame["provision_rate"] = np.nan
-    sales_frame = pd.DataFrame(sales, columns=["customer_id", "month", "sales_ht_cents"])
-    sales_frame["customer_id"] = sales_frame["customer_id"].astype("string")
-    sales_frame["month"] = pd.to_datetime(sales_frame["month"]).astype("datetime64[s]")
-    sales_frame["sales_ht_cents"] = pd.array(sales_frame["sales_ht_cents"], dtype="Int64")
-    sales_frame["vat_rate"] = 0.2
-    return Ledger(previous=_items(previous_rows), items=_items(rows), customers=customers_frame,
-                  contacts=helpers.contacts(*contacts), disputes=helpers.disputes(*disputes),
-                  actions=helpers.actions(*actions), sales=sales_frame)
+    customers_frame = frames.CUSTOMERS.build({k: [c[k] for c in customers] for k in customers[0]}
+                                             | {"provision_rate": [np.nan] * len(customers)})
+    sales_frame = frames.SALES.build({"customer_id": [s[0] for s in sales], "month": [s[1] for s in sales],
+                                      "sales_ht_cents": [s[2] for s in sales], "vat_rate": [0.2] * len(sales)})
+    return Ledger(previous=_items(previous_rows), items=_items(rows),
+                  customers=frames.CUSTOMERS.validate(customers_frame), contacts=helpers.contacts(*contacts),
+                  disputes=helpers.disputes(*disputes), actions=helpers.actions(*actions),
+                  sales=frames.SALES.validate(sales_frame))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.config import Settings
 from tests.builders import d, write_rows
 
@@ -25,7 +25,7 @@ def test_mapping_file_is_relative_to_the_settings_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)                    # not the data folder
     settings = Settings.load(Path("donnees") / "relance.toml")
     assert settings.mapping == str(data / "mon_erp.toml")
-    items = ra.read_open_items(export, mapping=settings.mapping)
+    items = rc.read_open_items(export, mapping=settings.mapping)
     assert items["amount_cents"].tolist() == [120050, -20025]     # 1 200,50 and the credit -200,25
     assert items.attrs["control_total_cents"] == 100025           # 1 200,50 − 200,25
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relance_analytics import frames
 from relance_analytics.config import Buckets
 from relance_analytics.metrics.disputes import capped_amounts, dispute_summary, open_at
 
@@ -16,6 +17,7 @@ NaT = None
 
 
 def items() -> pd.DataFrame:
+    """Canonical-enough items (no document type or date) with their collector."""
     rows = [  # customer, document, due date, TTC cents, collector
         ("A", "FA1", "2026-10-01", 100_000, "Claire"),   # 50 days: 31–60
         ("A", "FA2", "2026-07-01", 50_000, "Claire"),    # 142 days: over 120
@@ -23,31 +25,31 @@ def items() -> pd.DataFrame:
         ("B", "FA4", "2026-11-10", 20_000, "Julien"),    # 10 days: 1–30, not disputed
         ("B", "AV1", "2026-11-01", -10_000, "Julien"),   # credit note, 19 days: 1–30
     ]
-    return pd.DataFrame({
-        "customer_id": pd.Categorical([r[0] for r in rows]),
-        "customer_name": pd.array([f"Client {r[0]}" for r in rows], dtype="string"),
-        "document_id": pd.array([r[1] for r in rows], dtype="string"),
-        "due_date": pd.to_datetime([r[2] for r in rows]).astype("datetime64[s]"),
-        "amount_cents": np.array([r[3] for r in rows], dtype="int64"),
-        "collector": pd.array([r[4] for r in rows], dtype="string"),
+    return frames.OPEN_ITEMS.build({
+        "customer_id": [r[0] for r in rows],
+        "customer_name": [f"Client {r[0]}" for r in rows],
+        "document_id": [r[1] for r in rows],
+        "due_date": [r[2] for r in rows],
+        "amount_cents": [r[3] for r in rows],
+        "collector": [r[4] for r in rows],
     })
 
 
 def disputes(rows: list[tuple]) -> pd.DataFrame:
     """Disputes from (id, customer, document, type, cents, opened, resolved or None) tuples."""
-    return pd.DataFrame({
-        "dispute_id": pd.array([r[0] for r in rows], dtype="string"),
-        "customer_id": pd.array([r[1] for r in rows], dtype="string"),
-        "document_id": pd.array([r[2] for r in rows], dtype="string"),
-        "dispute_type": pd.Categorical([r[3] for r in rows], categories=["administrative", "commercial", "technical"]),
-        "amount_cents": pd.array([r[4] for r in rows], dtype="Int64"),
-        "opened": pd.to_datetime([r[5] for r in rows]).astype("datetime64[s]"),
-        "resolved": pd.to_datetime([r[6] for r in rows]).astype("datetime64[s]"),
-        "owner": pd.array([f"Resp {r[0]}" for r in rows], dtype="string"),
-        "owner_phone": pd.array(["01 23 45 67 89"] * len(rows), dtype="string"),
-        "owner_email": pd.array([f"{r[0].lower()}@example.fr" for r in rows], dtype="string"),
-        "reason": pd.array(["motif"] * len(rows), dtype="string"),
-    })
+    return frames.DISPUTES.validate(frames.DISPUTES.build({
+        "dispute_id": [r[0] for r in rows],
+        "customer_id": [r[1] for r in rows],
+        "document_id": [r[2] for r in rows],
+        "dispute_type": [r[3] for r in rows],
+        "amount_cents": [r[4] for r in rows],
+        "opened": [r[5] for r in rows],
+        "resolved": [r[6] for r in rows],
+        "owner": [f"Resp {r[0]}" for r in rows],
+        "owner_phone": ["01 23 45 67 89"] * len(rows),
+        "owner_email": [f"{r[0].lower()}@example.fr" for r in rows],
+        "reason": ["motif"] * len(rows),
+    }))
 
 
 CASES = disputes([
@@ -139,12 +141,11 @@ def test_long_threshold_custom_buckets_and_no_disputes():
                 min_size=1, max_size=12),
        st.dictionaries(st.sampled_from(["D1", "D2", "D3"]), st.integers(-10**5, 10**6)))
 def test_capped_disputes_never_exceed_the_open_amount(rows, open_by_doc):
-    frame = pd.DataFrame({
+    frame = frames.DISPUTES.build({      # canonical-enough: what capped_amounts reads
         "dispute_id": [f"L{i:02d}" for i in range(len(rows))],
         "document_id": [r[0] for r in rows],
         "amount_cents": [r[1] for r in rows],
-        "opened": (pd.Timestamp("2026-01-01")
-                   + pd.to_timedelta([r[2] for r in rows], unit="D")).astype("datetime64[s]"),
+        "opened": pd.Timestamp("2026-01-01") + pd.to_timedelta([r[2] for r in rows], unit="D"),
     })
     room = np.array([open_by_doc.get(r[0], 0) for r in rows], dtype="int64")
     capped = capped_amounts(frame, room)

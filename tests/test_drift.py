@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import relance_analytics as ra
+from relance_analytics import canonical as rc
+from relance_analytics import frames
 from relance_analytics.metrics.drift import drift
 
 BEFORE, NOW = "2026-11-13", "2026-11-20"
@@ -18,12 +20,8 @@ COLS = ["not_due", "1-30", "31-60", "61-90", "91-120", "over_120", "reduced", "p
 
 def snapshot(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
     """Canonical-enough items from (customer, document, due date, cents) tuples."""
-    out = pd.DataFrame(rows, columns=["customer_id", "document_id", "due_date", "amount_cents"])
-    out["customer_id"] = out["customer_id"].astype("category")
-    out["document_id"] = out["document_id"].astype("string")
-    out["due_date"] = pd.to_datetime(out["due_date"]).astype("datetime64[s]")
-    out["amount_cents"] = out["amount_cents"].astype("int64")
-    return out
+    names = ("customer_id", "document_id", "due_date", "amount_cents")
+    return frames.OPEN_ITEMS.build({n: [r[k] for r in rows] for k, n in enumerate(names)})
 
 
 def expected_matrix(cells: dict[tuple[str, str], int], rows: list[str] = ROWS, cols: list[str] = COLS) -> pd.DataFrame:
@@ -245,8 +243,8 @@ def test_conservation_over_random_snapshots(items, gap, edges):
 
     # rows and columns agree with the aged balances of each snapshot
     labels = buckets.labels
-    then = ra.aged_balance(previous, before, buckets=buckets).iloc[0]
-    later = ra.aged_balance(current, now, buckets=buckets).iloc[0]
+    then = rc.aged_balance(previous, before, buckets=buckets).iloc[0]
+    later = rc.aged_balance(current, now, buckets=buckets).iloc[0]
     assert list(d.matrix.loc[labels].sum(axis=1)) == [int(then[b]) for b in labels]
     assert list(d.matrix[labels].sum(axis=0)) == [int(later[b]) for b in labels]
 
@@ -267,7 +265,7 @@ def test_workbook_and_charts_in_french(tmp_path):
 
     d = drift(PREVIOUS, CURRENT, BEFORE, NOW)
     buckets = ra.Buckets()
-    trend = pd.DataFrame([ra.aged_balance(PREVIOUS, BEFORE).iloc[0], ra.aged_balance(CURRENT, NOW).iloc[0]],
+    trend = pd.DataFrame([rc.aged_balance(PREVIOUS, BEFORE).iloc[0], rc.aged_balance(CURRENT, NOW).iloc[0]],
                          index=pd.DatetimeIndex([BEFORE, NOW], name="as_of"))
     history = d.roll_rates[["rate"]].T.set_axis(pd.DatetimeIndex([NOW], name="as_of"))
     path = write_drift(tmp_path / "drift.xlsx", trend, buckets, d, history)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relance_analytics import frames
 from relance_analytics.config import Settings
 from relance_analytics.metrics.dso import (
     DsoParams,
@@ -26,23 +27,25 @@ from relance_analytics.metrics.dso import (
 
 
 def items(rows: list[tuple[str, str, int]], collector: list[str] | None = None) -> pd.DataFrame:
-    """Open items from (customer, due date, cents) tuples."""
-    out = pd.DataFrame(rows, columns=["customer_id", "due_date", "amount_cents"])
-    out["customer_name"] = out["customer_id"].str.lower()
-    out["document_id"] = [f"F{i}" for i in range(len(out))]
-    out["due_date"] = pd.to_datetime(out["due_date"]).astype("datetime64[s]")
-    out["amount_cents"] = out["amount_cents"].astype("int64")
+    """Canonical-enough open items (no document type or date) from (customer, due date, cents) tuples."""
+    data = {
+        "customer_id": [r[0] for r in rows],
+        "customer_name": [r[0].lower() for r in rows],
+        "document_id": [f"F{i}" for i in range(len(rows))],
+        "due_date": [r[1] for r in rows],
+        "amount_cents": [r[2] for r in rows],
+    }
     if collector is not None:
-        out["collector"] = pd.array(collector, dtype="string")
-    return out
+        data["collector"] = collector
+    return frames.OPEN_ITEMS.build(data)
 
 
 def sales(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
-    """Canonical sales from (customer, month, HT cents, VAT rate) tuples."""
-    out = pd.DataFrame(rows, columns=["customer_id", "month", "sales_ht_cents", "vat_rate"])
-    out["month"] = pd.to_datetime(out["month"]).astype("datetime64[s]")
-    out["sales_ht_cents"] = out["sales_ht_cents"].astype("Int64")
-    return out
+    """Canonical sales from (customer, month, HT cents, VAT rate) tuples; a NaN rate (outside the
+    contract: the reader refuses a blank rate) is kept to test the default rate, unvalidated."""
+    names = ("customer_id", "month", "sales_ht_cents", "vat_rate")
+    frame = frames.SALES.build({n: [r[k] for r in rows] for k, n in enumerate(names)})
+    return frame if frame["vat_rate"].isna().any() else frames.SALES.validate(frame)
 
 
 def one(frame: pd.DataFrame) -> pd.Series:
@@ -161,8 +164,8 @@ def test_missing_month_is_a_clear_error():
     assert one(dso(credit, sales([]), "2025-03-31"))["dso"] == 0.0
 
 
-CUSTOMERS = pd.DataFrame({"customer_id": ["A", "B", "C"], "customer_name": ["a", "b", "c"],
-                          "collector": pd.array(["Claire", "Claire", "Julien"], dtype="string")})
+CUSTOMERS = frames.CUSTOMERS.build({"customer_id": ["A", "B", "C"], "customer_name": ["a", "b", "c"],
+                                    "collector": ["Claire", "Claire", "Julien"]})     # canonical-enough: no status
 # VAT 0 so that HT = TTC. B has sales but no open item; B has no February row (no sales that month).
 SPLIT_SALES = sales([("A", "2025-03-01", 200_00, 0.0), ("B", "2025-03-01", 400_00, 0.0),
                      ("C", "2025-03-01", 300_00, 0.0),

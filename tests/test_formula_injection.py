@@ -32,7 +32,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.calllist import CallListParams, call_list, write_call_list, write_drafts
 from relance_analytics.calllist.drafts import Drafts
 from relance_analytics.config import Settings
@@ -122,7 +122,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
     out = ctx.output_dir
     books = {}
 
-    balance = {by: ra.aged_balance(items, AS_OF, by=by, buckets=b) for by in (None, "collector", "segment", "customer")}
+    balance = {by: rc.aged_balance(items, AS_OF, by=by, buckets=b) for by in (None, "collector", "segment", "customer")}
     books["aged_balance"] = write_aged_balance(out / "aged_balance.xlsx", ctx, balance[None], balance["collector"],
                                                balance["segment"], balance["customer"])
 

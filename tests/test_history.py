@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 import relance_analytics as ra
+from relance_analytics import canonical as rc
+from relance_analytics import frames
 from relance_analytics.metrics.drift import drift
 from relance_analytics.metrics.history import bucket_trend, roll_rate_history
 
@@ -20,18 +22,17 @@ def canonical(rng: np.random.Generator, as_of: pd.Timestamp, n: int, start: int)
     amount = rng.integers(-200_000, 3_000_000, n).astype("int64")
     due = (as_of - pd.to_timedelta(rng.integers(-90, 250, n), unit="D")).to_numpy().astype("datetime64[s]")
     cust = np.array([f"C{i % 7}" for i in ids])
-    return pd.DataFrame({
-        "customer_id": pd.Categorical(cust),
-        "customer_name": pd.array(cust, dtype="string"),
-        "document_id": pd.array([f"F{i}" for i in ids], dtype="string"),
-        "document_type": pd.Categorical(np.where(amount < 0, "credit_note", "invoice"),
-                                        categories=["invoice", "credit_note", "payment"]),
+    return frames.OPEN_ITEMS.validate(frames.OPEN_ITEMS.build({
+        "customer_id": cust,
+        "customer_name": cust,
+        "document_id": [f"F{i}" for i in ids],
+        "document_type": np.where(amount < 0, "credit_note", "invoice"),
         "document_date": due - np.timedelta64(30 * 86_400, "s"),
         "due_date": due,
         "amount_cents": amount,
-        "amount_ht_cents": pd.array(amount * 5 // 6, dtype="Int64"),
+        "amount_ht_cents": amount * 5 // 6,
         "source_row": np.arange(n, dtype="int32"),
-    })
+    }))
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> ra.SnapshotStore:
 
 def pandas_bucket_trend(store: ra.SnapshotStore, buckets: ra.Buckets, dates: list[pd.Timestamp]) -> pd.DataFrame:
     """Reference implementation (tests only): the aged balance of each snapshot, read one by one."""
-    rows = [ra.aged_balance(store.read(d), d, buckets=buckets).iloc[0] for d in dates]
+    rows = [rc.aged_balance(store.read(d), d, buckets=buckets).iloc[0] for d in dates]
     table = pd.DataFrame(rows, index=pd.DatetimeIndex(dates, name="as_of").astype("datetime64[s]"))
     columns = [*buckets.labels, "total", "overdue", "items"]
     return table[columns].astype("int64").assign(overdue_share=table["overdue_share"].astype("float64"))

@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "relance_analytics"
 
 #: (layer, patterns of module names relative to the package), lowest first.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("dates", "errors", "french", "config", "vocab", "keys", "lock")),
+    ("foundation", ("dates", "errors", "french", "config", "vocab", "keys", "lock", "money")),
     ("inputs", ("io", "io.*", "currency", "frames")),
     ("persistence", ("store", "journal", "ingest")),
     ("metrics", ("metrics", "metrics.*", "context")),
@@ -23,7 +23,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("text", ("text", "text.*")),
     ("presentation", ("report", "report.*", "charts", "charts.*", "calllist.build", "calllist.workbook",
                       "calllist.drafts", "calllist.outcomes", "calllist.results", "browser")),
-    ("assembly", ("", "__main__", "weekly", "cli", "calllist", "calllist.weekly", "sample", "sample.*")),
+    ("assembly", ("", "__main__", "weekly", "cli", "calllist", "calllist.weekly", "sample", "sample.*", "canonical",
+                  "public")),
 )
 
 

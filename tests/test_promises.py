@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from relance_analytics.io.tables import ACTIONS
+from relance_analytics import frames
 from relance_analytics.metrics.promises import STATUSES, broken_promise_counts, evaluate_promises
 from relance_analytics.store import SnapshotStore
 
@@ -14,34 +14,33 @@ TYPES = {"F": "invoice", "A": "credit_note", "R": "payment"}
 
 def snapshot(*items: tuple[str, str, str, int]) -> pd.DataFrame:
     """Open items ``(customer, document, due date, amount cents)``; the type from the id's first letter."""
-    return pd.DataFrame({
-        "customer_id": pd.Categorical([i[0] for i in items]),
+    return frames.OPEN_ITEMS.validate(frames.OPEN_ITEMS.build({
+        "customer_id": [i[0] for i in items],
         "customer_name": [f"Client {i[0]}" for i in items],
         "document_id": [i[1] for i in items],
-        "document_type": pd.Categorical([TYPES[i[1][0]] for i in items], categories=list(TYPES.values())),
-        "document_date": pd.to_datetime(["2026-09-01"] * len(items)).astype("datetime64[s]"),
-        "due_date": pd.to_datetime([i[2] for i in items]).astype("datetime64[s]"),
-        "amount_cents": pd.array([i[3] for i in items], dtype="int64"),
-    })
+        "document_type": [TYPES[i[1][0]] for i in items],
+        "document_date": ["2026-09-01"] * len(items),
+        "due_date": [i[2] for i in items],
+        "amount_cents": [i[3] for i in items],
+    }))
 
 
 def actions(*rows: tuple) -> pd.DataFrame:
-    """Actions ``(id, date, customer, document ids, outcome, amount cents, promise date)`` in the canonical frame."""
-    def dates(values):
-        return pd.to_datetime(list(values)).astype("datetime64[s]")
-    choices = {f.name: list(f.choices) for f in ACTIONS.fields if f.kind == "choice"}
+    """Actions ``(id, date, customer, document ids, outcome, amount cents, promise date)`` in the canonical
+    frame (canonical-enough: no contact, excuse or callback date), the action ``id`` first."""
     n = len(rows)
-    return pd.DataFrame({
-        "id": [r[0] for r in rows],
-        "date": dates(r[1] for r in rows),
-        "customer_id": pd.array([r[2] for r in rows], dtype="string"),
-        "document_ids": pd.array([r[3] for r in rows], dtype="string"),
-        "channel": pd.Categorical(["phone"] * n, categories=choices["channel"]),
-        "outcome": pd.Categorical([r[4] for r in rows], categories=choices["outcome"]),
-        "promise_amount_cents": pd.array([r[5] for r in rows], dtype="Int64"),
-        "promise_date": dates(r[6] for r in rows),
-        "payment_method": pd.Categorical(["transfer"] * n, categories=choices["payment_method"]),
+    frame = frames.ACTIONS.build({
+        "date": [r[1] for r in rows],
+        "customer_id": [r[2] for r in rows],
+        "document_ids": [r[3] for r in rows],
+        "channel": ["phone"] * n,
+        "outcome": [r[4] for r in rows],
+        "promise_amount_cents": [r[5] for r in rows],
+        "promise_date": [r[6] for r in rows],
+        "payment_method": ["transfer"] * n,
     })
+    frame.insert(0, "id", [r[0] for r in rows])
+    return frame
 
 
 # Three weekly snapshots (Fridays). Every invoice is due 01/10 (overdue) unless stated.

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relance_analytics import frames
 from relance_analytics.config import Settings
 from relance_analytics.metrics.provisions import (
     AgeRule,
@@ -27,31 +28,30 @@ DUE = {90: "2026-08-22", 91: "2026-08-21", 180: "2026-05-24", 181: "2026-05-23",
 
 def items(rows: list[tuple], ht: list[object] | None = None) -> pd.DataFrame:
     """Items from (customer, document, days past due, TTC cents[, type]) tuples."""
-    out = pd.DataFrame({
-        "customer_id": pd.Categorical([r[0] for r in rows]),
-        "customer_name": pd.array([f"Client {r[0]}" for r in rows], dtype="string"),
-        "document_id": pd.array([r[1] for r in rows], dtype="string"),
-        "document_type": pd.Categorical([r[4] if len(r) > 4 else ("invoice" if r[3] > 0 else "credit_note")
-                                         for r in rows], categories=["invoice", "credit_note", "payment"]),
-        "due_date": pd.to_datetime([DUE[r[2]] for r in rows]).astype("datetime64[s]"),
-        "amount_cents": np.array([r[3] for r in rows], dtype="int64"),
-    })
-    out["document_date"] = out["due_date"]
+    due = [DUE[r[2]] for r in rows]
+    data = {
+        "customer_id": [r[0] for r in rows],
+        "customer_name": [f"Client {r[0]}" for r in rows],
+        "document_id": [r[1] for r in rows],
+        "document_type": [r[4] if len(r) > 4 else ("invoice" if r[3] > 0 else "credit_note") for r in rows],
+        "document_date": due,
+        "due_date": due,
+        "amount_cents": [r[3] for r in rows],
+    }
     if ht is not None:
-        out["amount_ht_cents"] = pd.array(ht, dtype="Int64")
-    return out
+        data["amount_ht_cents"] = ht
+    return frames.OPEN_ITEMS.validate(frames.OPEN_ITEMS.build(data))
 
 
 def customers(rows: list[tuple[str, str, float | None]]) -> pd.DataFrame:
     """Customers from (id, status code, override rate or None)."""
-    return pd.DataFrame({
-        "customer_id": pd.array([r[0] for r in rows], dtype="string"),
-        "customer_name": pd.array([f"Client {r[0]}" for r in rows], dtype="string"),
-        "collector": pd.array(["Claire" if r[0] < "M" else "Julien" for r in rows], dtype="string"),
-        "status": pd.Categorical([r[1] for r in rows], categories=["active", "receivership", "liquidation",
-                                                                   "safeguard"]),
+    return frames.CUSTOMERS.validate(frames.CUSTOMERS.build({
+        "customer_id": [r[0] for r in rows],
+        "customer_name": [f"Client {r[0]}" for r in rows],
+        "collector": ["Claire" if r[0] < "M" else "Julien" for r in rows],
+        "status": [r[1] for r in rows],
         "provision_rate": [np.nan if r[2] is None else r[2] for r in rows],
-    })
+    }))
 
 
 def by_doc(schedule: pd.DataFrame) -> pd.DataFrame:
@@ -183,9 +183,9 @@ def test_rules_from_settings_with_french_labels_or_codes():
 
 
 def test_customer_vat_rates_latest_month_on_or_before_as_of():
-    sales = pd.DataFrame({"customer_id": ["X", "X", "X", "Y"],
-                          "month": pd.to_datetime(["2026-09-01", "2026-10-01", "2026-12-01", "2026-01-01"]),
-                          "sales_ht_cents": [1, 1, 1, 1], "vat_rate": [0.2, 0.055, 0.1, 0.0]})
+    sales = frames.SALES.validate(frames.SALES.build({
+        "customer_id": ["X", "X", "X", "Y"], "month": ["2026-09-01", "2026-10-01", "2026-12-01", "2026-01-01"],
+        "sales_ht_cents": [1, 1, 1, 1], "vat_rate": [0.2, 0.055, 0.1, 0.0]}))
     assert customer_vat_rates(sales, AS_OF).to_dict() == {"Y": 0.0, "X": 0.055}
 
 
@@ -266,8 +266,8 @@ def test_previous_plus_dotation_minus_reprise_equals_current(before, after):
 @given(st.lists(st.tuples(st.integers(-10**9, 10**9), st.sampled_from([0.0, 0.021, 0.055, 0.1, 0.2])),
                 min_size=1, max_size=30))
 def test_derived_ht_is_symmetric_and_within_half_a_cent(rows):
-    frame = pd.DataFrame({"customer_id": [str(i) for i in range(len(rows))],
-                          "amount_cents": np.array([r[0] for r in rows], dtype="int64")})
+    frame = frames.OPEN_ITEMS.build({"customer_id": [str(i) for i in range(len(rows))],
+                                     "amount_cents": [r[0] for r in rows]})
     rates = pd.Series({str(i): r[1] for i, r in enumerate(rows)})
     base, derived = base_ht_cents(frame, vat_rates=rates)
     neg, _ = base_ht_cents(frame.assign(amount_cents=-frame["amount_cents"]), vat_rates=rates)

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.journal import Journal
 from relance_analytics.weekly import SUITE, NotebookFailed, run_weekly
 from tests.builders import d, sage_export
@@ -54,7 +55,7 @@ def test_failing_notebook_keeps_previous_report_intact(tmp_path):
 def test_the_run_feeds_the_action_journal_once(tmp_path):
     data, ws = tiny_data(tmp_path), tmp_path / "ws"
     shutil.copy(ROOT / "data" / "sample" / "actions.xlsx", data / "actions.xlsx")
-    expected = len(ra.read_actions(data / "actions.xlsx"))
+    expected = len(rc.read_actions(data / "actions.xlsx"))
     for new in (expected, 0):                    # the second run finds every action already recorded
         lines: list[str] = []
         run_weekly(data, tmp_path / "r", workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",),
@@ -121,7 +122,7 @@ def test_weekly_run_on_the_sample(sample_report):
     html = (report_dir / "aged_balance.html").read_text(encoding="utf-8")
     assert "Balance âgée clients" in html and "application/vnd.plotly.v1+json" in html or "Plotly.newPlot" in html
     # the workbook's grand total equals the export's « Total général »
-    control = ra.read_open_items(data / "exports" / "balance_2026-11-20.xlsx").attrs["control_total_cents"]
+    control = rc.read_open_items(data / "exports" / "balance_2026-11-20.xlsx").attrs["control_total_cents"]
     ws = openpyxl.load_workbook(report_dir / "aged_balance.xlsx", read_only=True)["Synthèse"]
     rows = list(ws.iter_rows(values_only=True))
     header = rows[2]

@@ -44,6 +44,7 @@ import pandas as pd
 
 from ..dates import DateLike, as_date
 from ..errors import ExportError, Problem
+from ..frames import OPEN_ITEMS
 from ..french import plural, quote
 from ..keys import normalize_label
 from .date_cells import parse_date_cells
@@ -176,7 +177,7 @@ class FecLedger:
             "tolerated": tolerated, "date_orders": {},
             "warnings": warn(self.path, None, notes, KIND),
         })
-        return frame
+        return OPEN_ITEMS.validate(frame)
 
     def _terms_due(self, rep: pd.DataFrame, customers: pd.DataFrame | None, notes: list[Problem],
                    tolerated: dict[str, int]) -> np.ndarray:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ExportError, Problem, ReconciliationError
+from ..frames import OPEN_ITEMS
 from ..french import euros, long_day, plural, quote
 from ..keys import normalize_label, normalize_labels
 from .date_cells import MAX_DATE, MIN_DATE, ORDER_EXAMPLES, DateCells, parse_date_cells
@@ -38,11 +39,6 @@ _GRAND_LABEL = re.compile(r"^(total general|grand total|total balance|total)$")
 _BRACKET_REF = re.compile(r"^\[(?P<id>[^\]]+)\]\s*(?P<name>.*)$")
 _CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"}
 
-OPEN_ITEM_COLUMNS = (
-    "customer_id", "customer_name", "document_id", "document_type", "document_date",
-    "due_date", "amount_cents", "amount_ht_cents", "collector", "segment", "currency",
-    "source_row",
-)
 DOCUMENT_TYPE_DTYPE = pd.CategoricalDtype(list(DOCUMENT_TYPES))
 COLUMN_NAMES = {
     "customer_id": "compte client", "customer": "client", "customer_name": "nom du client",
@@ -400,7 +396,7 @@ class _OpenItemParser:
             "date_orders": self.date_orders,
             "warnings": warn(raw.path, raw.sheet, self.notes, ExportError.kind),
         })
-        return frame
+        return OPEN_ITEMS.validate(frame)
 
     # -- control totals ------------------------------------------------------------------
     def control_totals(self, grand_mask: np.ndarray) -> dict[str, tuple[int, int]]:
@@ -721,13 +717,6 @@ def _split_customer(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def canonical_frame(cols: dict[str, object]) -> pd.DataFrame:
-    """The canonical open-item frame (column order and dtypes) from column arrays."""
-    frame = pd.DataFrame({k: cols[k] for k in OPEN_ITEM_COLUMNS if k in cols})
-    frame["customer_id"] = frame["customer_id"].astype("category")
-    for k in ("customer_name", "document_id", "collector", "segment", "currency"):
-        if k in frame:
-            frame[k] = frame[k].astype("string")
-    for k in ("document_date", "due_date"):
-        frame[k] = frame[k].astype("datetime64[s]")
-    frame["amount_cents"] = frame["amount_cents"].astype("int64")
-    return frame.reset_index(drop=True)
+    """The open-item frame's columns cast to their contract's dtypes (:data:`~relance_analytics.frames.OPEN_ITEMS`);
+    the readers validate the frame once its problems are reported."""
+    return OPEN_ITEMS.build(cols)

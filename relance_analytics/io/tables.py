@@ -17,8 +17,9 @@ from typing import Literal, cast
 import numpy as np
 import pandas as pd
 
-from .. import vocab
+from .. import frames
 from ..errors import InputError, Problem
+from ..frames import FrameContract, kind_of
 from ..french import plural, quote, value_text
 from ..keys import normalize_label
 from .date_cells import MAX_DATE, MIN_DATE, DateCells, parse_date_cells
@@ -44,77 +45,84 @@ class Field:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A reference input: its sheet, fields and unique key."""
+    """A reference input: its sheet, canonical contract, default headers and unique key.
+
+    The fields (kind, nullability, codes) come from the contract
+    (:mod:`relance_analytics.frames`), so the reader and the frame it returns cannot disagree."""
 
     kind: str
     sheet: str
-    fields: tuple[Field, ...]
+    contract: FrameContract
+    headers: dict[str, tuple[str, ...]]
     key: tuple[str, ...] = ()
     allow_empty: bool = False      # a header with no row under it is a valid (empty) table
     # (earlier, later, "error" | "warning"): a ``later`` date before ``earlier`` on one row
     order: tuple[tuple[str, str, str], ...] = ()
 
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """The columns read from the file (every contract column but ``source_row``)."""
+        return tuple(Field(c.name, self.headers[c.name], cast(Kind, kind_of(c)), not c.optional, c.nullable,
+                           dict(c.choices))
+                     for c in self.contract.columns if c.name != "source_row")
 
-def _f(name: str, *headers: str, **kw: object) -> Field:
-    return Field(name, headers, **kw)  # type: ignore[arg-type]
 
+CUSTOMERS = TableSpec("fichier clients", "Clients", frames.CUSTOMERS, {
+    "customer_id": ("Code client", "N° client", "Compte client"),
+    "customer_name": ("Raison sociale", "Nom du client", "Nom"),
+    "segment": ("Segment",),
+    "collector": ("Recouvreur", "Chargé de recouvrement"),
+    "status": ("Statut",),
+    "credit_limit_cents": ("Encours autorisé", "Limite de crédit"),
+    "payment_terms": ("Délai de paiement", "Conditions de paiement"),
+    "invoice_circuit": ("Circuit facture",),
+    "provision_rate": ("Taux de provision spécifique",),
+}, key=("customer_id",))
 
-CUSTOMERS = TableSpec("fichier clients", "Clients", (
-    _f("customer_id", "Code client", "N° client", "Compte client"),
-    _f("customer_name", "Raison sociale", "Nom du client", "Nom"),
-    _f("segment", "Segment", nullable=True, required=False),
-    _f("collector", "Recouvreur", "Chargé de recouvrement", nullable=True),
-    _f("status", "Statut", kind="choice", choices=vocab.STATUS),
-    _f("credit_limit_cents", "Encours autorisé", "Limite de crédit", kind="money", nullable=True, required=False),
-    _f("payment_terms", "Délai de paiement", "Conditions de paiement", nullable=True, required=False),
-    _f("invoice_circuit", "Circuit facture", kind="choice", choices=vocab.CIRCUIT, nullable=True, required=False),
-    _f("provision_rate", "Taux de provision spécifique", kind="rate", nullable=True, required=False),
-), key=("customer_id",))
+CONTACTS = TableSpec("feuille des contacts", "Contacts", frames.CONTACTS, {
+    "customer_id": ("Code client", "N° client"),
+    "name": ("Nom", "Interlocuteur"),
+    "role": ("Rôle", "Fonction"),
+    "phone": ("Téléphone direct", "Téléphone"),
+    "email": ("E-mail", "Email", "Courriel"),
+}, allow_empty=True)
 
-CONTACTS = TableSpec("feuille des contacts", "Contacts", (
-    _f("customer_id", "Code client", "N° client"),
-    _f("name", "Nom", "Interlocuteur"),
-    _f("role", "Rôle", "Fonction", kind="choice", choices=vocab.CONTACT_ROLE),
-    _f("phone", "Téléphone direct", "Téléphone", nullable=True),
-    _f("email", "E-mail", "Email", "Courriel", nullable=True),
-), allow_empty=True)
+SALES = TableSpec("fichier des ventes", "Ventes", frames.SALES, {
+    "customer_id": ("Code client", "N° client"),
+    "month": ("Mois", "Période"),
+    "sales_ht_cents": ("CA HT", "Chiffre d'affaires HT"),
+    "vat_rate": ("Taux TVA", "TVA"),
+}, key=("customer_id", "month"))
 
-SALES = TableSpec("fichier des ventes", "Ventes", (
-    _f("customer_id", "Code client", "N° client"),
-    _f("month", "Mois", "Période", kind="date"),
-    _f("sales_ht_cents", "CA HT", "Chiffre d'affaires HT", kind="money"),
-    _f("vat_rate", "Taux TVA", "TVA", kind="rate"),
-), key=("customer_id", "month"))
+DISPUTES = TableSpec("fichier des litiges", "Litiges", frames.DISPUTES, {
+    "dispute_id": ("N° litige",),
+    "customer_id": ("Code client",),
+    "document_id": ("N° pièce",),
+    "dispute_type": ("Type",),
+    "amount_cents": ("Montant",),
+    "opened": ("Ouvert le", "Date d'ouverture"),
+    "resolved": ("Résolu le", "Date de résolution"),
+    "owner": ("Responsable",),
+    "owner_phone": ("Téléphone responsable",),
+    "owner_email": ("E-mail responsable",),
+    "reason": ("Motif",),
+}, key=("dispute_id",), allow_empty=True, order=(("opened", "resolved", "error"),))
 
-DISPUTES = TableSpec("fichier des litiges", "Litiges", (
-    _f("dispute_id", "N° litige"),
-    _f("customer_id", "Code client"),
-    _f("document_id", "N° pièce"),
-    _f("dispute_type", "Type", kind="choice", choices=vocab.DISPUTE_TYPE),
-    _f("amount_cents", "Montant", kind="money"),
-    _f("opened", "Ouvert le", "Date d'ouverture", kind="date"),
-    _f("resolved", "Résolu le", "Date de résolution", kind="date", nullable=True),
-    _f("owner", "Responsable"),
-    _f("owner_phone", "Téléphone responsable", nullable=True, required=False),
-    _f("owner_email", "E-mail responsable", nullable=True, required=False),
-    _f("reason", "Motif", nullable=True, required=False),
-), key=("dispute_id",), allow_empty=True, order=(("opened", "resolved", "error"),))
-
-ACTIONS = TableSpec("fichier des actions", "Actions", (
-    _f("date", "Date", kind="date"),
-    _f("customer_id", "Code client"),
-    _f("document_ids", "N° pièces", "N° pièce", nullable=True),
-    _f("channel", "Canal", kind="choice", choices=vocab.CHANNEL),
-    _f("contact", "Interlocuteur", nullable=True),
-    _f("outcome", "Résultat", kind="choice", choices=vocab.OUTCOME),
-    _f("excuse", "Code excuse", kind="choice", choices=vocab.EXCUSE, nullable=True),
-    _f("promise_amount_cents", "Montant promis", kind="money", nullable=True),
-    _f("promise_date", "Date promise", kind="date", nullable=True),
-    _f("payment_method", "Mode de règlement", kind="choice", choices=vocab.PAYMENT_METHOD, nullable=True),
-    _f("callback_date", "Date de rappel", kind="date", nullable=True),
-    _f("note", "Note", nullable=True, required=False),
-    _f("collector", "Recouvreur", nullable=True, required=False),
-), allow_empty=True, order=(("date", "promise_date", "warning"), ("date", "callback_date", "warning")))
+ACTIONS = TableSpec("fichier des actions", "Actions", frames.ACTIONS, {
+    "date": ("Date",),
+    "customer_id": ("Code client",),
+    "document_ids": ("N° pièces", "N° pièce"),
+    "channel": ("Canal",),
+    "contact": ("Interlocuteur",),
+    "outcome": ("Résultat",),
+    "excuse": ("Code excuse",),
+    "promise_amount_cents": ("Montant promis",),
+    "promise_date": ("Date promise",),
+    "payment_method": ("Mode de règlement",),
+    "callback_date": ("Date de rappel",),
+    "note": ("Note",),
+    "collector": ("Recouvreur",),
+}, allow_empty=True, order=(("date", "promise_date", "warning"), ("date", "callback_date", "warning")))
 
 
 def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
@@ -224,7 +232,7 @@ def read_table(path: str | Path, spec: TableSpec, sheet: str | None = None,
     result.attrs.update({"source": str(path), "sheet": raw.sheet, "header_row": header_idx + 1,
                          "skipped_rows": {"blank": int(blank_row.sum())},
                          "warnings": warn(path, raw.sheet, notes, spec.kind)})
-    return result
+    return spec.contract.validate(result)
 
 
 def _locate(wb: Workbook, spec: TableSpec, fields: tuple[Field, ...],

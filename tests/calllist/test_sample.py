@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.calllist import CallListParams, call_list, write_call_list
 from relance_analytics.config import Settings
 from relance_analytics.journal import Journal
@@ -19,14 +19,14 @@ pytestmark = pytest.mark.skipif(not (SAMPLE / "exports" / "balance_2026-11-20.xl
 
 
 def test_sample_latest_week(tmp_path: Path):
-    items = ra.read_open_items(SAMPLE / "exports" / "balance_2026-11-20.xlsx")
-    customers = ra.read_customers(SAMPLE / "customers.xlsx")
+    items = rc.read_open_items(SAMPLE / "exports" / "balance_2026-11-20.xlsx")
+    customers = rc.read_customers(SAMPLE / "customers.xlsx")
     with Journal.open(tmp_path) as journal:
         journal.import_file(SAMPLE / "actions.xlsx")
         actions = journal.actions(until="2026-11-20")
     params = CallListParams.from_settings(Settings.load(SAMPLE / "relance.toml"))
-    cl = call_list(items, customers, actions, ra.read_disputes(SAMPLE / "disputes.xlsx"), "2026-11-20", params,
-                   contacts=ra.read_contacts(SAMPLE / "customers.xlsx"))
+    cl = call_list(items, customers, actions, rc.read_disputes(SAMPLE / "disputes.xlsx"), "2026-11-20", params,
+                   contacts=rc.read_contacts(SAMPLE / "customers.xlsx"))
     assert len(cl.rows) > 0
     for frame in (cl.rows, cl.deferred, cl.formal_notices, cl.litigation, cl.claims):
         assert frame["reasons"].str.len().gt(0).all()

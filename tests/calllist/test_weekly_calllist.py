@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 
 import relance_analytics as ra
+from relance_analytics import canonical
 from relance_analytics.calllist.weekly import DRAFTS_FOLDER, WORKBOOK_NAME, publish, restrict, weekly_call_list
 from relance_analytics.calllist.workbook import DEFERRED_SHEET, LISTS_SHEET, SIDE_SHEETS, SUMMARY_SHEET
 from relance_analytics.charts.calllist import amount_per_collector, rows_per_rule
@@ -138,7 +139,7 @@ def test_collector_filter_and_capacity_override(sample_ctx, tmp_path: Path):
 def test_weekly_run_publishes_the_call_list(sample_report):
     report_dir, data = sample_report
     wb = openpyxl.load_workbook(report_dir / WORKBOOK_NAME, read_only=True)
-    collectors = sorted(set(ra.read_customers(data / "customers.xlsx")["collector"].dropna()))
+    collectors = sorted(set(canonical.read_customers(data / "customers.xlsx")["collector"].dropna()))
     assert wb.sheetnames == [SUMMARY_SHEET, *collectors, DEFERRED_SHEET, *SIDE_SHEETS.values(), LISTS_SHEET]
     for name in collectors:
         rows = list(wb[name].iter_rows(values_only=True))
@@ -152,7 +153,7 @@ def test_weekly_run_publishes_the_call_list(sample_report):
 
     emails = sorted((report_dir / DRAFTS_FOLDER / "emails").rglob("*.eml"))
     assert emails
-    contacts = ra.read_contacts(data / "customers.xlsx")
+    contacts = canonical.read_contacts(data / "customers.xlsx")
     reachable = set(contacts.loc[contacts["email"].notna().to_numpy(), "customer_id"].astype(str))
     addressed = 0
     for path in emails:                          # recap_<customer>_<date>_<n>.eml, relance_<customer>.eml
@@ -171,5 +172,5 @@ def test_weekly_run_publishes_the_call_list(sample_report):
 
     # the weekly run fed the journal with actions.xlsx, once
     with Journal.open(report_dir.parent.parent / "ws") as journal:
-        assert len(journal) == len(ra.read_actions(data / "actions.xlsx"))
+        assert len(journal) == len(canonical.read_actions(data / "actions.xlsx"))
         assert journal.import_file(data / "actions.xlsx") == 0

@@ -7,7 +7,7 @@ import warnings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.errors import InputWarning
 from tests.builders import d, sage_export
 
@@ -22,11 +22,11 @@ def test_random_cents_total_exactly(tmp_path, cents):
     path = sage_export(tmp_path / "x.xlsx", rows, total=sum(cents) / 100)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)   # zero-balance lines, left out and warned
-        items = ra.read_open_items(path, mapping="sage")
+        items = rc.read_open_items(path, mapping="sage")
     assert list(items["amount_cents"]) == [c for c in cents if c != 0]
     assert items.attrs["skipped_rows"]["zero_balance"] == cents.count(0)
     assert items.attrs["control_total_cents"] == sum(cents)
-    assert int(ra.aged_balance(items, "2026-11-20").iloc[0]["total"]) == sum(cents)
+    assert int(rc.aged_balance(items, "2026-11-20").iloc[0]["total"]) == sum(cents)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -41,5 +41,5 @@ def test_french_text_amounts_parse_exactly(tmp_path, cents):
     path = sage_export(tmp_path / "x.xlsx", rows, total=fr(sum(cents)))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)
-        read = ra.read_open_items(path, mapping="sage")
+        read = rc.read_open_items(path, mapping="sage")
     assert list(read["amount_cents"]) == [c for c in cents if c != 0]

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics import sample
 from relance_analytics.errors import ExportError
 from relance_analytics.io.fec import fec_payments, load_fec, read_fec
@@ -168,7 +169,7 @@ def test_every_sample_week_rebuilt_from_the_fec_equals_its_export(sample_fec):
         for export in sorted((SAMPLE / "exports").glob("balance_*.xlsx")):
             as_of = export.stem.split("_")[1]
             rebuilt = ledger.open_items(as_of).set_index("document_id")[COMPARED].sort_index()
-            read = ra.read_open_items(export)
+            read = rc.read_open_items(export)
             expected = read.set_index("document_id")[COMPARED].sort_index()
             for frame in (rebuilt, expected):
                 frame["customer_id"] = frame["customer_id"].astype(str)

@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 import python_calamine
 
-import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.calllist import read_outcomes
 from relance_analytics.errors import ExportError, InputError, InputWarning
 from relance_analytics.io.fec import read_fec
 from tests.data.make_corpus import Sheet, build_cases, build_corpus, entity_bomb, write_xlsx
 
 READERS = {
-    "open_items": ra.read_open_items, "fec": read_fec, "customers": ra.read_customers, "contacts": ra.read_contacts,
-    "sales": ra.read_sales, "disputes": ra.read_disputes, "actions": ra.read_actions, "call_list": read_outcomes,
+    "open_items": rc.read_open_items, "fec": read_fec, "customers": rc.read_customers, "contacts": rc.read_contacts,
+    "sales": rc.read_sales, "disputes": rc.read_disputes, "actions": rc.read_actions, "call_list": read_outcomes,
 }
 #: Cases each reader must have at least: the tabular readers each get the shared container and
 #: sheet cases (≥ 25); the contacts sheet, read from the customers workbook, only what is its own;
@@ -112,7 +112,7 @@ def test_bombs_are_refused_fast_with_bounded_memory(corpus, name):
     tracemalloc.start()
     start = time.perf_counter()
     with pytest.raises(ExportError, match="bomb"):
-        ra.read_open_items(path)
+        rc.read_open_items(path)
     elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -144,5 +144,5 @@ def test_declared_sizes_bound_what_calamine_decompresses(tmp_path):
         pos = raw.find(name, pos + 1)
     path.write_bytes(bytes(raw))
     with pytest.raises(InputError) as info:
-        ra.read_customers(path)
+        rc.read_customers(path)
     assert "corrompu" in str(info.value) or "illisible" in str(info.value)

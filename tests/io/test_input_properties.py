@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.errors import CurrencyError, ExportError, InputWarning
 
 FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
@@ -50,7 +50,7 @@ def test_a_date_is_read_as_written_or_refused(tmp_path, dates, form, stated):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            items = ra.read_open_items(path, mapping=mapping)
+            items = rc.read_open_items(path, mapping=mapping)
         except ExportError:
             return                                          # refused: never a wrong date
     read = [x.date() for x in items["due_date"]]
@@ -80,14 +80,14 @@ def test_two_currencies_are_never_added(tmp_path, lines):
     rows = [f"C{k % 3};F{k};31/10/2026;{cur};{fr(a)}" for k, (cur, a) in enumerate(lines)]
     rows += [f"Total général;;;{cur};{fr(t)}" for cur, t in sorted(totals.items())]
     path = write(tmp_path / "fx.csv", ["Compte;Pièce;Échéance;Devise;Montant", *rows])
-    items = ra.read_open_items(path, mapping={**MAPPING, "currency": "Devise"})
+    items = rc.read_open_items(path, mapping={**MAPPING, "currency": "Devise"})
     assert items.attrs["control_totals_cents"] == totals
-    per = ra.aged_balance(items, "2026-11-20", by="currency")
+    per = rc.aged_balance(items, "2026-11-20", by="currency")
     assert {c: int(per.loc[c, "total"]) for c in per.index} == totals
     if len(totals) > 1:
         with pytest.raises(CurrencyError):
-            ra.aged_balance(items, "2026-11-20")
+            rc.aged_balance(items, "2026-11-20")
         with pytest.raises(CurrencyError):
-            ra.aged_balance(items, "2026-11-20", by="customer")
+            rc.aged_balance(items, "2026-11-20", by="customer")
     else:
-        assert int(ra.aged_balance(items, "2026-11-20").iloc[0]["total"]) == next(iter(totals.values()))
+        assert int(rc.aged_balance(items, "2026-11-20").iloc[0]["total"]) == next(iter(totals.values()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.errors import ExportError, ReconciliationError
 from tests.builders import ODOO_HEADER, d, sage_export, write_rows
 
@@ -18,7 +18,7 @@ ITEMS = [
 
 
 def test_sage_layout_reads_items_exactly(tmp_path):
-    items = ra.read_open_items(sage_export(tmp_path / "b.xlsx", ITEMS, subtotals=True), mapping="sage")
+    items = rc.read_open_items(sage_export(tmp_path / "b.xlsx", ITEMS, subtotals=True), mapping="sage")
     assert list(items["document_id"]) == ["FA-1", "AV-1", "RG-1", "FA-2"]
     assert list(items["amount_cents"]) == [120000, -12000, -5010, 12]
     assert list(items["amount_ht_cents"]) == [100000, -10000, -5010, 10]
@@ -36,7 +36,7 @@ def test_sage_layout_reads_items_exactly(tmp_path):
 
 
 def test_auto_mapping_detects_the_preset(tmp_path):
-    items = ra.read_open_items(sage_export(tmp_path / "b.xlsx", ITEMS))
+    items = rc.read_open_items(sage_export(tmp_path / "b.xlsx", ITEMS))
     assert items.attrs["mapping"] == "sage"
 
 
@@ -56,7 +56,7 @@ def test_odoo_layout_text_numbers_and_dates(tmp_path):
         [], ["Total général", None, None, None, None, None, None, f"1{narrow}190,00"],
         ["Pourcentages", None, None, None, None, None, None, "100 %"],
     ]
-    items = ra.read_open_items(write_rows(tmp_path / "o.xlsx", rows), mapping="auto")
+    items = rc.read_open_items(write_rows(tmp_path / "o.xlsx", rows), mapping="auto")
     assert items.attrs["mapping"] == "odoo"
     assert list(items["customer_id"]) == ["C001", "C001", "C002"]
     assert list(items["customer_name"]) == ["Alpha SARL", "Alpha SARL", "Béta SA"]
@@ -77,7 +77,7 @@ def test_dict_mapping_and_csv_cp1252(tmp_path):
     path.write_bytes(text.encode("cp1252"))
     mapping = {"customer_id": "compte", "customer_name": "NOM", "document_id": "piece",
                "due_date": "Échéance", "debit": "Debit", "credit": "Credit"}
-    items = ra.read_open_items(path, mapping=mapping)
+    items = rc.read_open_items(path, mapping=mapping)
     assert list(items["amount_cents"]) == [100050, -20025]
     assert list(items["document_type"]) == ["invoice", "credit_note"]
     assert items.attrs["control_total_cents"] == 80025
@@ -87,7 +87,7 @@ def test_mapping_toml_file(tmp_path):
     toml = tmp_path / "mon_erp.toml"
     toml.write_text('[columns]\ncustomer_id = "Code client"\ndocument_id = "N° pièce"\n'
                     'due_date = "Échéance"\namount = "Solde TTC"\n', encoding="utf-8")
-    items = ra.read_open_items(sage_export(tmp_path / "b.xlsx", ITEMS[:1]), mapping=toml)
+    items = rc.read_open_items(sage_export(tmp_path / "b.xlsx", ITEMS[:1]), mapping=toml)
     assert list(items["amount_cents"]) == [120000]
     assert items.attrs["mapping"] == "mon_erp"
 
@@ -95,7 +95,7 @@ def test_mapping_toml_file(tmp_path):
 def test_totals_mismatch_says_by_how_much(tmp_path):
     path = sage_export(tmp_path / "b.xlsx", ITEMS, total=1030.12)
     with pytest.raises(ReconciliationError) as info:
-        ra.read_open_items(path, mapping="sage")
+        rc.read_open_items(path, mapping="sage")
     # items sum to 1200 - 120 - 50.10 + 0.12 = 1030.02, the total row says 1030.12
     assert info.value.difference_cents == -10
     text = str(info.value)
@@ -114,7 +114,7 @@ def test_every_problem_of_a_file_is_reported(tmp_path):
     ]
     path = sage_export(tmp_path / "b.xlsx", bad, total=0)
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path, mapping="sage")
+        rc.read_open_items(path, mapping="sage")
     err = info.value
     text = str(err)
     assert err.sheet == "Balance âgée" and err.path == path

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import relance_analytics as ra
+from relance_analytics import canonical as rc
 from relance_analytics.currency import CurrencyRates, convert
 from relance_analytics.dates import as_date, parse_user_date
 from relance_analytics.errors import CurrencyError, DateInputError, ExportError, InputWarning, SnapshotMissing
@@ -54,7 +55,7 @@ def renamed_sample(tmp_path: Path) -> Path:
 def test_a_renamed_due_date_header_is_refused_with_the_closest_header(tmp_path):
     path = renamed_sample(tmp_path)
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path)
+        rc.read_open_items(path)
     err = info.value
     assert err.code == "missing_column" and err.problems[0].row == 6
     text = str(err)
@@ -82,7 +83,7 @@ def test_a_user_mapping_with_a_typo_names_the_closest_header(tmp_path):
     mapping = {"customer_id": "Compte", "customer_name": "Nom", "document_id": "Piece", "document_date": "Date fact",
                "due_date": "Échéance", "amount": "Montant"}
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path, mapping=mapping)
+        rc.read_open_items(path, mapping=mapping)
     text = str(info.value)
     assert "colonne « Date fact » (date de pièce) absente de l'en-tête (correspondance 'personnalisée') ; " \
            "vouliez-vous dire « Date facture » ?" in text
@@ -91,7 +92,7 @@ def test_a_user_mapping_with_a_typo_names_the_closest_header(tmp_path):
 
 def test_an_optional_column_may_be_missing(tmp_path):
     path = csv(tmp_path / "export.csv", "Compte;Pièce;Échéance;Montant", "C1;F1;31/10/2026;100,00")
-    items = ra.read_open_items(path, mapping={"customer_id": "Compte", "document_id": "Pièce", "due_date": "Échéance",
+    items = rc.read_open_items(path, mapping={"customer_id": "Compte", "document_id": "Pièce", "due_date": "Échéance",
                                               "amount": "Montant", "segment": "Segment", "optional": ["segment"]})
     assert list(items["amount_cents"]) == [10000] and "segment" not in items.columns
 
@@ -99,7 +100,7 @@ def test_an_optional_column_may_be_missing(tmp_path):
 def test_headers_matching_no_preset_list_what_was_found_and_the_closest_presets(tmp_path):
     path = csv(tmp_path / "export.csv", "Tiers;Facture;Echeance;Reste du", "C1;F1;31/10/2026;100,00")
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path)
+        rc.read_open_items(path)
     text = str(info.value)
     assert "aucun préréglage ne reconnaît cet en-tête" in text
     assert "en-têtes lus (ligne 1) : « Tiers », « Facture », « Echeance », « Reste du »" in text
@@ -118,7 +119,7 @@ US_MAPPING = {"customer_id": "Customer", "document_id": "Invoice", "document_dat
 
 def test_month_first_dates_are_read_month_first_from_the_evidence(tmp_path):
     path = csv(tmp_path / "us.csv", US_HEADER, "C1;F1;1/26/2013;2/25/2013;61,74", "C2;F2;2/10/2013;3/12/2013;105,92")
-    items, notes = quiet(ra.read_open_items, path, mapping=US_MAPPING)
+    items, notes = quiet(rc.read_open_items, path, mapping=US_MAPPING)
     assert list(items["document_date"]) == [pd.Timestamp("2013-01-26"), pd.Timestamp("2013-02-10")]
     assert list(items["due_date"]) == [pd.Timestamp("2013-02-25"), pd.Timestamp("2013-03-12")]
     assert items.attrs["date_orders"]["document_date"] == {"order": "mdy", "source": "evidence"}
@@ -127,7 +128,7 @@ def test_month_first_dates_are_read_month_first_from_the_evidence(tmp_path):
 
 def test_ambiguous_dates_are_read_day_first_with_a_counted_warning(tmp_path):
     path = csv(tmp_path / "us.csv", US_HEADER, "C1;F1;1/2/2013;2/3/2013;61,74", "C2;F2;3/4/2013;4/4/2013;105,92")
-    items, notes = quiet(ra.read_open_items, path, mapping=US_MAPPING)
+    items, notes = quiet(rc.read_open_items, path, mapping=US_MAPPING)
     assert list(items["document_date"]) == [pd.Timestamp("2013-02-01"), pd.Timestamp("2013-04-03")]
     assert items.attrs["date_orders"]["due_date"] == {"order": "dmy", "source": "default"}
     assert items.attrs["tolerated"] == {"date_order_default_document_date": 2, "date_order_default_due_date": 1}
@@ -136,7 +137,7 @@ def test_ambiguous_dates_are_read_day_first_with_a_counted_warning(tmp_path):
            "1er février 2013)" in notes[0]
     assert 'date_order = "mdy"' in notes[0]
     # the mapping states the order: read month-first, nothing to warn
-    items, notes = quiet(ra.read_open_items, path, mapping={**US_MAPPING, "date_order": "mdy"})
+    items, notes = quiet(rc.read_open_items, path, mapping={**US_MAPPING, "date_order": "mdy"})
     assert list(items["document_date"]) == [pd.Timestamp("2013-01-02"), pd.Timestamp("2013-03-04")]
     assert items.attrs["date_orders"]["document_date"] == {"order": "mdy", "source": "stated"}
     assert not notes
@@ -146,7 +147,7 @@ def test_a_column_proving_both_orders_names_two_rows_that_disagree(tmp_path):
     path = csv(tmp_path / "mixed.csv", US_HEADER, "C1;F1;26/01/2013;25/02/2013;1,00",
                "C2;F2;01/26/2013;25/02/2013;2,00")
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path, mapping=US_MAPPING)
+        rc.read_open_items(path, mapping=US_MAPPING)
     text = str(info.value)
     assert info.value.code == "date_order_conflict"
     assert "ligne 3, colonne « Date (C) » : ordre du jour et du mois contradictoire : la ligne 2 (« 26/01/2013 ») " \
@@ -156,7 +157,7 @@ def test_a_column_proving_both_orders_names_two_rows_that_disagree(tmp_path):
 def test_a_stated_order_makes_a_cell_of_the_other_order_unreadable(tmp_path):
     path = csv(tmp_path / "us.csv", US_HEADER, "C1;F1;26/01/2013;2/25/2013;1,00")
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path, mapping={**US_MAPPING, "date_order": "mdy"})
+        rc.read_open_items(path, mapping={**US_MAPPING, "date_order": "mdy"})
     assert "ligne 2, colonne « Date (C) » : date illisible : lu « 26/01/2013 » ; attendu : une date comme 12/31/2026 " \
            "(mois, jour, année)" in str(info.value)
 
@@ -170,7 +171,7 @@ def test_date_forms_of_real_files(tmp_path):
                "C1;F5;20-nov.-2026;20-déc.-2026;1,00",
                "C1;F6;20-Nov-2026;20 December 2026;1,00",
                "C1;F7;Nov 20, 2026;1 févr. 2027;1,00")
-    items, notes = quiet(ra.read_open_items, path, mapping={"customer_id": "Compte", "document_id": "Pièce",
+    items, notes = quiet(rc.read_open_items, path, mapping={"customer_id": "Compte", "document_id": "Pièce",
                                                             "document_date": "Date", "due_date": "Échéance",
                                                             "amount": "Montant"})
     assert [f"{x:%Y-%m-%d}" for x in items["document_date"]] == \
@@ -225,17 +226,17 @@ FX_LINES = ("C1;F1;31/10/2026;EUR;1 000,00", "C1;F2;31/10/2026;USD;100,00", "C2;
 
 def test_two_currencies_are_read_reconciled_per_currency_and_never_added(tmp_path):
     path = csv(tmp_path / "fx.csv", FX_HEADER, *FX_LINES, "Total général;;;EUR;1 000,00", "Total général;;;USD;123,32")
-    items = ra.read_open_items(path, mapping=FX_MAPPING)
+    items = rc.read_open_items(path, mapping=FX_MAPPING)
     assert list(items["currency"]) == ["EUR", "USD", "USD", "USD"]
     assert items.attrs["control_totals_cents"] == {"EUR": 100000, "USD": 12332}
     assert items.attrs["control_total_cents"] is None
     with pytest.raises(CurrencyError) as info:
-        ra.aged_balance(items, "2026-11-20")
+        rc.aged_balance(items, "2026-11-20")
     assert "balance âgée : les pièces sont en plusieurs devises (EUR (1 pièce), USD (3 pièces))" in str(info.value)
     assert "[currencies]" in str(info.value)
-    per = ra.aged_balance(items, "2026-11-20", by="currency")
+    per = rc.aged_balance(items, "2026-11-20", by="currency")
     assert per.loc["EUR", "total"] == 100000 and per.loc["USD", "total"] == 10000 + 3333 - 1001
-    for metric in (lambda: ra.provisions(items, "2026-11-20"), lambda: ra.dso(items, pd.DataFrame(), "2026-11-20")):
+    for metric in (lambda: rc.provisions(items, "2026-11-20"), lambda: rc.dso(items, pd.DataFrame(), "2026-11-20")):
         with pytest.raises(CurrencyError):
             metric()
 
@@ -243,7 +244,7 @@ def test_two_currencies_are_read_reconciled_per_currency_and_never_added(tmp_pat
 def test_a_wrong_currency_total_is_named_with_its_currency(tmp_path):
     path = csv(tmp_path / "fx.csv", FX_HEADER, *FX_LINES, "Total général;;;EUR;1 000,00", "Total général;;;USD;123,33")
     with pytest.raises(ra.ReconciliationError) as info:
-        ra.read_open_items(path, mapping=FX_MAPPING)
+        rc.read_open_items(path, mapping=FX_MAPPING)
     assert info.value.currency == "USD" and info.value.difference_cents == -1
     assert f"les pièces totalisent 123,32{NB}$ mais la ligne de total général indique 123,33{NB}$" in str(info.value)
 
@@ -251,7 +252,7 @@ def test_a_wrong_currency_total_is_named_with_its_currency(tmp_path):
 def test_one_grand_total_over_two_currencies_is_refused(tmp_path):
     path = csv(tmp_path / "fx.csv", FX_HEADER, *FX_LINES, "Total général;;;;1 123,32")
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path, mapping=FX_MAPPING)
+        rc.read_open_items(path, mapping=FX_MAPPING)
     assert info.value.code == "mixed_currency_total"
     assert "une seule ligne de total général pour 2 devises (EUR, USD)" in str(info.value)
 
@@ -271,7 +272,7 @@ def test_ingestion_converts_only_with_the_users_rates(tmp_path):
     assert list(snap["source_currency"]) == ["EUR", "USD", "USD", "USD"]
     assert set(snap["currency"]) == {"EUR"}
     assert snap.attrs["conversion"] == {"USD": "0.92"} and snap.attrs["control_total_cents"] is None
-    assert int(ra.aged_balance(snap, "2026-11-20").iloc[0]["total"]) == 100000 + 9200 + 3066 - 921
+    assert int(rc.aged_balance(snap, "2026-11-20").iloc[0]["total"]) == 100000 + 9200 + 3066 - 921
 
 
 def test_conversion_rounds_half_away_from_zero_on_the_exact_rate():
@@ -295,7 +296,7 @@ def test_zero_balance_lines_are_left_out_counted_and_warned(tmp_path):
     rows = [["C1", "Alpha", "FA", "F1", d("2026-09-01"), d("2026-10-01"), 100.0, 120.0],
             ["C1", "Alpha", "FA", "F2", d("2026-09-02"), d("2026-10-02"), 0.0, 0.0],
             ["C2", "Béta", "FA", "F3", d("2026-09-03"), d("2026-10-03"), 0.0, 0.0]]
-    items, notes = quiet(ra.read_open_items, sage_export(tmp_path / "b.xlsx", rows), mapping="sage")
+    items, notes = quiet(rc.read_open_items, sage_export(tmp_path / "b.xlsx", rows), mapping="sage")
     assert list(items["document_id"]) == ["F1"]
     assert items.attrs["skipped_rows"]["zero_balance"] == 2
     assert "2 lignes soldées (montant nul) écartées (lignes 8, 9)" in notes[0]
@@ -309,7 +310,7 @@ def test_ignored_document_types_and_other_accounts_never_count(tmp_path):
     mapping = {"columns": {"account": "Compte", "customer_id": "Tiers", "document_type": "Type", "document_id": "Pièce",
                            "due_date": "Échéance", "amount": "Solde"},
                "document_types": {"FA": "invoice", "FF": "invoice", "OD": "ignore"}, "accounts": ["411"]}
-    items = ra.read_open_items(path, mapping=mapping)
+    items = rc.read_open_items(path, mapping=mapping)
     assert list(items["document_id"]) == ["F1", "F2"]
     assert items.attrs["skipped_rows"]["ignored"] == 2
     assert items.attrs["control_total_cents"] == -29000      # the export's total covers every line
@@ -339,7 +340,7 @@ def test_sap_fbl5n_debit_credit_codes_sign_the_amounts(tmp_path):
     path = csv(tmp_path / "fbl5n.txt", SAP_HEADER, "C1|Alpha|1800001|DR|01.10.2026|31.10.2026|1.234,56|EUR|S",
                "C1|Alpha|1400002|DZ|05.11.2026|05.11.2026|200,00|EUR|H",
                "C2|Beta|1600003|DG|02.10.2026|02.10.2026|99,00-|EUR|H", encoding="cp1252")
-    items = ra.read_open_items(path, mapping="sap_fbl5n")
+    items = rc.read_open_items(path, mapping="sap_fbl5n")
     assert list(items["amount_cents"]) == [123456, -20000, -9900]
     assert list(items["document_type"]) == ["invoice", "payment", "credit_note"]
 
@@ -349,12 +350,12 @@ def test_a_user_mapping_with_a_sens_column(tmp_path):
                "direction": "Sens"}
     path = csv(tmp_path / "ebp.csv", "Compte;Pièce;Échéance;Montant;Sens", "C1;F1;31/10/2026;150,00;D",
                "C1;A1;31/10/2026;50,00;C", "Total;;;100,00;")
-    items = ra.read_open_items(path, mapping=mapping)
+    items = rc.read_open_items(path, mapping=mapping)
     assert list(items["amount_cents"]) == [15000, -5000] and items.attrs["control_total_cents"] == 10000
     bad = csv(tmp_path / "bad.csv", "Compte;Pièce;Échéance;Montant;Sens", "C1;F1;31/10/2026;150,00;X",
               "C1;A1;31/10/2026;-50,00;D")
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(bad, mapping=mapping)
+        rc.read_open_items(bad, mapping=mapping)
     text = str(info.value)
     assert "ligne 2, colonne « Sens (E) » : code débit/crédit inconnu : lu « X »" in text
     assert "ligne 3, colonne « Montant (D) » : montant négatif marqué au débit" in text
@@ -366,7 +367,7 @@ def test_a_user_mapping_with_a_sens_column(tmp_path):
 def test_float_noise_written_as_text_is_refused_naming_the_currency(tmp_path):
     path = csv(tmp_path / "fx.csv", FX_HEADER, "C1;F1;31/10/2026;USD;2309.7899999999995")
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path, mapping=FX_MAPPING)
+        rc.read_open_items(path, mapping=FX_MAPPING)
     text = str(info.value)
     assert "ligne 2, colonne « Montant (E) » : montant à plus de 2 décimales : lu « 2309.7899999999995 »" in text
     assert "attendu : un montant en USD arrondi au centime" in text and "euros" not in text
@@ -376,7 +377,7 @@ def test_duplicate_documents_are_listed_with_a_cap(tmp_path):
     lines = [f"C1;F1;31/10/2026;{k},00" for k in range(1, 301)]
     path = csv(tmp_path / "dup.csv", "Compte;Pièce;Échéance;Montant", *lines)
     with pytest.raises(ExportError) as info:
-        ra.read_open_items(path, mapping={"customer_id": "Compte", "document_id": "Pièce", "due_date": "Échéance",
+        rc.read_open_items(path, mapping={"customer_id": "Compte", "document_id": "Pièce", "due_date": "Échéance",
                                           "amount": "Montant"})
     err = info.value
     assert len(err.problems) == 300
