@@ -36,6 +36,7 @@ from ..text.calllist import (
     contact_alert,
     defer_text,
     documents_text,
+    letter_action,
     litigation_status,
     reason_texts,
     score_text,
@@ -119,6 +120,7 @@ class EscalationRow(RowBase):
     agreed: str
     letter_actions: tuple[str, ...]
     letter_agreed: tuple[str, ...]
+    earlier_notices: tuple[pd.Timestamp, ...]
 
 
 class ClaimRow(RowBase):
@@ -302,17 +304,26 @@ class _Rows:
     def reason_texts(self, cid: str, rules: tuple[str, ...]) -> str:
         return "\n".join(str(x["text"]) for x in self.reasons.get(cid, ()) if x["rule"] in rules)
 
-    def agreed(self, cid: str, letter: bool = False) -> list[str]:
-        """Promises and callbacks of the episode with each promise's status (what was agreed); for
-        a letter, without the contacts' names nor the promises kept."""
+    def agreed(self, cid: str) -> list[str]:
+        """Promises and callbacks of the episode with each promise's status (what was agreed)."""
         labels = {"kept": "tenue", "broken": "non tenue", "pending": "en cours"}
         acts = [a for a in self.f.episode(cid) if a["outcome"] == "promise" or not pd.isna(a["callback_date"])]
         lines = []
-        for line, action in zip(self.describe(acts, contacts=not letter), acts):
+        for line, action in zip(self.describe(acts), acts):
             state = self.promise_status.get(action["order"], "")
-            if not (letter and state == "kept"):
-                lines.append(f"{line} ({labels[state]})" if state else line)
+            lines.append(f"{line} ({labels[state]})" if state else line)
         return lines
+
+    def letter(self, cid: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A formal-notice letter's actions and what was agreed, both from the same actions: the
+        episode's, less the promises kept (honoured, they concern invoices since paid)."""
+        status = self.promise_status
+        acts = [a for a in self.f.episode(cid) if status.get(a["order"], "") != "kept"]
+        lines = tuple(letter_action(a, status.get(a["order"], "")) for a in acts)
+        agreed = tuple(line for line, a in zip(lines, acts)
+                       if (a["outcome"] == "promise" and not pd.isna(a["promise_date"]))
+                       or not pd.isna(a["callback_date"]))
+        return lines, agreed
 
 
 @lru_cache(maxsize=1 << 14)
@@ -343,6 +354,7 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> CallRow:
     r1 = sorted(r.of(cid, "R1"), key=lambda x: x["date"])
     r5 = r.of(cid, "R5")
     callback = acc["callback_date"]
+    excuse = f.current_excuse(cid)
     s = Situation(
         as_of=f.as_of, rules=rules, overdue=tuple(overdue), pre_due=tuple(pre_due),
         credits_cents=int(acc["credits_cents"]),
@@ -350,15 +362,16 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> CallRow:
         document_sent=r5[0]["date"] if r5 else None,
         callback=(acc["last_date"], callback) if not pd.isna(callback) and callback <= f.as_of else None,
         unsuccessful=int(acc["unsuccessful"]), notice_after=p.formal_notice_after_reminders,
-        excuse=_optional(acc["excuse"]), excuse_date=_optional(acc["excuse_date"]),
+        excuse=excuse[0] if excuse else None, excuse_date=excuse[1] if excuse else None,
         financial_difficulty=bool(acc["financial_difficulty"]), resolved=tuple(r.resolved.get(cid, ())),
         disputed=tuple(r.disputed.get(cid, ())), proposal_days=p.proposal_days,
-        broken_proposal_days=p.broken_promise_proposal_days)
+        broken_proposal_days=p.broken_promise_proposal_days, pending=f.pending(cid), notices=f.notices(cid),
+        documents_sent=f.documents_sent(cid), episode_actions=len(f.episode(cid)))
     first, second, third = talking_points(s)
     value = float(score(np.array([net]), np.array([weighted]), p)[0])
     doc_ids = [d for d, _, _ in docs]
     history = f.history.get(cid, [])
-    reminders = [a for a in f.episode(cid) if not a["is_formal_notice"]]
+    reminders = f.episode(cid)
     return CallRow(
         **r.base(cid), tier=tier(set(rules)), rules=" ".join(x for x in RULES if x in rules),
         reasons=r.reason_texts(cid, CALL_RULES), next_step=next_step(s),
@@ -369,7 +382,7 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> CallRow:
         score_text=score_text(net, weighted, value, p.age_scale_days),
         last_actions="\n".join(r.describe(history[::-1][:p.recent_actions], notes=True)),
         reminders=reminders_text(r.describe(reminders), _optional(acc["oldest_due"]), int(acc["unsuccessful"]),
-                                 p.formal_notice_after_reminders, f.as_of),
+                                 p.formal_notice_after_reminders, f.as_of, s.notices),
         situation=first, requirement=second, proposal=third, excuse=s.excuse or "",
         excuse_answer=excuse_answer(s), notes=notes(s),
         key=_key(f.as_of, cid, str(acc["collector"]), doc_ids),
@@ -384,6 +397,7 @@ def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> EscalationRow
     announced = litigation_date(f, cid)
     state = litigation_status(notice, announced, f.as_of)
     episode = f.episode(cid)
+    letter = r.letter(cid)
     return EscalationRow(
         **r.base(cid), documents=tuple(d for d, _, _ in docs), documents_text=documents_text(docs, f.as_of),
         document_lines=tuple(docs), overdue_cents=int(acc["overdue_cents"]),
@@ -391,8 +405,8 @@ def _escalation_row(r: _Rows, cid: str, rules: tuple[str, ...]) -> EscalationRow
         net_cents=max(int(acc["overdue_cents"]) + int(acc["credits_cents"]), 0), max_days=int(acc["max_days"]),
         oldest_due=acc["oldest_due"], reasons=r.reason_texts(cid, rules), formal_notice_date=notice,
         deadline=announced, litigation_status=state, actions_taken="\n".join(r.describe(episode)),
-        agreed="\n".join(r.agreed(cid)), letter_actions=tuple(r.describe(episode, contacts=False)),
-        letter_agreed=tuple(r.agreed(cid, letter=True)),
+        agreed="\n".join(r.agreed(cid)), letter_actions=letter[0], letter_agreed=letter[1],
+        earlier_notices=f.earlier_notices(cid),
     )
 
 
@@ -431,7 +445,7 @@ ESCALATION_COLUMNS = ("collector", "customer_id", "customer_name", "contact_name
                       "contact_email", "second_contact", "contact_alert", "circuit", "documents", "documents_text",
                       "document_lines", "overdue_cents", "credits_cents", "net_cents", "max_days", "oldest_due",
                       "reasons", "formal_notice_date", "deadline", "litigation_status", "actions_taken", "agreed",
-                      "letter_actions", "letter_agreed")
+                      "letter_actions", "letter_agreed", "earlier_notices")
 CLAIM_COLUMNS = ("collector", "customer_id", "customer_name", "contact_name", "contact_phone", "contact_email",
                  "status", "items", "invoices_cents", "credits_cents", "claim_cents", "base_ht_cents",
                  "provision_rate", "provision_cents", "documents", "reasons", "action")

@@ -31,8 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import vocab
-from ..french import euros
-from ..text.calllist import day
+from ..french import euros, plural
+from ..text.calllist import day, earlier_notices_text, notice_subject
 from .build import CallList
 from .contacts import choose_contacts
 from .workbook import letter_name, mail_url
@@ -48,6 +48,20 @@ class Drafts:
     recaps: list[Path] = field(default_factory=list)
     reminders: list[Path] = field(default_factory=list)
     letters: list[Path] = field(default_factory=list)
+    unaddressed: list[Path] = field(default_factory=list)     # e-mails without a recipient (``*_sans_adresse.eml``)
+    no_sender: list[str] = field(default_factory=list)        # collectors without an address in relance.toml
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a collector must complete before sending, in French (empty when nothing)."""
+        out = []
+        if self.unaddressed:
+            out.append(f"{plural(len(self.unaddressed), 'e-mail')} sans adresse de destinataire (fichiers "
+                       "« …_sans_adresse.eml ») : compléter l'adresse du contact dans customers.xlsx, feuille Contacts")
+        if self.no_sender:
+            out.append("recouvreur(s) sans adresse d'expéditeur : " + ", ".join(sorted(self.no_sender))
+                       + " ; ajoutez email = \"…\" à leur ligne de [collectors] dans relance.toml")
+        return out
 
     @property
     def files(self) -> list[Path]:
@@ -88,7 +102,14 @@ def _message(subject: str, body: str, to_name: object, to_email: object, collect
     return msg
 
 
-def _save(msg: EmailMessage, path: Path) -> Path:
+def _save(msg: EmailMessage, path: Path, written: Drafts, collector: str) -> Path:
+    """Write the draft; one without a recipient is named ``…_sans_adresse.eml`` and listed, as
+    is a collector without a sender address."""
+    if "To" not in msg:
+        path = path.with_name(f"{path.stem}_sans_adresse{path.suffix}")
+        written.unaddressed.append(path)
+    if "From" not in msg and collector not in written.no_sender:
+        written.no_sender.append(collector)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(msg.as_bytes())
     return path
@@ -106,19 +127,24 @@ def _lines(docs: tuple[tuple[str, int, pd.Timestamp], ...], as_of: pd.Timestamp)
     return "\n".join(f"  - {d} : {euros(c)}, échéance du {day(due, as_of)}" for d, c, due in docs)
 
 
+#: What a recap thanks the customer for, by the channel of the action it recaps.
+RECAP_EXCHANGE = {"phone": "notre entretien téléphonique", "email": "votre message", "letter": "votre courrier"}
+
+
 def recap_body(action: pd.Series, contact: object, collector: str, company: str,
                as_of: pd.Timestamp) -> tuple[str, str]:
     """Subject and text of the written recap of one call with a promise or a callback."""
     when = day(action["date"], as_of)
     docs = ", ".join(str(action["document_ids"]).split(",")) if not pd.isna(action["document_ids"]) else ""
     concerning = f" concernant {docs}" if docs else ""
-    lines = [_greeting(contact), "", f"Je vous remercie pour notre entretien téléphonique du {when}."]
+    exchange = RECAP_EXCHANGE.get(str(action["channel"]), "notre échange")
+    lines = [_greeting(contact), "", f"Je vous remercie pour {exchange} du {when}."]
     if action["outcome"] == "promise" and not pd.isna(action["promise_date"]):
         amount = euros(int(action["promise_amount_cents"])) if not pd.isna(action["promise_amount_cents"]) \
             else "le montant dû"
         method = vocab.PAYMENT_METHOD.get(str(action["payment_method"]), "") if not pd.isna(action["payment_method"]) \
             else ""
-        subject = (f"Récapitulatif de notre entretien du {when} : règlement de {amount} "
+        subject = (f"Récapitulatif de notre échange du {when} : règlement de {amount} "
                    f"le {day(action['promise_date'], as_of)}")
         lines += ["Comme convenu, je vous confirme votre engagement :",
                   f"  - règlement de {amount}{' par ' + method if method else ''} "
@@ -128,7 +154,7 @@ def recap_body(action: pd.Series, contact: object, collector: str, company: str,
         if not pd.isna(action["callback_date"]):
             lines += ["", f"Je vous rappellerai par ailleurs le {day(action['callback_date'], as_of)}."]
     else:
-        subject = f"Suite à notre entretien du {when} : rappel convenu le {day(action['callback_date'], as_of)}"
+        subject = f"Suite à notre échange du {when} : rappel convenu le {day(action['callback_date'], as_of)}"
         lines += [f"Comme convenu, je vous rappellerai le {day(action['callback_date'], as_of)} pour faire le point "
                   f"sur le règlement{concerning}.", "",
                   "D'ici là, n'hésitez pas à me communiquer la date de mise en paiement dès qu'elle sera arrêtée."]
@@ -185,6 +211,8 @@ def letter_html(row: pd.Series, company: str, as_of: pd.Timestamp) -> str:
     agreed = "".join(f"<li>{e(line)}</li>" for line in row["letter_agreed"])
     agreed_block = (f"<p>Ce qui avait été convenu avec vos services :</p><ul>{agreed}</ul>" if agreed else
                     "<p>Aucun engagement de paiement daté n'a été obtenu malgré ces démarches.</p>")
+    earlier = tuple(row["earlier_notices"])
+    reminder = f"<p>{e(earlier_notices_text(earlier))}</p>\n" if earlier else ""
     credits = (f"<p>Après imputation de vos avoirs et règlements en attente ({e(euros(row['credits_cents']))}), "
                f"le montant restant dû est de <b>{e(euros(row['net_cents']))}</b>.</p>"
                if row["credits_cents"] < 0 else "")
@@ -199,8 +227,8 @@ table{{border-collapse:collapse;margin:0.5em 0}}td,th{{border:1px solid #999;pad
 <p class="right">{e(str(row['customer_name']))}<br>À l'attention de la direction<br>[Adresse du client]</p>
 <p class="right">[Ville], le {as_of:%d/%m/%Y}</p>
 <p><b>Lettre recommandée avec demande d'avis de réception</b><br>
-<b>Objet : mise en demeure de payer – {e(euros(row['net_cents']))}</b><br>
-Vos références client : {e(str(row['customer_id']))}</p>
+<b>Objet : {e(notice_subject(len(earlier)))} – {e(euros(row['net_cents']))}</b><br>
+Nos références : compte client {e(str(row['customer_id']))}</p>
 <p>Madame, Monsieur,</p>
 <p>Malgré nos relances successives, les factures suivantes restent impayées à ce jour :</p>
 <table><tr><th>Facture</th><th>Échéance</th><th>Montant TTC</th></tr>
@@ -209,6 +237,7 @@ Vos références client : {e(str(row['customer_id']))}</p>
 {credits}
 <p>Nos démarches à ce sujet :</p><ul>{actions}</ul>
 {agreed_block}
+{reminder}
 <p>Par la présente, nous vous mettons en demeure de nous régler la somme de <b>{e(euros(row['net_cents']))}</b>
 au plus tard le <b>{deadline:%d/%m/%Y}</b>.</p>
 <p>À défaut de règlement à cette date, nous transmettrons le dossier au contentieux sans autre avis, en vue
@@ -257,7 +286,7 @@ def write_drafts(out_dir: str | Path, cl: CallList, actions: pd.DataFrame, conta
         seen[stem] = seen.get(stem, 0) + 1
         path = out / "emails" / slug(collector or "non_affecte") / f"{stem}_{seen[stem]}.eml"
         written.recaps.append(_save(_message(subject, body, name, email, collector, p.collector_emails.get(collector),
-                                             as_of), path))
+                                             as_of), path, written, collector))
     for _, row in cl.deferred.iterrows():
         if (keep is not None and row["collector"] not in keep) or row["net_cents"] <= 0:
             continue                       # net 0: credits cover the overdue, lettering instead of a reminder
@@ -265,7 +294,7 @@ def write_drafts(out_dir: str | Path, cl: CallList, actions: pd.DataFrame, conta
         path = out / "emails" / slug(row["collector"]) / f"relance_{slug(row['customer_id'])}.eml"
         written.reminders.append(_save(_message(subject, body, row["contact_name"], row["contact_email"],
                                                 str(row["collector"]), p.collector_emails.get(str(row["collector"])),
-                                                as_of), path))
+                                                as_of), path, written, str(row["collector"])))
     for _, row in cl.formal_notices.iterrows():
         if keep is not None and row["collector"] not in keep:
             continue

@@ -34,6 +34,7 @@ from ..metrics.aging import days_past_due
 from ..metrics.disputes import dispute_summary, open_at
 from ..metrics.enrich import attach_customers
 from .params import CallListParams
+from .situation import Promise
 
 DAY = np.timedelta64(1, "D")
 #: One row of a frame as plain Python values (:func:`records`): an account, an action.
@@ -152,10 +153,56 @@ class Facts:
             return []
         return [a for a in self.history.get(cid, ()) if a["date"] > start]
 
+    @cached_property
+    def _pending(self) -> dict[str, tuple[Promise, ...]]:
+        p = self.promises
+        running = p[(p["status"] == "pending").to_numpy()
+                    & (p["promise_date"].to_numpy(dtype="datetime64[s]") >= self.as_of.to_datetime64())]
+        out: dict[str, list[Promise]] = {}
+        for cid, agreed, date, cents, docs in zip(running["cid"], running["action_date"], running["promise_date"],
+                                                  running["promise_amount_cents"].astype(object), running["docs"]):
+            out.setdefault(str(cid), []).append(Promise(pd.Timestamp(agreed), pd.Timestamp(date),
+                                                        None if pd.isna(cents) else int(cents), tuple(docs)))
+        return {cid: tuple(sorted(ps, key=lambda x: (x.date, x.agreed_on))) for cid, ps in out.items()}
+
+    def pending(self, cid: str) -> tuple[Promise, ...]:
+        """The customer's promises still running at as-of (pending, promise date on or after it), by date."""
+        return self._pending.get(cid, ())
+
+    def notices(self, cid: str) -> tuple[pd.Timestamp, ...]:
+        """Dates of the formal notices sent since the customer's oldest unpaid due date."""
+        return tuple(a["date"] for a in self.episode(cid) if a["is_formal_notice"])
+
+    def earlier_notices(self, cid: str) -> tuple[pd.Timestamp, ...]:
+        """Dates of every formal notice the customer was sent on or before as-of."""
+        acts = self.actions
+        mask = (acts["cid"] == cid).to_numpy() & acts["is_formal_notice"].to_numpy(dtype=bool)
+        return tuple(timestamps(acts.loc[mask, "date"].to_numpy(dtype="datetime64[s]")))
+
+    def documents_sent(self, cid: str) -> tuple[tuple[pd.Timestamp, tuple[str, ...]], ...]:
+        """``(date, document ids)`` of the documents sent since the oldest unpaid due date."""
+        return tuple((a["date"], split_document_ids(a["document_ids"])) for a in self.episode(cid)
+                     if a["outcome"] == "document_sent")
+
+    def current_excuse(self, cid: str) -> tuple[str, pd.Timestamp] | None:
+        """The last excuse since the oldest unpaid due date, when no result (a dated promise, a
+        dispute, a legitimate reason) came after it, nor with it (an excuse given with a dated
+        promise is answered by the promise): ``(code, date)``."""
+        acts = self.episode(cid)
+        excuses = [a for a in acts if isinstance(a["excuse"], str) and a["excuse"]]
+        if not excuses:
+            return None
+        last = excuses[-1]
+        dated_promise = last["outcome"] == "promise" and not pd.isna(last["promise_date"])
+        if dated_promise or any(a["is_result"] and a["date"] > last["date"] for a in acts):
+            return None
+        return str(last["excuse"]), last["date"]
+
 
 #: Fields of the action records of :attr:`Facts.history` (what the rows and reasons describe).
 ACTION_FIELDS = ("date", "order", "channel", "outcome", "contact", "excuse", "promise_amount_cents", "promise_date",
-                 "payment_method", "callback_date", "note", "is_formal_notice", "is_unsuccessful")
+                 "payment_method", "callback_date", "note", "document_ids", "is_formal_notice", "is_unsuccessful",
+                 "is_result")
 
 
 def _runs(keys: pd.Series) -> dict[str, tuple[int, int]]:

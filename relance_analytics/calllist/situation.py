@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+
+class Promise(NamedTuple):
+    """A promise still running: agreed on ``agreed_on`` to pay ``cents`` (``None``: the whole
+    of the documents) by ``date`` for ``documents`` (empty: the account)."""
+
+    agreed_on: pd.Timestamp
+    date: pd.Timestamp
+    cents: int | None
+    documents: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -18,7 +29,12 @@ class Situation:
     ``broken``: ``(promise_date, promised cents or None)`` of the oldest broken promise;
     ``callback``: ``(agreed_on, callback_date)`` when the row comes back for a callback;
     ``unsuccessful``: reminders without result since the last result; ``resolved``:
-    ``(document_id, dispute type, resolved date)`` never to be raised again.
+    ``(document_id, dispute type, resolved date)`` never to be raised again;
+    ``pending``: the customer's promises still running, :class:`Promise`; ``notices``: the
+    dates of the formal notices sent since the oldest unpaid due date; ``documents_sent``:
+    ``(date, document ids)`` of the duplicates and documents sent in that time; ``excuse``: the
+    last excuse of that time, when no result came with or after it; ``episode_actions``: how
+    many actions were taken in that time.
     """
 
     as_of: pd.Timestamp
@@ -38,6 +54,22 @@ class Situation:
     disputed: tuple[str, ...] = ()
     proposal_days: int = 7
     broken_proposal_days: int = 2
+    pending: tuple[Promise, ...] = ()
+    notices: tuple[pd.Timestamp, ...] = ()
+    documents_sent: tuple[tuple[pd.Timestamp, tuple[str, ...]], ...] = ()
+    episode_actions: int = 0
+
+    @property
+    def last_notice(self) -> pd.Timestamp | None:
+        return max(self.notices) if self.notices else None
+
+    @property
+    def document_sent_after_excuse(self) -> tuple[pd.Timestamp, tuple[str, ...]] | None:
+        """The last document sent on or after the last excuse (what answered it), if any."""
+        if self.excuse_date is None:
+            return None
+        after = [d for d in self.documents_sent if d[0] >= self.excuse_date]
+        return max(after, key=lambda d: d[0]) if after else None
 
     @property
     def overdue_cents(self) -> int:

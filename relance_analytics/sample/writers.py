@@ -262,10 +262,9 @@ def write_disputes(path: Path, led: Ledger) -> None:
         if d.resolved is not None:
             ws.write_datetime(r, 6, ordinal_date(d.resolved), fm.date)
         name, phone = d.owner
-        first, last = name.split(" ", 1)
         ws.write_string(r, 7, name)
         ws.write_string(r, 8, phone)
-        ws.write_string(r, 9, f"{ascii_slug(first)}.{ascii_slug(last)}@{COMPANY_DOMAIN}")
+        ws.write_string(r, 9, collector_email(name))
         ws.write_string(r, 10, d.reason)
     for j, width in enumerate((11, 11, 15, 13, 13, 11, 11, 18, 16, 34, 50)):
         ws.set_column(j, j, width)
@@ -307,9 +306,16 @@ def write_actions(path: Path, led: Ledger) -> None:
     wb.close()
 
 
+def collector_email(name: str) -> str:
+    """``claire.martin@ateliers-durand.fr``: the sample company's address of a collector."""
+    first, last = name.split(" ", 1)
+    return f"{ascii_slug(first)}.{ascii_slug(last)}@{COMPANY_DOMAIN}"
+
+
 def write_config(path: Path) -> None:
-    """relance.toml with the domain defaults and one capacity per collector."""
-    collectors = "\n".join(f'"{n}" = {{ capacity = {cap} }}' for n, cap in zip(COLLECTORS, COLLECTOR_CAPACITY))
+    """relance.toml with the domain defaults, one capacity and e-mail address per collector."""
+    collectors = "\n".join(f'"{n}" = {{ capacity = {cap}, email = "{collector_email(n)}" }}'
+                           for n, cap in zip(COLLECTORS, COLLECTOR_CAPACITY))
     text = f"""# Paramètres de l'échantillon généré par relance_analytics.sample
 [company]
 name = "{COMPANY}"

@@ -188,3 +188,60 @@ def contact_alert(problems: Sequence[tuple[str, ...]]) -> str:
 def second_contact(role: str, name: object, phone: object, email: object) -> str:
     """``comptabilité fournisseurs : M. Roux 01 23 … r@x.fr`` (the contact to mention second)."""
     return " ".join(str(x) for x in (vocab.CONTACT_ROLE[role] + " :", name, phone, email) if not pd.isna(x))
+
+
+#: How a promise stood, in a letter (a kept promise is not listed: it was honoured).
+LETTER_PROMISE_STATUS = {"broken": "non tenu", "pending": "en attente"}
+_LETTER_REMINDER = {"phone": "relance téléphonique", "email": "relance par e-mail", "letter": "relance par courrier"}
+_LETTER_EXCHANGE = {"phone": "entretien téléphonique", "email": "échange par e-mail", "letter": "courrier"}
+
+
+def _full_day(value: object) -> str:
+    return f"{pd.Timestamp(value):%d/%m/%Y}"
+
+
+def letter_action(action: Mapping[str, Any], status: str = "") -> str:
+    """One action of a formal-notice letter, as the customer reads it: what we did and what was
+    said, with no internal code (no excuse category, no outcome code). ``status``: the
+    promise's status (``broken`` / ``pending``)."""
+    when, channel, outcome = _full_day(action["date"]), str(action["channel"]), str(action["outcome"])
+    exchange = f"{_LETTER_EXCHANGE.get(channel, 'échange')} du {when}"
+    if action.get("is_formal_notice"):
+        return f"mise en demeure du {when}"
+    if outcome == "reminder_sent":
+        return f"{_LETTER_REMINDER.get(channel, 'relance')} du {when}"
+    if outcome == "no_answer":
+        return f"{'appel' if channel == 'phone' else _LETTER_REMINDER.get(channel, 'relance')} du {when}, " \
+               "resté sans réponse"
+    if outcome == "promise" and not pd.isna(action.get("promise_date")):
+        cents = action.get("promise_amount_cents")
+        what = "règlement" if cents is None or pd.isna(cents) else f"règlement de {euros(int(cents))}"
+        state = LETTER_PROMISE_STATUS.get(status, "")
+        return f"{exchange} : {what} promis pour le {_full_day(action['promise_date'])}" + \
+            (f", {state}" if state else "")
+    if outcome == "callback":
+        callback = action.get("callback_date")
+        return f"{exchange} : rappel convenu" + ("" if pd.isna(callback) else f" le {_full_day(callback)}")
+    if outcome == "document_requested":
+        return f"{exchange} : document demandé par vos services"
+    if outcome == "document_sent":
+        return f"envoi du document demandé le {when}"
+    if outcome == "dispute":
+        return f"{exchange} : contestation signalée"
+    return f"{exchange}, sans engagement de paiement daté"
+
+
+def earlier_notices_text(dates: Sequence[pd.Timestamp]) -> str:
+    """``Nous vous avons déjà adressé une mise en demeure le 28/09/2026.`` (empty without one)."""
+    if not dates:
+        return ""
+    listed = [_full_day(d) for d in sorted(dates)]
+    when = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " et " + listed[-1]
+    noun = "une mise en demeure le" if len(listed) == 1 else "des mises en demeure les"
+    return f"Nous vous avons déjà adressé {noun} {when}."
+
+
+def notice_subject(earlier: int) -> str:
+    """The letter's subject noun: a first, second or new formal notice."""
+    return "mise en demeure de payer" if earlier == 0 else \
+        "seconde mise en demeure de payer" if earlier == 1 else "nouvelle mise en demeure de payer"

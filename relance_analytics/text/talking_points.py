@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .. import vocab
-from ..calllist.situation import Situation
+from ..calllist.situation import Promise, Situation
 from ..french import euros
 from .calllist import day
 
@@ -30,46 +30,110 @@ def _open_docs(s: Situation) -> str:
     if n == 1:
         return (f"La facture {oldest[0]} de {euros(oldest[1])} est échue depuis le {day(oldest[2], s.as_of)} "
                 f"({days} jours).")
-    return (f"{n} factures restent ouvertes pour {euros(s.overdue_cents)} ; la plus ancienne, {oldest[0]}, "
-            f"est échue depuis le {day(oldest[2], s.as_of)} ({days} jours).")
+    return (f"{n} factures échues restent impayées, {euros(s.overdue_cents)} au total ; la plus ancienne, "
+            f"{oldest[0]}, est échue depuis le {day(oldest[2], s.as_of)} ({days} jours).")
+
+
+def _ids(documents: tuple[str, ...], shown: int = 3) -> str:
+    """``FA-1, FA-2, FA-3 et 2 autres``."""
+    head = ", ".join(documents[:shown])
+    more = len(documents) - shown
+    return head + (f" et {more} autre{'s' if more > 1 else ''}" if more > 0 else "")
+
+
+def _promised(p: Promise, as_of: pd.Timestamp) -> str:
+    """``un règlement de 1 200,00 € (FA-1, FA-2) pour le 27/11``."""
+    if p.cents is not None:
+        what = f"un règlement de {euros(p.cents)}" + (f" ({_ids(p.documents)})" if p.documents else "")
+    else:
+        what = f"le règlement de {_ids(p.documents)}" if p.documents else "le règlement du solde"
+    return f"{what} pour le {day(p.date, as_of)}"
+
+
+def pending_text(s: Situation) -> str:
+    """The promises still running, as the collector acknowledges them (empty without one)."""
+    if not s.pending:
+        return ""
+    said = " ; ".join(f"le {day(p.agreed_on, s.as_of)}, vous nous avez promis {_promised(p, s.as_of)}"
+                      for p in s.pending)
+    them = "ces règlements" if len(s.pending) > 1 else "ce règlement"
+    return f"{said[0].upper()}{said[1:]} : nous comptons sur {them}."
+
+
+def _callback(s: Situation) -> str:
+    assert s.callback is not None
+    agreed, when = s.callback
+    on = "aujourd'hui" if when == s.as_of else f"le {day(when, s.as_of)}"
+    return f"Nous étions convenus le {day(agreed, s.as_of)} de faire le point {on}."
 
 
 def situation(s: Situation) -> str:
     """Step 1: where things stand, ending with one open question."""
     parts = []
+    if s.pending:
+        parts.append(pending_text(s))
     if s.broken:
         date, promised = s.broken
-        what = euros(promised) if promised is not None else "les factures concernées"
-        parts.append(f"Le {day(date, s.as_of)}, vous vous étiez engagé à nous régler {what} ; "
-                     f"ce règlement ne nous est pas parvenu à ce jour.")
+        what = f"un règlement de {euros(promised)}" if promised is not None else "le règlement des factures concernées"
+        parts.append(f"Vous nous aviez promis {what} pour le {day(date, s.as_of)} ; il ne nous est pas parvenu "
+                     f"à ce jour.")
     if s.overdue and not s.broken:
-        parts.append(_open_docs(s))
+        text = _open_docs(s)
+        if s.pending:
+            text = f"En dehors de {'ces engagements' if len(s.pending) > 1 else 'cet engagement'}, " \
+                + text[0].lower() + text[1:]
+        parts.append(text)
     if s.document_sent is not None:
         parts.append(f"Nous vous avons adressé le document demandé le {day(s.document_sent, s.as_of)}.")
     if s.callback:
-        parts.append(f"Nous étions convenus le {day(s.callback[0], s.as_of)} de faire le point aujourd'hui.")
+        parts.append(_callback(s))
     if s.pre_due:
         due = min(p[2] for p in s.pre_due)
         cents = sum(p[1] for p in s.pre_due)
-        what = f"La facture {s.pre_due[0][0]}" if len(s.pre_due) == 1 else f"{len(s.pre_due)} factures"
-        parts.append(f"{what} de {euros(cents)} arrive{'nt' if len(s.pre_due) > 1 else ''} à échéance "
-                     f"le {day(due, s.as_of)}.")
+        if len(s.pre_due) == 1:
+            parts.append(f"La facture {s.pre_due[0][0]} de {euros(cents)} arrive à échéance le {day(due, s.as_of)}.")
+        else:
+            parts.append(f"{len(s.pre_due)} factures à échoir, {euros(cents)} au total, arrivent à échéance à partir "
+                         f"du {day(due, s.as_of)}.")
     if s.broken:
         question = "Où en est ce règlement ?"
     elif s.overdue:
         question = ("Comment le traitement de ces factures avance-t-il de votre côté ?" if s.document_sent is not None
                     else "Où en est leur règlement ?" if len(s.overdue) > 1 else "Où en est son règlement ?")
+    elif s.pre_due:
+        question = "Comment se présente sa mise en paiement ?" if len(s.pre_due) == 1 else \
+            "Comment se présente leur mise en paiement ?"
     else:
-        question = "Comment se présente sa mise en paiement ?"
+        question = "Le règlement promis est-il bien programmé ?"
     return " ".join([*parts, question])
+
+
+def escalation_text(s: Situation) -> str:
+    """What comes next without payment, from what was already done: the formal notice sent
+    (then litigation), or the one to send after this reminder; never litigation when the
+    customer reported financial difficulties (a dated schedule is proposed instead)."""
+    if not s.overdue:
+        return ""
+    if s.notices:
+        sent = f"Une mise en demeure vous a été adressée le {day(s.last_notice, s.as_of)}"
+        if s.financial_difficulty:
+            return sent + " : il nous faut maintenant un règlement ou un échéancier daté."
+        return sent + " : à défaut de règlement, le dossier sera transmis au contentieux."
+    if s.unsuccessful + 1 < s.notice_after:
+        return ""
+    rank = f"C'est notre {s.unsuccessful + 1}e relance restée sans résultat"
+    if s.financial_difficulty:
+        return rank + " : sans règlement ni échéancier daté, nous vous adresserons une mise en demeure."
+    return rank + (" : sans règlement, nous vous adresserons une mise en demeure, puis le dossier passera au "
+                   "contentieux.")
 
 
 def requirement(s: Situation) -> str:
     """Step 2: the creditor's requirement, with the agreed due date and, when the next step is
-    a formal notice, the consequence stated plainly."""
+    a formal notice or litigation, the consequence stated plainly."""
     parts = []
     if s.broken:
-        parts.append(f"Votre engagement portait sur le {day(s.broken[0], s.as_of)} : ce délai est dépassé, et "
+        parts.append(f"Ce règlement était promis pour le {day(s.broken[0], s.as_of)} : ce délai est dépassé, et "
                      f"seule une nouvelle date ferme peut le remplacer.")
     if s.overdue:
         oldest = s.oldest
@@ -82,11 +146,14 @@ def requirement(s: Situation) -> str:
             parts.append(f"Après imputation de vos avoirs et règlements en attente ({euros(s.credits_cents)}), "
                          f"le montant dû est de {euros(s.net_cents)}.")
     if s.pre_due and not s.overdue:
-        parts.append("Nous comptons sur son règlement à l'échéance convenue du "
-                     f"{day(min(p[2] for p in s.pre_due), s.as_of)}.")
-    if s.overdue and s.unsuccessful + 1 >= s.notice_after:
-        parts.append(f"C'est notre {s.unsuccessful + 1}e relance : sans règlement, nous vous adresserons une "
-                     f"mise en demeure, puis le dossier passera au contentieux.")
+        parts.append("Nous comptons sur son règlement à l'échéance convenue du " if len(s.pre_due) == 1 else
+                     "Nous comptons sur leur règlement aux échéances convenues, à partir du ")
+        parts[-1] += f"{day(min(p[2] for p in s.pre_due), s.as_of)}."
+    if s.pending and not s.overdue and not s.pre_due:
+        parts.append(f"Nous comptons sur le règlement promis pour le {day(s.pending[0].date, s.as_of)}.")
+    escalation = escalation_text(s)
+    if escalation:
+        parts.append(escalation)
     return " ".join(parts)
 
 
@@ -156,14 +223,26 @@ EXCUSE_ANSWERS = {
 }
 
 
+#: The answer to "invoice not received" once the duplicate has been sent ({sent}: its date).
+DUPLICATE_SENT_ANSWER = (
+    "Le duplicata vous a été envoyé le {sent}{documents}. Qui, chez vous, l'a reçu, et où en est sa validation ? "
+    "L'échéance reste celle du {due} : quelle date de règlement pouvez-vous m'indiquer dès maintenant ?")
+
+
 def excuse_answer(s: Situation) -> str:
-    """The prepared answer to the customer's last recorded excuse (empty without one)."""
+    """The prepared answer to the customer's current excuse (empty without one); it builds on
+    what was already done (a duplicate sent since the excuse is not offered again)."""
     if not s.excuse or s.excuse not in EXCUSE_ANSWERS:
         return ""
     oldest = s.oldest
     due = oldest[2] if oldest else (min(p[2] for p in s.pre_due) if s.pre_due else s.as_of)
     head = f"Dernière excuse ({vocab.EXCUSE[s.excuse]}"
     head += f", le {day(s.excuse_date, s.as_of)}) : " if s.excuse_date is not None else ") : "
+    sent = s.document_sent_after_excuse
+    if s.excuse == "invoice_not_received" and sent is not None:
+        documents = f" ({_ids(sent[1])})" if sent[1] else ""
+        return head + DUPLICATE_SENT_ANSWER.format(sent=day(sent[0], s.as_of), documents=documents,
+                                                   due=day(due, s.as_of))
     return head + EXCUSE_ANSWERS[s.excuse].format(due=day(due, s.as_of), proposal=day(s.proposal_date, s.as_of),
                                                   amount=euros(s.net_cents))
 
@@ -193,12 +272,16 @@ def next_step(s: Situation) -> str:
     elif s.document_sent is not None:
         step = "Vérifier la réception du document et obtenir une date de règlement"
     elif "R3" in s.rules:
-        step = "Première relance : obtenir une date de règlement"
+        step = ("Première relance : obtenir une date de règlement" if not s.episode_actions else
+                "Relance, factures jamais relancées comprises : obtenir une date de règlement")
     elif s.overdue:
         step = "Relance : obtenir une promesse datée (montant, date, mode de règlement)"
     else:
         step = "Vérifier que le règlement est prévu à l'échéance"
-    if s.overdue and s.unsuccessful + 1 >= s.notice_after:
+    if s.overdue and s.notices:
+        step += f" ; rappeler la mise en demeure du {day(s.last_notice, s.as_of)}"
+        step += " et proposer un échéancier daté" if s.financial_difficulty else " et le contentieux à défaut"
+    elif s.overdue and s.unsuccessful + 1 >= s.notice_after:
         step += " ; annoncer la mise en demeure à défaut"
     return step
 
@@ -237,14 +320,17 @@ def describe_action(date: pd.Timestamp, channel: object, outcome: object, as_of:
     return text
 
 
-def reminders_text(reminders: list[str], start: pd.Timestamp | None, unsuccessful: int, notice_after: int,
-                   as_of: pd.Timestamp) -> str:
-    """The reminders already made since the oldest unpaid due date and the level reached, so the
-    collector can tell the customer (``reminders``: :func:`describe_action` lines)."""
+def reminders_text(actions: list[str], start: pd.Timestamp | None, unsuccessful: int, notice_after: int,
+                   as_of: pd.Timestamp, notices: tuple[pd.Timestamp, ...] = ()) -> str:
+    """The actions already taken since the oldest unpaid due date and where the file stands —
+    the formal notice sent, or the reminders without result counted towards it — so the
+    collector can tell the customer (``actions``: :func:`describe_action` lines)."""
     if start is None:
         return "Pas d'impayé : appel avant échéance."
-    if not reminders:
+    if not actions:
         return f"Aucune relance depuis l'échéance du {day(start, as_of)}."
-    level = min(unsuccessful, notice_after)
-    return (f"{len(reminders)} relance{'s' if len(reminders) > 1 else ''} depuis l'échéance du {day(start, as_of)} "
-            f"(niveau {level}/{notice_after} avant mise en demeure) : " + " ; ".join(reminders))
+    state = (f"mise en demeure envoyée le {day(max(notices), as_of)}" if notices else
+             f"niveau {min(unsuccessful, notice_after)}/{notice_after} avant mise en demeure")
+    n = len(actions)
+    return (f"{n} action{'s' if n > 1 else ''} depuis l'échéance du {day(start, as_of)} ({state}) : "
+            + " ; ".join(actions))

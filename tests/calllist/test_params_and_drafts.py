@@ -48,8 +48,8 @@ def test_talking_points_are_open_firm_and_end_with_a_dated_commitment():
                   overdue=(("FA1", 300000, pd.Timestamp("2026-10-01")), ("FA2", 150000, pd.Timestamp("2026-10-15"))),
                   unsuccessful=2, excuse="cash_flow", excuse_date=pd.Timestamp("2026-11-05"))
     first, second, third = talking_points(s)
-    assert first == ("2 factures restent ouvertes pour 4\u202f500,00\u00a0€ ; la plus ancienne, FA1, est échue depuis "
-                     "le 01/10 (50 jours). Où en est leur règlement ?")
+    assert first == ("2 factures échues restent impayées, 4\u202f500,00\u00a0€ au total ; la plus ancienne, FA1, est "
+                     "échue depuis le 01/10 (50 jours). Où en est leur règlement ?")
     assert "payables au 01/10" in second and "mise en demeure" in second     # 3rd reminder: consequence stated
     assert third.startswith("Je vous propose un règlement de 4\u202f500,00\u00a0€ par virement au plus tard le 27/11.")
     assert "Quelle date de règlement pouvez-vous me confirmer aujourd'hui" in third
@@ -97,7 +97,7 @@ def test_drafts_recaps_reminders_and_letters(tmp_path: Path):
     letter = drafts.letters[0].read_text(encoding="utf-8")
     assert drafts.letters[0].name == "mise_en_demeure_M.html"
     assert "mise en demeure de payer" in letter and "au plus tard le <b>28/11/2026</b>" in letter
-    assert "<li>10/10 téléphone : pas de réponse</li>" in letter       # actions taken, without the contact's name
+    assert "<li>appel du 10/10/2026, resté sans réponse</li>" in letter    # actions taken, without the contact's name
     assert "Marc Dirigeant" not in letter
 
 
