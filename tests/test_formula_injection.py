@@ -366,9 +366,16 @@ def body_text(text: str) -> str:
 
 def test_drafts_written(written: Written):
     d, out = written.drafts, written.root / "reports" / "drafts"
-    assert sorted(f.name for f in d.recaps) == sorted(f"recap_{cid(i)}_20261105_1.eml" for i in PHONE_LIST
-                                                      if group(i) == "calls")
-    assert sorted(f.name for f in d.reminders) == sorted(f"relance_{cid(i)}.eml" for i in SMALL)
+
+    def named(paths: list[Path]) -> list[str]:
+        """File names without the ``_sans_adresse`` mark, which a draft has exactly when it has no ``To:``."""
+        for f in paths:
+            to = email.message_from_bytes(f.read_bytes(), policy=default_policy)["To"]
+            assert (to is None) == f.stem.endswith("_sans_adresse") == (f in d.unaddressed), f.name
+        return sorted(f.name.replace("_sans_adresse", "") for f in paths)
+
+    assert named(d.recaps) == sorted(f"recap_{cid(i)}_20261105_1.eml" for i in PHONE_LIST if group(i) == "calls")
+    assert named(d.reminders) == sorted(f"relance_{cid(i)}.eml" for i in SMALL)
     assert sorted(f.name for f in d.letters) == sorted(f"mise_en_demeure_{cid(i)}.html"
                                                        for i in on_list("formal_notice"))
     assert all(f.resolve().is_relative_to(out.resolve()) and f.is_file() for f in d.files)
