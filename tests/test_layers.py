@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "relance_analytics"
 
 #: (layer, patterns of module names relative to the package), lowest first.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("dates", "errors", "french", "config", "vocab", "keys", "lock", "money")),
+    ("foundation", ("dates", "errors", "french", "config", "vocab", "keys", "lock", "money", "rates")),
     ("inputs", ("io", "io.*", "currency", "frames")),
     ("persistence", ("store", "journal", "ingest")),
     ("metrics", ("metrics", "metrics.*", "context")),

@@ -32,7 +32,9 @@ import pandas as pd
 
 from .. import vocab
 from ..french import euros, plural
-from ..text.calllist import day, earlier_notices_text, notice_subject
+from ..frames import OPEN_ITEMS
+from ..metrics.penalties import PenaltyParams, late_payment_penalties
+from ..text.calllist import day, earlier_notices_text, notice_subject, penalties_text
 from .build import CallList
 from .contacts import choose_contacts
 from .workbook import letter_name, mail_url
@@ -201,9 +203,27 @@ def reminder_body(row: pd.Series, company: str, as_of: pd.Timestamp) -> tuple[st
     return subject, "\n".join([*lines, "", _signature(str(row["collector"]), company)])
 
 
-def letter_html(row: pd.Series, company: str, as_of: pd.Timestamp) -> str:
+def letter_dues(row: pd.Series, as_of: pd.Timestamp, params: PenaltyParams) -> str:
+    """The sentence stating the penalties and indemnities due on the letter's invoices at ``as_of``."""
+    docs = tuple(row["document_lines"])
+    frame = OPEN_ITEMS.build({"customer_id": [str(row["customer_id"])] * len(docs),
+                              "document_id": [d for d, _, _ in docs], "document_type": ["invoice"] * len(docs),
+                              "due_date": [due for _, _, due in docs], "amount_cents": [c for _, c, _ in docs]})
+    due = late_payment_penalties(frame, as_of, params)
+    rates = [rate for segments in due.items["segments"] for _, rate, _ in segments]
+    contractual = params.contractual is not None or str(row["customer_id"]) in params.customer_rates
+    if not rates:
+        return ("Tout retard de paiement fait courir de plein droit des pénalités de retard et une indemnité "
+                "forfaitaire pour frais de recouvrement de 40 € par facture (articles L441-10 et D441-5 du Code "
+                "de commerce).")
+    return penalties_text(int(due.items["penalty_cents"].sum()), int(due.items["indemnity_cents"].sum()), rates,
+                          contractual, due.estimated)
+
+
+def letter_html(row: pd.Series, company: str, as_of: pd.Timestamp, params: PenaltyParams | None = None) -> str:
     """The formal-notice letter draft of one formal-notice row (HTML, every value escaped)."""
     e = html.escape
+    dues = letter_dues(row, as_of, params or PenaltyParams())
     docs = tuple(row["document_lines"])
     table = "\n".join(f"<tr><td>{e(d)}</td><td>{due:%d/%m/%Y}</td><td class=\"n\">{e(euros(c))}</td></tr>"
                       for d, c, due in docs)
@@ -241,9 +261,8 @@ Nos références : compte client {e(str(row['customer_id']))}</p>
 <p>Par la présente, nous vous mettons en demeure de nous régler la somme de <b>{e(euros(row['net_cents']))}</b>
 au plus tard le <b>{deadline:%d/%m/%Y}</b>.</p>
 <p>À défaut de règlement à cette date, nous transmettrons le dossier au contentieux sans autre avis, en vue
-d'un recouvrement judiciaire dont les frais resteront à votre charge. Nous vous rappelons que tout retard de
-paiement fait courir de plein droit des pénalités de retard et une indemnité forfaitaire pour frais de
-recouvrement de 40 € par facture (articles L441-10 et D441-5 du Code de commerce).</p>
+d'un recouvrement judiciaire dont les frais resteront à votre charge.</p>
+<p>{e(dues)}</p>
 <p>Si ce règlement est déjà parti, nous vous remercions de nous en communiquer la date et le mode.</p>
 <p>Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.</p>
 <p>{e(str(row['collector']))}<br>{e(company)}</p>
@@ -253,15 +272,17 @@ recouvrement de 40 € par facture (articles L441-10 et D441-5 du Code de commer
 
 def write_drafts(out_dir: str | Path, cl: CallList, actions: pd.DataFrame, contacts: pd.DataFrame | None = None,
                  customers: pd.DataFrame | None = None, company: str = "", since: pd.Timestamp | None = None,
-                 collectors: list[str] | None = None) -> Drafts:
+                 collectors: list[str] | None = None, penalties: PenaltyParams | None = None) -> Drafts:
     """Write the recaps of the outcomes dated after ``since`` (default: the 7 days up to the
     list's date) with a promise or a callback, the reminders of the deferred rows and the
-    formal-notice letters under ``out_dir``; ``collectors`` limits them to those collectors."""
+    formal-notice letters under ``out_dir``; ``collectors`` limits them to those collectors;
+    ``penalties``: the rates of the penalties the letters state (default: the legal ones)."""
     out = Path(out_dir)
     as_of = cl.as_of
     since = since if since is not None else as_of - pd.Timedelta(days=7)
     p = cl.params
     keep = set(collectors) if collectors else None
+    params = penalties or PenaltyParams()
     written = Drafts()
 
     date = actions["date"].to_numpy(dtype="datetime64[s]")
@@ -300,7 +321,7 @@ def write_drafts(out_dir: str | Path, cl: CallList, actions: pd.DataFrame, conta
             continue
         path = out / "mises_en_demeure" / letter_name(row["customer_id"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(letter_html(row, company, as_of), encoding="utf-8")
+        path.write_text(letter_html(row, company, as_of, params), encoding="utf-8")
         written.letters.append(path)
     return written
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ..metrics.penalties import PenaltyParams
 from .build import CallList
 from .drafts import Drafts
 
@@ -22,6 +23,7 @@ class WeeklyCallList:
     contacts: pd.DataFrame | None
     company: str
     collectors: tuple[str, ...] | None   # the collector filter, None = all
+    penalties: PenaltyParams = field(default_factory=PenaltyParams)   # the rates the letters state
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ..errors import InputError, SettingsError
 from ..io.tables import read_contacts, read_disputes
 from ..io.workbook import sheet_names
 from ..journal import Journal
+from ..metrics.penalties import PenaltyParams
 from ..metrics.promises import evaluate_promises
 from .build import CallList, call_list
 from .drafts import write_drafts
@@ -98,7 +99,8 @@ def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None
     contacts = _contacts(ctx.data_dir / "customers.xlsx")
     cl = call_list(ctx.items, ctx.customers, actions, disputes, ctx.as_of, params, contacts=contacts,
                    promises=promises)
-    return WeeklyCallList(restrict(cl, keep), actions, promises, ctx.customers, contacts, ctx.settings.company, keep)
+    return WeeklyCallList(restrict(cl, keep), actions, promises, ctx.customers, contacts, ctx.settings.company, keep,
+                          PenaltyParams.from_settings(ctx.settings))
 
 
 def publish(weekly: WeeklyCallList, output_dir: str | Path) -> Published:
@@ -107,5 +109,6 @@ def publish(weekly: WeeklyCallList, output_dir: str | Path) -> Published:
     out = Path(output_dir)
     workbook = write_call_list(out / WORKBOOK_NAME, weekly.call_list)
     drafts = write_drafts(out / DRAFTS_FOLDER, weekly.call_list, weekly.actions, weekly.contacts, weekly.customers,
-                          weekly.company, collectors=list(weekly.collectors) if weekly.collectors else None)
+                          weekly.company, collectors=list(weekly.collectors) if weekly.collectors else None,
+                          penalties=weekly.penalties)
     return Published(workbook, out / DRAFTS_FOLDER, drafts)

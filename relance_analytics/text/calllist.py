@@ -245,3 +245,29 @@ def notice_subject(earlier: int) -> str:
     """The letter's subject noun: a first, second or new formal notice."""
     return "mise en demeure de payer" if earlier == 0 else \
         "seconde mise en demeure de payer" if earlier == 1 else "nouvelle mise en demeure de payer"
+
+
+def rate_text(millionths: int) -> str:
+    """121 500 millionths → ``12,15 %``."""
+    whole, frac = divmod(int(millionths), 10_000)
+    digits = f"{frac:04d}".rstrip("0")
+    return f"{whole},{digits.ljust(2, '0')}\u00a0%"
+
+
+def penalties_text(penalty_cents: int, indemnity_cents: int, rates: Sequence[int], contractual: bool,
+                   estimated: Sequence[pd.Timestamp]) -> str:
+    """The letter's sentence on the penalties and indemnities due at its date (L441-10, D441-5),
+    with the rate(s) applied; a half-year whose rate was estimated is flagged for the analyst."""
+    shown = sorted(set(rates), reverse=True)
+    listed = rate_text(shown[0]) if len(shown) == 1 else ", ".join(rate_text(r) for r in shown[:-1]) + \
+        " et " + rate_text(shown[-1])
+    basis = ("au taux contractuel de " if contractual else "au taux de la BCE majoré de 10 points, soit ") \
+        if len(shown) == 1 else ("aux taux contractuels de " if contractual else
+                                 "aux taux semestriels de la BCE majorés de 10 points, soit ")
+    text = (f"À ce jour, les pénalités de retard dues s'élèvent à {euros(penalty_cents)} ({basis}{listed} l'an, "
+            f"article L441-10 du Code de commerce), auxquelles s'ajoute l'indemnité forfaitaire pour frais de "
+            f"recouvrement de 40 € par facture en retard, soit {euros(indemnity_cents)} (article D441-5).")
+    if estimated:
+        text += (f" [À vérifier : taux du semestre ouvert le {_full_day(max(estimated))} absent de la table des "
+                 "taux, dernier taux connu appliqué.]")
+    return text

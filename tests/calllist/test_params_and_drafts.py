@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import html
 from email import policy
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from relance_analytics.config import Settings
 from relance_analytics.text.talking_points import EXCUSE_ANSWERS, excuse_answer, talking_points
 from relance_analytics.vocab import EXCUSE
 
-from .helpers import AS_OF, actions, contacts, customers, items, run
+from .helpers import AS_OF, NBSP, actions, contacts, customers, eur, items, run
 
 
 def test_params_from_relance_toml(tmp_path: Path):
@@ -99,6 +100,13 @@ def test_drafts_recaps_reminders_and_letters(tmp_path: Path):
     assert "mise en demeure de payer" in letter and "au plus tard le <b>28/11/2026</b>" in letter
     assert "<li>appel du 10/10/2026, resté sans réponse</li>" in letter    # actions taken, without the contact's name
     assert "Marc Dirigeant" not in letter
+    # FA-M 5 000 € due 15/09, 66 days late at 12,15 % (2026-H2 not in the table: the last rate, flagged)
+    # 500 000 × 12.15 % × 66 / 365 = 10 984.93 → 109,85 €; one late invoice → 40,00 €
+    shown = html.unescape(letter)
+    assert f"les pénalités de retard dues s'élèvent à {eur('109,85 €')} (au taux de la BCE majoré de 10 points, " \
+           f"soit 12,15{NBSP}% l'an" in shown
+    assert f"soit {eur('40,00 €')} (article D441-5)" in shown and "[À vérifier : taux du semestre ouvert le " \
+           "01/07/2026" in shown
 
 
 def test_a_cut_row_gets_the_e_mail_its_documents_call_for(tmp_path: Path):
