@@ -12,12 +12,12 @@ import pytest
 
 from relance_analytics.errors import SettingsError
 from relance_analytics.frames import OPEN_ITEMS
+from relance_analytics.metrics.payments import payments_from_snapshots
 from relance_analytics.metrics.penalties import (
     PenaltyParams,
     late_payment_penalties,
     load_rates,
     paid_late_penalties,
-    payments_from_snapshots,
 )
 
 
@@ -134,7 +134,7 @@ def test_paid_late_from_snapshots_takes_the_conservative_bound():
         pd.Timestamp("2026-10-16"): items(("FA2", "invoice", "2026-10-02", 200_000)),
     }
     payments = payments_from_snapshots(snapshots)
-    assert set(payments["bound"]) == {"snapshot"} and (payments["paid_on"] == pd.Timestamp("2026-10-10")).all()
+    assert set(payments["bound"]) == {"earliest"} and (payments["paid_on"] == pd.Timestamp("2026-10-10")).all()
     claims = paid_late_penalties(payments, "2026-10-01", "2026-12-31")
     got = claims.items.set_index("document_id")[["days_late", "amount_cents", "penalty_cents", "indemnity_cents"]]
     assert got.loc["FA1"].tolist() == [9, 365_000, 1_094, 4_000]

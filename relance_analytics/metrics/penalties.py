@@ -246,8 +246,10 @@ def paid_late_penalties(payments: pd.DataFrame, start: DateLike, end: DateLike,
     """Penalties and indemnities to invoice for the invoices paid late between ``start`` and
     ``end`` (both included): ``payments`` has one row per payment (``customer_id``,
     ``document_id``, ``due_date``, ``paid_on``, ``amount_cents`` paid; ``customer_name``
-    optional) — :func:`payments_from_fec` or :func:`payments_from_snapshots`. The penalty of a
-    payment runs on its amount up to its date; the indemnity is due once per invoice."""
+    optional) — :func:`~relance_analytics.metrics.payments.payments_from_fec` or
+    :func:`~relance_analytics.metrics.payments.payments_from_snapshots` (its ``earliest`` bound:
+    the fewest days late). The penalty of a payment runs on its amount up to its date; the
+    indemnity is due once per invoice."""
     params = params or PenaltyParams()
     _require(payments, ("customer_id", "document_id", "due_date", "paid_on", "amount_cents"), "règlements en retard")
     lo, hi = as_date(start).to_datetime64(), as_date(end).to_datetime64()
@@ -263,47 +265,3 @@ def paid_late_penalties(payments: pd.DataFrame, start: DateLike, end: DateLike,
     if "bound" in payments.columns:
         items["bound"] = payments.loc[late, "bound"].to_numpy()
     return Penalties(items, _by_customer(items), result.estimated)
-
-
-def payments_from_fec(payments: pd.DataFrame) -> pd.DataFrame:
-    """The payments of :func:`relance_analytics.io.fec.fec_payments` (exact lettering dates)."""
-    out = payments[payments["paid_date"].notna().to_numpy()].rename(columns={"paid_date": "paid_on"})
-    return out.assign(bound="exact")[["customer_id", "customer_name", "document_id", "due_date", "paid_on",
-                                      "amount_cents", "bound"]].reset_index(drop=True)
-
-
-def payments_from_snapshots(snapshots: Mapping[pd.Timestamp, pd.DataFrame]) -> pd.DataFrame:
-    """Payments read from consecutive snapshots: an invoice whose open amount fell between two
-    snapshots (or that left the list) was paid that difference between them. The exact day is
-    unknown: the conservative bound is taken — the day after the earlier snapshot, the fewest
-    days late — and marked ``bound = "snapshot"``."""
-    dates = sorted(snapshots)
-    rows = []
-    for before, after in zip(dates, dates[1:]):
-        prev = _invoices(snapshots[before])
-        now = _invoices(snapshots[after])[["customer_id", "document_id", "amount_cents"]]
-        merged = prev.merge(now, on=["customer_id", "document_id"], how="left", suffixes=("", "_after"))
-        fell = merged["amount_cents"] - merged["amount_cents_after"].fillna(0).astype("int64")
-        paid = merged[(fell > 0).to_numpy()].assign(amount_cents=fell[fell > 0].to_numpy(dtype="int64"),
-                                                    paid_on=(before + pd.Timedelta(days=1)), bound="snapshot")
-        rows.append(paid[["customer_id", "customer_name", "document_id", "due_date", "paid_on", "amount_cents",
-                          "bound"]])
-    if not rows:
-        return pd.DataFrame({"customer_id": pd.Series(dtype="string"), "customer_name": pd.Series(dtype="string"),
-                             "document_id": pd.Series(dtype="string"), "due_date": pd.Series(dtype="datetime64[s]"),
-                             "paid_on": pd.Series(dtype="datetime64[s]"), "amount_cents": pd.Series(dtype="int64"),
-                             "bound": pd.Series(dtype="string")})
-    out = pd.concat(rows, ignore_index=True)
-    return out.astype({"paid_on": "datetime64[s]", "due_date": "datetime64[s]"})
-
-
-def _invoices(items: pd.DataFrame) -> pd.DataFrame:
-    inv = items[(items["document_type"].astype("string") == "invoice").to_numpy(dtype=bool)
-                & (items["amount_cents"].to_numpy(dtype="int64") > 0)]
-    out = pd.DataFrame({"customer_id": inv["customer_id"].astype("string").to_numpy(),
-                        "customer_name": (inv["customer_name"].astype("string").to_numpy() if "customer_name" in inv
-                                          else pd.array([pd.NA] * len(inv), dtype="string")),
-                        "document_id": inv["document_id"].astype("string").to_numpy(),
-                        "due_date": inv["due_date"].to_numpy(dtype="datetime64[s]"),
-                        "amount_cents": inv["amount_cents"].to_numpy(dtype="int64")})
-    return out
