@@ -18,11 +18,16 @@ from .errors import FrameContractError, MissingSalesError, MoneyError, RelanceEr
 from .ingest import ingest_file, ingest_folder
 from .io import ExportError, InputError, Problem, ReconciliationError, preset_names
 from .journal import Journal
+from .metrics.collectors import CollectorParams
 from .metrics.dso import DsoParams
+from .metrics.penalties import PenaltyParams
+from .metrics.provision_evidence import EvidenceParams
 from .metrics.provisions import ProvisionRules
+from .metrics.terms_compliance import PaymentTermCaps
 from .money import EURO, to_cents, to_euros
 from .public import (
     DriftEuros,
+    PaymentDelaysTableEuros,
     ProvisionChangeEuros,
     aged_balance,
     assign_buckets,
@@ -30,7 +35,10 @@ from .public import (
     broken_promise_counts,
     bucket_shares,
     bucket_trend,
+    call_collections,
     cei,
+    collector_performance,
+    collector_trend,
     days_past_due,
     dispute_summary,
     drift,
@@ -38,7 +46,14 @@ from .public import (
     dso_summary,
     dso_trend,
     evaluate_promises,
+    evidence_totals,
+    late_payment_penalties,
+    paid_late_penalties,
+    payment_delays_table,
+    payments_from_fec,
+    payments_from_snapshots,
     provision_change,
+    provision_evidence,
     provision_totals,
     provisions,
     read_actions,
@@ -47,22 +62,31 @@ from .public import (
     read_disputes,
     read_open_items,
     read_sales,
+    reminder_to_payment,
     roll_rate_history,
+    terms_compliance,
+    terms_vs_payments,
     total_row,
+    write_payment_delays,
 )
 from .report.display import show
 from .store import SnapshotStore
 
 __all__ = [
     "Buckets", "DriftEuros", "DsoParams", "EURO", "ExportError", "FrameContractError", "InputError", "Journal",
-    "MissingSalesError", "MoneyError", "Problem", "ProvisionChangeEuros", "ProvisionRules",
-    "ReconciliationError", "RelanceError", "Settings", "SnapshotStore", "aged_balance", "assign_buckets",
-    "attach_customers", "broken_promise_counts", "bucket_shares", "bucket_trend", "cei", "days_past_due",
-    "dispute_summary", "drift", "dso", "dso_summary", "dso_trend", "evaluate_promises", "ingest_file",
-    "ingest_folder", "preset_names", "provision_change", "provision_totals", "provisions", "read_actions",
-    "read_contacts", "read_customers", "read_disputes", "read_open_items", "read_sales", "roll_rate_history",
-    "show", "to_cents", "to_euros", "total_row",
+    "MissingSalesError", "MoneyError", "PaymentDelaysTableEuros", "PaymentTermCaps", "Problem",
+    "ProvisionChangeEuros", "ProvisionRules", "ReconciliationError", "RelanceError", "Settings", "SnapshotStore",
+    "aged_balance", "assign_buckets", "attach_customers", "broken_promise_counts", "bucket_shares", "bucket_trend",
+    "cei", "days_past_due", "dispute_summary", "drift", "dso", "dso_summary", "dso_trend", "evaluate_promises",
+    "ingest_file", "ingest_folder", "payment_delays_table", "preset_names", "provision_change", "provision_totals",
+    "provisions", "read_actions", "read_contacts", "read_customers", "read_disputes", "read_open_items",
+    "read_sales", "roll_rate_history", "show", "terms_compliance", "terms_vs_payments", "to_cents", "to_euros",
+    "total_row", "write_payment_delays",
 ]
+__all__ += ["CollectorParams", "call_collections", "collector_performance", "collector_trend",
+            "reminder_to_payment"]
+__all__ += ["EvidenceParams", "PenaltyParams", "evidence_totals", "late_payment_penalties",
+            "paid_late_penalties", "payments_from_fec", "payments_from_snapshots", "provision_evidence"]
 try:
     __version__ = metadata.version("relance-analytics")
 except metadata.PackageNotFoundError:        # a source tree that was never installed

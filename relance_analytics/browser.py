@@ -1,5 +1,6 @@
 """Open an HTML report in headless Chromium, as a reader sees it: JavaScript errors, plotly charts
-actually drawn, a PNG screenshot.
+actually drawn (and whether a legend covers an axis), the page's language, scripts, links, anchors
+and the text under each heading, a PNG screenshot.
 
 Uses the pip package ``playwright`` to drive the system's Chromium (Debian's ``chromium``
 package, installed in CI by ``.ci/install-browser``); playwright's own browser download is never
@@ -12,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,8 @@ CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 CHART = ".plotly-graph-div"                   # the container plotly's HTML output draws into
 DATA_MARKS = ".point, .js-line, .js-fill, .slice, .heatmaplayer image"  # bars/markers, lines, areas, pies, heatmaps
-_CHARTS_JS = """([chart, marks]) => [...document.querySelectorAll(chart)].map((div, i) => ({
+AXIS_TEXTS = ".xtick text, .ytick text, .y2tick text, .g-xtitle, .g-ytitle, .g-y2title, .gtitle"
+_CHARTS_JS = """([chart, marks, axes]) => [...document.querySelectorAll(chart)].map((div, i) => ({
     id: div.id || `#${i + 1}`,
     svg: div.querySelector("svg.main-svg") !== null,
     title: div.querySelector(".gtitle")?.textContent ?? "",
@@ -39,7 +41,50 @@ _CHARTS_JS = """([chart, marks]) => [...document.querySelectorAll(chart)].map((d
         const box = e.getBoundingClientRect();   // a zero bar has no area; a flat line has no height
         return e.classList.contains("js-line") ? box.width > 0 || box.height > 0 : box.width > 0 && box.height > 0;
     }).length,
+    ticks: [...div.querySelectorAll(".xtick text, .ytick text, .y2tick text")].map(t => t.textContent),
+    covered: (() => {                            // axis labels and titles the legend's box overlaps
+        const legend = div.querySelector("g.legend");
+        if (!legend) return [];
+        const a = legend.getBoundingClientRect();
+        return [...div.querySelectorAll(axes)].filter(e => {
+            const b = e.getBoundingClientRect();
+            return b.width > 0 && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        }).map(e => `${e.getAttribute("class")}: ${e.textContent}`);
+    })(),
 }))"""
+# the page as a whole: language, scripts, links, ids, and the text under each heading (the heading's
+# id → the text up to the next heading of the same or a higher level; scripts and styles left out)
+_PAGE_JS = r"""() => {
+    const sections = {};
+    const open = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+        acceptNode: n => n.nodeType === 1 && ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(n.tagName)
+            ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.nodeType === 1) {
+            const level = /^H([1-6])$/.exec(n.tagName);
+            if (level && n.id) {
+                while (open.length && open[open.length - 1][0] >= Number(level[1])) open.pop();
+                open.push([Number(level[1]), n.id]);
+                sections[n.id] = "";
+            }
+        } else {
+            for (const [, id] of open) sections[id] += n.textContent;
+        }
+    }
+    return {
+        lang: document.documentElement.lang,
+        scripts: [...document.querySelectorAll("script[src]")].map(s => s.src),
+        inline_plotly: [...document.querySelectorAll("script:not([src])")]
+            .some(s => /plotly\.js v\d/.test(s.textContent)),
+        // ASCII white space only: the no-break spaces of French figures (1 234,56 €) are kept
+        links: [...document.querySelectorAll("a[href]")]
+            .map(a => [a.href, a.textContent.replace(/[ \t\n\r\f]+/g, " ").replace(/^ | $/g, "")]),
+        ids: [...document.querySelectorAll("[id]")].map(e => e.id),
+        sections,
+        plotly: typeof Plotly === "undefined" ? null : String(Plotly.version),
+    };
+}"""
 # done when every container has its SVG, or at once when plotly.js never loaded (nothing will draw)
 _ALL_DRAWN_JS = """(chart) => typeof Plotly === "undefined" || [...document.querySelectorAll(chart)].every(
     div => div.querySelector("svg.main-svg") !== null)"""
@@ -73,13 +118,16 @@ def unavailable_reason() -> str | None:
 
 @dataclass(frozen=True)
 class Chart:
-    """One plotly chart container: its element id, whether plotly drew its SVG, the chart title
-    and the number of visible data marks (bars, markers, areas, slices with an area; lines)."""
+    """One plotly chart container: its element id, whether plotly drew its SVG, the chart title,
+    the number of visible data marks (bars, markers, areas, slices with an area; lines), its axes'
+    tick labels and the axis labels or titles its legend covers (``"class: text"``)."""
 
     id: str
     svg: bool
     title: str
     marks: int
+    ticks: tuple[str, ...] = ()
+    covered: tuple[str, ...] = ()
 
     @property
     def rendered(self) -> bool:
@@ -99,6 +147,14 @@ class PageReport:
     blocked: tuple[str, ...]      # non-local URLs the page requested (aborted: offline)
     failed: tuple[str, ...]       # local requests that failed (missing file…), with the reason
     screenshot: Path | None = None
+    lang: str = ""                                # <html lang>
+    scripts: tuple[str, ...] = ()                 # src of every <script src>, absolute
+    requested: tuple[str, ...] = ()               # every URL the page requested, in order
+    inline_plotly: bool = False                   # an inline <script> holds plotly.js itself
+    plotly: str | None = None                     # version of the Plotly the page loaded, if any
+    links: tuple[tuple[str, str], ...] = ()       # (absolute href, text) of every link
+    ids: frozenset[str] = frozenset()             # every element id
+    sections: dict[str, str] = field(default_factory=dict)   # heading id → text of its section
 
     @property
     def unrendered(self) -> list[Chart]:
@@ -153,8 +209,10 @@ class HeadlessChromium:
         errors: list[str] = []
         blocked: list[str] = []
         failed: list[str] = []
+        requested: list[str] = []
 
         def route(r: Route) -> None:
+            requested.append(r.request.url)
             if r.request.url.startswith(LOCAL_SCHEMES):
                 r.continue_()
             else:
@@ -179,12 +237,16 @@ class HeadlessChromium:
             page.goto(Path(html).resolve().as_uri(), wait_until="load", timeout=self.timeout_ms)
             with contextlib.suppress(TimeoutError):  # the charts left undrawn are reported below
                 page.wait_for_function(_ALL_DRAWN_JS, arg=CHART, timeout=self.timeout_ms)
-            found: list[dict[str, Any]] = page.evaluate(_CHARTS_JS, [CHART, DATA_MARKS])
+            found: list[dict[str, Any]] = page.evaluate(_CHARTS_JS, [CHART, DATA_MARKS, AXIS_TEXTS])
+            facts: dict[str, Any] = page.evaluate(_PAGE_JS)
             if screenshot is not None:
                 page.screenshot(path=str(screenshot), full_page=True)
-            return PageReport(Path(html), page.title(), page.inner_text("body"),
-                              tuple(Chart(**c) for c in found), tuple(errors), tuple(blocked),
-                              tuple(failed), screenshot)
+            charts = tuple(Chart(**{**c, "ticks": tuple(c["ticks"]), "covered": tuple(c["covered"])}) for c in found)
+            return PageReport(Path(html), page.title(), page.inner_text("body"), charts, tuple(errors),
+                              tuple(blocked), tuple(failed), screenshot, facts["lang"], tuple(facts["scripts"]),
+                              tuple(requested), bool(facts["inline_plotly"]), facts["plotly"],
+                              tuple((href, text) for href, text in facts["links"]), frozenset(facts["ids"]),
+                              dict(facts["sections"]))
         except Error as exc:
             raise BrowserError(f"{html}: {exc.message}") from None
         finally:

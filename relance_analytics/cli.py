@@ -1,5 +1,5 @@
 """Command line: ``relance weekly``, ``relance ingest``, ``relance sample``, ``relance import-actions``,
-``relance import-outcomes``.
+``relance import-outcomes``, ``relance delais-paiement``.
 
 The commands only assemble parameters and call the package; every error the package raises
 on purpose (:class:`~relance_analytics.errors.RelanceError`) is printed as its French text on
@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import NoReturn, TypeVar
@@ -96,6 +97,8 @@ def weekly(ctx: click.Context, data_dir: Path, as_of: str | None, out_dir: Path,
     click.echo(f"Rapport du {result.as_of:%d/%m/%Y} : {result.report_dir}")
     for f in result.files:
         click.echo(f"  {f.name}")
+    if result.index is not None:
+        click.echo(f"Sommaire : {result.index}")
 
 
 @main.command()
@@ -192,6 +195,153 @@ def _record(ctx: click.Context, file: Path, workspace: Path, record: Callable[[]
 
     new, total, path = _guarded(ctx, run, hint)
     click.echo(f"{file.name} : {new} {what.format(s='s' if new > 1 else '')} (journal : {total} actions, {path})")
+
+
+@main.command("delais-paiement")
+@click.option("--cloture", default=None,
+              help="Date de clôture de l'exercice, AAAA-MM-JJ ou JJ/MM/AAAA (par défaut : la dernière clôture selon "
+                   "[legal] fiscal_year_end de relance.toml, à la date de la dernière balance intégrée ou de la "
+                   "dernière écriture du FEC).")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data/sample"),
+              help="Dossier de données : sales.xlsx (chiffre d'affaires), disputes.xlsx (litiges), customers.xlsx, "
+                   "relance.toml (par défaut : data/sample).")
+@click.option("--workspace", type=click.Path(path_type=Path), default=DEFAULT_WORKSPACE, help=WORKSPACE_HELP)
+@click.option("--fec", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Reconstitue les pièces ouvertes à la date exacte de clôture depuis ce FEC (par défaut : aucun, "
+                   "la balance intégrée de la clôture ou, à défaut, la dernière des jours qui la précèdent).")
+@click.option("--base", type=click.Choice(["TTC", "HT"], case_sensitive=False), default="TTC",
+              help="Montants et chiffre d'affaires toutes taxes comprises ou hors taxe (par défaut : TTC).")
+@click.option("--delais-reference", default=None,
+              help="Délais de paiement de référence indiqués en (C), par exemple « délais légaux : 60 jours date de "
+                   "facture » (par défaut : délais contractuels).")
+@click.option("--debut-exercice", default=None,
+              help="Premier jour de l'exercice, pour son chiffre d'affaires (par défaut : le lendemain de la clôture "
+                   "un an plus tôt).")
+@click.option("--ecart-max", type=click.IntRange(0, 366), default=7,
+              help="Jours au plus entre la clôture et la balance intégrée qui en tient lieu (par défaut : 7).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Classeur Excel à écrire (par défaut : reports/delais_paiement_<clôture>.xlsx).")
+@click.pass_context
+def delais_paiement(ctx: click.Context, cloture: str | None, data_dir: Path, workspace: Path, fec: Path | None,
+                    base: str, delais_reference: str | None, debut_exercice: str | None, ecart_max: int,
+                    out: Path | None) -> None:
+    """Tableau des délais de paiement clients du rapport de gestion (article D. 441-6) à la clôture de
+    l'exercice : factures émises non réglées par tranche de retard, factures en litige exclues, avoirs et
+    règlements non affectés à part ; classeur Excel au format du modèle officiel."""
+    def build() -> _Delays:
+        try:
+            return _payment_delays(data_dir, workspace, cloture, fec=fec, basis=base.upper(),
+                                   reference_terms=delais_reference, fiscal_year_start=debut_exercice,
+                                   max_gap_days=ecart_max, out=out)
+        except SnapshotMissing as exc:
+            if not exc.stored:
+                raise
+            _fail(exc, ctx.obj["verbose"], "choisissez une autre --cloture, élargissez --ecart-max, ou passez "
+                                           "--fec FICHIER pour reconstituer les pièces ouvertes à la date exacte.")
+
+    result = _guarded(ctx, build)
+    click.echo(f"Tableau D441-6 écrit dans {result.path}")
+    for line in result.summary:
+        click.echo(f"  {line}")
+    for text in result.warnings:
+        click.echo(f"  avertissement : {text}")
+
+
+@dataclass(frozen=True)
+class _Delays:
+    path: Path
+    summary: list[str]
+    warnings: list[str]
+
+
+def _payment_delays(data_dir: Path, workspace: Path, cloture: str | None, *, fec: Path | None, basis: str,
+                    reference_terms: str | None, fiscal_year_start: str | None, max_gap_days: int,
+                    out: Path | None) -> _Delays:
+    """Build and write the D441-6 table of ``relance delais-paiement`` (see its help)."""
+    import warnings as python_warnings
+
+    import pandas as pd
+
+    from .config import Settings
+    from .dates import as_date
+    from .errors import InputWarning, SettingsError
+    from .french import count, euros, percent
+    from .io import read_customers, read_disputes, read_sales
+    from .io.fec import load_fec
+    from .metrics.d441 import CONTRACTUAL_TERMS, fiscal_close, payment_delays_table, snapshot_for_close
+    from .report.legal_tables import write_payment_delays
+    from .store import SnapshotStore
+
+    def quietly(read: Callable[[], T]) -> T:
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("ignore", InputWarning)
+            return read()
+
+    settings = Settings.load(data_dir / "relance.toml")
+
+    def close_on(latest: pd.Timestamp) -> pd.Timestamp:
+        if cloture is not None:
+            return as_date(cloture, "date de clôture")
+        if settings.fiscal_year_end is None:
+            raise SettingsError("date de clôture inconnue : passez --cloture (par exemple --cloture 2026-09-30) ou "
+                                f"indiquez le jour de clôture de l'exercice dans {data_dir / 'relance.toml'} "
+                                "([legal] fiscal_year_end = \"30/09\")")
+        return fiscal_close(settings.fiscal_year_end, latest)
+
+    sales = quietly(lambda: read_sales(data_dir / "sales.xlsx"))
+    disputes_path = data_dir / "disputes.xlsx"
+    disputes = quietly(lambda: read_disputes(disputes_path)) if disputes_path.is_file() else None
+    notes: list[str] = []
+    if fec is not None:
+        customers_path = data_dir / "customers.xlsx"
+        customers = quietly(lambda: read_customers(customers_path)) if customers_path.is_file() else None
+        ledger = quietly(lambda: load_fec(fec, customers=customers))
+        close = close_on(ledger.last_date)
+        items = quietly(lambda: ledger.open_items(close))
+        source = f"reconstituées depuis le FEC {fec.name} à la date de clôture"
+    else:
+        store = SnapshotStore(workspace)
+        dates = store.dates()
+        close = close_on(dates[-1] if dates else store.latest())
+        used = snapshot_for_close(dates, close, max_gap_days)
+        items = store.read(used)
+        gap = (close - used).days
+        days = f"{gap} jour{'s' if gap > 1 else ''}"
+        source = (f"balance intégrée du {used:%d/%m/%Y}" if gap == 0 else
+                  f"balance intégrée du {used:%d/%m/%Y}, la dernière avant la clôture ({days} plus tôt) : pièces "
+                  "ouvertes à cette date, retards comptés à la date de clôture")
+    notes.append(f"Pièces ouvertes : {source}.")
+    if disputes is None:
+        notes.append(f"Pas de fichier des litiges ({disputes_path.name}) : aucune facture exclue en (B).")
+    table = payment_delays_table(items, close, sales, disputes, "HT" if basis == "HT" else "TTC",
+                                 reference_terms=reference_terms or CONTRACTUAL_TERMS,
+                                 fiscal_year_start=fiscal_year_start, default_vat_rate=settings.default_vat_rate)
+    path = out or Path("reports") / f"delais_paiement_{close:%Y-%m-%d}.xlsx"
+    company = f"{settings.company} — " if settings.company else ""
+    write_payment_delays(path, table, notes=notes,
+                         title=f"{company}Délais de paiement clients (article D. 441-6 du code de commerce) — "
+                               f"exercice clos le {close:%d/%m/%Y}")
+    overdue, not_due = table.by_bucket.loc["total_overdue"], table.by_bucket.loc["not_due"]
+    share = percent(float(overdue["turnover_share"]))
+    left = table.left_out
+    summary = [
+        f"clôture du {close:%d/%m/%Y} ; pièces ouvertes : {source}",
+        f"(A) factures échues non réglées : {count(int(overdue['invoices']))} pour "
+        f"{euros(int(overdue['amount_cents']))} {basis}"
+        + (f", soit {share} du chiffre d'affaires {basis} de l'exercice ({euros(table.turnover_cents)})"
+           if share else "")
+        + f" ; non échues (0 jour, indicatif) : {count(int(not_due['invoices']))} pour "
+        f"{euros(int(not_due['amount_cents']))}",
+        f"(B) factures exclues (litiges ouverts à la clôture) : {count(table.excluded_count)} pour "
+        f"{euros(table.excluded_cents)}",
+        f"hors tableau : {count(int(left.at['credit_note', 'items']))} avoir(s) "
+        f"({euros(int(left.at['credit_note', 'amount_cents']))}) et {count(int(left.at['payment', 'items']))} "
+        f"règlement(s) non affecté(s) ({euros(int(left.at['payment', 'amount_cents']))})",
+    ]
+    found = [*items.attrs.get("warnings", []), *sales.attrs.get("warnings", [])]
+    if disputes is not None:
+        found += disputes.attrs.get("warnings", [])
+    return _Delays(path, summary, [str(w) for w in found])
 
 
 if __name__ == "__main__":

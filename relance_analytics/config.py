@@ -6,6 +6,8 @@ value (papermill parameters) without touching the file.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +68,10 @@ class Settings:
     fec: str | None = None          # [exports] fec: one FEC replaces the weekly exports (path)
     fec_weeks: int = 16             # weekly snapshots rebuilt from the FEC
     fec_weekday: int = 5            # their weekday, ISO (5 = Friday)
+    # [legal]: the fiscal year's close (month, day), and the payment-term caps of L441-10 I
+    fiscal_year_end: tuple[int, int] | None = None
+    payment_terms_days: int = 60        # at most N days after the invoice date
+    payment_terms_eom_days: int = 45    # or N days end of month (either reading)
     raw: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -84,6 +90,12 @@ class Settings:
         if mapping.endswith(".toml") and not Path(mapping).is_absolute():
             mapping = str(folder / mapping)   # relative to relance.toml's folder
         fec = exports.get("fec")
+        legal = dict(data.get("legal", {}))
+        for key in RATE_TABLE_KEYS:           # rate tables (CSV) are relative to relance.toml's folder too
+            if key in legal and not Path(str(legal[key])).is_absolute():
+                legal[key] = str(folder / str(legal[key]))
+        if "legal" in data:
+            data = {**data, "legal": legal}
         return cls(
             company=data.get("company", {}).get("name", ""),
             mapping=mapping,
@@ -94,5 +106,54 @@ class Settings:
             fec=None if fec is None else str(folder / str(fec)),
             fec_weeks=int(exports.get("fec_weeks", 16)),
             fec_weekday=int(exports.get("fec_weekday", 5)),
+            **_legal(legal),
             raw=data,
         )
+
+
+LEGAL_KEYS = ("fiscal_year_end", "payment_terms_days", "payment_terms_eom_days")
+#: ``[legal]`` keys of the late-payment penalties, read by ``PenaltyParams.from_settings`` from ``raw``:
+#: the rate tables (CSV paths) and the contractual rates.
+RATE_TABLE_KEYS = ("ecb_rates", "legal_rates")
+PENALTY_KEYS = (*RATE_TABLE_KEYS, "penalty_rate", "customer_penalty_rates")
+
+
+def _legal(table: dict[str, Any]) -> dict[str, Any]:
+    """The ``[legal]`` section: ``fiscal_year_end`` (``"30/09"`` day/month, or ``"09-30"``
+    month-day), ``payment_terms_days`` (60) and ``payment_terms_eom_days`` (45), whole days; the
+    :data:`PENALTY_KEYS` are allowed and left to ``PenaltyParams.from_settings``."""
+    unknown = sorted(set(table) - set(LEGAL_KEYS) - set(PENALTY_KEYS))
+    if unknown:
+        raise SettingsError(f"relance.toml [legal] : clé inconnue {', '.join(unknown)} "
+                            f"(clés connues : {', '.join((*LEGAL_KEYS, *PENALTY_KEYS))})")
+    out: dict[str, Any] = {}
+    if "fiscal_year_end" in table:
+        out["fiscal_year_end"] = parse_month_day(table["fiscal_year_end"])
+    for key in LEGAL_KEYS[1:]:
+        if key in table:
+            value = table[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SettingsError(f"relance.toml [legal] {key} : un nombre entier de jours attendu (par exemple "
+                                    f"{60 if key == 'payment_terms_days' else 45}), lu {value!r}")
+            out[key] = value
+    return out
+
+
+def parse_month_day(text: object) -> tuple[int, int]:
+    """``(month, day)`` of a day of the year: ``"30/09"`` (day/month, French) or ``"09-30"``
+    (month-day, as in ISO dates); ``29/02`` is allowed (a close at the end of February)."""
+    value = str(text).strip()
+    french = re.fullmatch(r"(\d{1,2})/(\d{1,2})", value)
+    iso = re.fullmatch(r"(\d{1,2})-(\d{1,2})", value)
+    if french:
+        month, day = int(french.group(2)), int(french.group(1))
+    elif iso:
+        month, day = int(iso.group(1)), int(iso.group(2))
+    else:
+        month = day = 0
+    try:
+        dt.date(2000, month, day)       # a leap year: 29/02 is a valid close
+    except ValueError:
+        raise SettingsError(f"relance.toml [legal] fiscal_year_end : le jour de clôture de l'exercice attendu, "
+                            f"JJ/MM (par exemple \"30/09\" ou \"31/12\"), lu {text!r}") from None
+    return month, day

@@ -71,8 +71,12 @@ class Context:
 
 
 def setup_plotly() -> None:
-    """Render figures in JupyterLab and in the offline HTML export (plotly.js embedded once)."""
-    pio.renderers.default = "plotly_mimetype+notebook"
+    """Figures as plotly's JSON mimetype only (``application/vnd.plotly.v1+json``): JupyterLab,
+    Notebook 7 and VS Code draw it with their own plotly (the ``jupyterlab-plotly`` extension ships
+    with the plotly package), so an executed notebook carries each figure's data, not a 4.8 MB copy
+    of plotly.js. The weekly run's HTML export turns each figure into a chart drawn by the report's
+    one shared ``plotly.min.js``."""
+    pio.renderers.default = "plotly_mimetype"
 
 
 def load_context(data_dir: str | Path, workspace: str | Path, as_of: str | None = None,

@@ -166,6 +166,10 @@ CUSTOMERS = FrameContract("fichier clients", (
     _col("payment_terms", "string", nullable=True, optional=True),
     _col("invoice_circuit", "category", nullable=True, optional=True, choices=vocab.CIRCUIT),
     _col("provision_rate", "float64", nullable=True, optional=True),
+    # credit insurance (R14): the insured limit (« agrément »), the insurer, a threat-of-claim notice filed
+    _col("insured_limit_cents", "Int64", nullable=True, optional=True),
+    _col("insurer", "string", nullable=True, optional=True),
+    _col("insurance_declared", "datetime64[s]", nullable=True, optional=True),
     SOURCE_ROW,
 ))
 

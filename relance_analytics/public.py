@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
 import pandas as pd
@@ -24,8 +25,12 @@ import pandas as pd
 from . import canonical
 from .config import Buckets
 from .dates import DateLike
+from .metrics.d441 import CONTRACTUAL_TERMS, Basis, Errors, PaymentDelaysTable, official_layout
 from .metrics.disputes import DisputeSummary
+from .metrics.penalties import Penalties
+from .metrics.terms_compliance import PaymentTermCaps, TermsCompliance
 from .money import euros, to_cents, to_euros
+from .report import legal_tables
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -51,6 +56,8 @@ def _grid_money(frame: pd.DataFrame) -> list[str]:
 def _outgoing(result: Any, grid: bool) -> Any:
     if isinstance(result, pd.DataFrame):
         return to_euros(result, _grid_money(result) if grid else ())
+    if isinstance(result, Penalties):          # the same result, its two frames in euros
+        return dataclasses.replace(result, items=to_euros(result.items), by_customer=to_euros(result.by_customer))
     if isinstance(result, DisputeSummary):
         frames = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
                   if isinstance(getattr(result, f.name), pd.DataFrame)}
@@ -95,6 +102,7 @@ broken_promise_counts = _in_euros(canonical.broken_promise_counts)
 evaluate_promises = _in_euros(canonical.evaluate_promises)
 provision_totals = _in_euros(canonical.provision_totals)
 provisions = _in_euros(canonical.provisions)
+terms_vs_payments = _in_euros(canonical.terms_vs_payments)
 
 
 @dataclass(frozen=True)
@@ -154,3 +162,97 @@ def provision_change(previous: pd.DataFrame, current: pd.DataFrame) -> Provision
     (:func:`relance_analytics.metrics.provisions.provision_change`)."""
     change = canonical.provision_change(to_cents(previous), to_cents(current))
     return ProvisionChangeEuros(to_euros(change.by_customer), to_euros(change.total))
+
+
+def terms_compliance(items: pd.DataFrame, caps: PaymentTermCaps | None = None) -> TermsCompliance:
+    """Compliance with the legal payment terms (L441-10 I) of every invoice of ``items``, in exact
+    euros (:func:`relance_analytics.metrics.terms_compliance.terms_compliance`): the same result,
+    each ``*_cents`` column as ``*_eur``."""
+    result = canonical.terms_compliance(to_cents(items), caps)
+    return dataclasses.replace(result, invoices=to_euros(result.invoices), by_customer=to_euros(result.by_customer),
+                               total=to_euros(result.total), left_out=to_euros(result.left_out))
+
+
+@dataclass(frozen=True)
+class PaymentDelaysTableEuros:
+    """The D441-6 table in exact euros (the figures of
+    :class:`~relance_analytics.metrics.d441.PaymentDelaysTable`): ``by_bucket`` (``invoices``,
+    ``amount_eur``, ``turnover_share`` per bracket), :attr:`table` in the official layout,
+    ``invoices`` (A), ``excluded`` (B), ``left_out`` (credit notes and unapplied payments by type) and
+    ``left_out_items``; ``turnover_eur`` the fiscal year's turnover on ``basis``."""
+
+    close_date: pd.Timestamp
+    basis: str
+    reference_terms: str
+    period_start: pd.Timestamp
+    turnover_eur: Decimal
+    missing_sales_months: tuple[pd.Period, ...]
+    by_bucket: pd.DataFrame
+    invoices: pd.DataFrame
+    excluded: pd.DataFrame
+    left_out: pd.DataFrame
+    left_out_items: pd.DataFrame
+
+    @property
+    def excluded_count(self) -> int:
+        """(B) Number of invoices excluded (disputed at the close)."""
+        return len(self.excluded)
+
+    @property
+    def excluded_eur(self) -> Decimal:
+        """(B) Their total amount on the table's basis."""
+        return Decimal(self.excluded["amount_eur"].sum())
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """(A) in the official layout: rows ``invoices``, ``amount_eur``, ``turnover_share``; columns
+        ``not_due`` (0 jour, indicatif), ``1-30``, ``31-60``, ``61-90``, ``over_90``, ``total_overdue``."""
+        return official_layout(self.by_bucket)
+
+
+def payment_delays_table(items: pd.DataFrame, close_date: DateLike, sales: pd.DataFrame,
+                         disputes: pd.DataFrame | None = None, basis: Basis = "TTC", *,
+                         reference_terms: str = CONTRACTUAL_TERMS, fiscal_year_start: DateLike | None = None,
+                         default_vat_rate: float = 0.20, errors: Errors = "raise") -> PaymentDelaysTableEuros:
+    """The D441-6 table of the issued invoices at the fiscal close, in exact euros
+    (:func:`relance_analytics.metrics.d441.payment_delays_table`)."""
+    t = canonical.payment_delays_table(to_cents(items), close_date, to_cents(sales),
+                                       None if disputes is None else to_cents(disputes), basis,
+                                       reference_terms=reference_terms, fiscal_year_start=fiscal_year_start,
+                                       default_vat_rate=default_vat_rate, errors=errors)
+    return PaymentDelaysTableEuros(t.close_date, t.basis, t.reference_terms, t.period_start,
+                                   euros([t.turnover_cents]).iloc[0], t.missing_sales_months, to_euros(t.by_bucket),
+                                   to_euros(t.invoices), to_euros(t.excluded), to_euros(t.left_out),
+                                   to_euros(t.left_out_items))
+
+
+def _delays_in_cents(table: PaymentDelaysTable | PaymentDelaysTableEuros) -> PaymentDelaysTable:
+    if isinstance(table, PaymentDelaysTable):
+        return table
+    return PaymentDelaysTable(table.close_date, table.basis, table.reference_terms, table.period_start,
+                              int(Decimal(table.turnover_eur).scaleb(2)), table.missing_sales_months,
+                              to_cents(table.by_bucket), to_cents(table.invoices), to_cents(table.excluded),
+                              to_cents(table.left_out), to_cents(table.left_out_items))
+
+
+def write_payment_delays(path: str | Path, table: PaymentDelaysTable | PaymentDelaysTableEuros, *,
+                         title: str | None = None, notes: Sequence[str] = ()) -> Path:
+    """Write the D441-6 table (euros or cents) as an .xlsx in the official layout
+    (:func:`relance_analytics.report.legal_tables.write_payment_delays`)."""
+    return legal_tables.write_payment_delays(path, _delays_in_cents(table), title=title, notes=notes)
+
+
+collector_performance = _in_euros(canonical.collector_performance)
+call_collections = _in_euros(canonical.call_collections)
+reminder_to_payment = _in_euros(canonical.reminder_to_payment)
+#: only selects rows and columns: takes the euros of ``collector_performance`` as they are
+collector_trend = canonical.collector_trend
+#: Late-payment penalties (L441-10, D441-5): ``items`` and ``by_customer`` with ``amount_eur``,
+#: ``penalty_eur``, ``indemnity_eur`` (``total_eur`` per customer); the payments they run on and the
+#: evidence behind the provisions (CGI 39-1-5°), in exact euros.
+late_payment_penalties = _in_euros(canonical.late_payment_penalties)
+paid_late_penalties = _in_euros(canonical.paid_late_penalties)
+payments_from_snapshots = _in_euros(canonical.payments_from_snapshots)
+payments_from_fec = _in_euros(canonical.payments_from_fec)
+provision_evidence = _in_euros(canonical.provision_evidence)
+evidence_totals = _in_euros(canonical.evidence_totals)

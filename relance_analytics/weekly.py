@@ -1,5 +1,10 @@
 """The weekly run: ingest the exports, execute every report notebook with papermill, export
-HTML, and move the finished report into ``<out>/<as_of>/`` in one step.
+HTML, write the report's front page (``index.html``), and move the finished report into
+``<out>/<as_of>/`` in one step.
+
+Every page of a report is French (``lang="fr"``, a French ``<title>``) and works offline: its
+charts are drawn by the one ``plotly.min.js`` copied next to the pages (loaded by a relative
+``<script src>``), never by a CDN nor by a copy of plotly.js inlined in each page.
 
 The run works in a temporary folder beside the target: a failing notebook stops the run,
 is kept in ``<out>/<as_of>.failed/`` for diagnosis, and the previous complete report of that
@@ -13,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -24,8 +30,10 @@ from typing import Any
 
 import nbformat
 import papermill as pm
+import plotly.io as pio
 from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
+from plotly.offline import get_plotlyjs
 
 from .config import Settings
 from .currency import CurrencyRates
@@ -35,13 +43,40 @@ from .ingest import Ingested, ingest_fec, ingest_folder
 from .io.tables import read_customers
 from .journal import Journal
 from .lock import dead_leftovers, workspace_lock
+from .report.index import INDEX, PLOTLY_JS, write_index
 from .store import DEFAULT_WORKSPACE, SnapshotStore
 
 #: The report notebooks shipped in the package (the repository's ``notebooks/`` folder, mapped to
 #: ``relance_analytics.notebooks``): found the same way from a checkout and from an installed wheel.
 NOTEBOOKS_DIR = Path(str(resources.files("relance_analytics.notebooks")))
 PREVIEW = "apercu.png"   # full-page screenshot of the first section, for the README and e-mails
-SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes", "call_list")
+SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes", "call_list", "legal")
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+#: The lab template of nbconvert, made French and offline: plotly.js from the report folder when the
+#: page has charts; no require.js, MathJax nor Mermaid from a CDN (the report has no LaTeX, no
+#: diagram); a link back to the report's front page.
+PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}
+{%- if resources.relance_plotly_js %}<script src="{{ resources.relance_plotly_js }}"></script>{% endif -%}
+{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style type="text/css">
+nav.relance-sommaire { padding: 8px var(--jp-notebook-padding, 10px) 0; font-size: 0.95em; }
+nav.relance-sommaire a { color: #1F5FAD; text-decoration: none; }
+.jp-RenderedHTMLCommon table { margin-left: 0; }
+</style>
+{%- endblock extra_css -%}
+{%- block body_header -%}
+{{ super() }}
+{%- if resources.relance_index %}
+<nav class="relance-sommaire"><a href="{{ resources.relance_index }}">← Sommaire du rapport</a></nav>
+{%- endif -%}
+{%- endblock body_header -%}
+"""
+_PLOTLY_BUNDLE = "window.PlotlyConfig"   # the output by which plotly's « notebook » renderer inlined plotly.js
+_PLOTLY_COPY = threading.Lock()
 
 
 def _cell_first_line(notebook: Path, count: int | None) -> str:
@@ -64,13 +99,67 @@ class WeeklyResult:
     report_dir: Path
     ingested: list[Ingested] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    index: Path | None = None          # the report's front page, reports/<as_of>/index.html
 
 
-def export_html(notebook: Path, target: Path) -> Path:
-    """HTML of an executed notebook without code cells; plotly figures embedded (offline)."""
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+def page_title(notebook: Path | nbformat.NotebookNode) -> str:
+    """The text of a notebook's first level-1 Markdown heading (its file name when it has none)."""
+    nb = nbformat.read(notebook, as_version=4) if isinstance(notebook, Path) else notebook
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return Path(str(nb.metadata.get("papermill", {}).get("input_path") or "rapport")).stem
+
+
+def _charts_as_html(nb: nbformat.NotebookNode) -> int:
+    """Turn each plotly figure output (its JSON mimetype) into HTML drawing it with a ``Plotly``
+    loaded by the page, and drop any inlined copy of plotly.js; returns the number of charts."""
+    charts = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if PLOTLY_MIME in data:
+                charts += 1
+                output["data"] = {"text/html": pio.to_html(
+                    data[PLOTLY_MIME], include_plotlyjs=False, full_html=False, validate=False,
+                    div_id=f"graphique-{charts}", config={"displaylogo": False})}
+            elif _PLOTLY_BUNDLE in str(data.get("text/html", "")):
+                continue
+            kept.append(output)
+        cell["outputs"] = kept
+    return charts
+
+
+def copy_plotly_js(folder: Path) -> Path:
+    """``folder/plotly.min.js``: the installed plotly package's bundle, copied once (thread-safe)."""
+    target = folder / PLOTLY_JS
+    with _PLOTLY_COPY:
+        if not target.is_file():
+            partial = target.with_name(f".{PLOTLY_JS}.tmp")
+            partial.write_text(get_plotlyjs(), encoding="utf-8")
+            os.replace(partial, target)
+    return target
+
+
+def export_html(notebook: Path, target: Path, title: str | None = None, index: str | None = None) -> Path:
+    """HTML of an executed notebook without code cells, in French (``lang="fr"``, ``<title>``:
+    ``title``, default the notebook's first heading), with a link to ``index`` (the report's front
+    page) when given. Its plotly charts are drawn by ``plotly.min.js`` next to the page, copied
+    there with the first page that has charts: the page works offline and holds no plotly.js."""
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["title"] = title or page_title(nb)
+    charts = _charts_as_html(nb)
+    if charts:
+        copy_plotly_js(target.parent)
+    exporter = HTMLExporter(template_name="lab", language_code="fr", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, raw_template=PAGE_TEMPLATE)
+    body, _ = exporter.from_notebook_node(nb, resources={"relance_plotly_js": PLOTLY_JS if charts else "",
+                                                         "relance_index": index or ""})
     target.write_text(body, encoding="utf-8")
     return target
 
@@ -123,7 +212,8 @@ def _run_notebook(name: str, notebooks_dir: Path, folder: Path, params: dict[str
     # that left the process in a deleted folder); every path a notebook uses is an absolute parameter
     pm.execute_notebook(notebooks_dir / f"{name}.ipynb", executed, parameters=params, kernel_name="python3",
                         progress_bar=False, kernel_manager_class=_IpcKernelManager)
-    export_html(executed, folder / f"{name}.html")
+    when = as_date(params["as_of"])
+    export_html(executed, folder / f"{name}.html", f"{page_title(executed)} – rapport du {when:%d/%m/%Y}", INDEX)
     progress(f"notebook {name} terminé en {time.perf_counter() - started:.1f} s")
 
 
@@ -231,8 +321,9 @@ def _run(data_dir: Path, out_dir: Path, as_of: str | None, workspace: Path, note
             kept = failed / f"{name}.ipynb"
             raise NotebookFailed(f"{name}.ipynb", exc.exec_count, f"{exc.ename}: {exc.evalue}", kept,
                                  _cell_first_line(kept, exc.exec_count))
+        write_index(tmp, date, [(name, page_title(tmp / f"{name}.ipynb")) for name in suite])
         _swap_into_place(tmp, final)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     files = sorted(p for p in final.iterdir())
-    return WeeklyResult(date, final, ingested, files)
+    return WeeklyResult(date, final, ingested, files, final / INDEX)

@@ -37,11 +37,14 @@ from relance_analytics.calllist import CallListParams, call_list, write_call_lis
 from relance_analytics.calllist.drafts import Drafts
 from relance_analytics.config import Settings
 from relance_analytics.context import Context
+from relance_analytics.metrics.d441 import payment_delays_table
 from relance_analytics.metrics.disputes import dispute_summary
 from relance_analytics.metrics.drift import drift
 from relance_analytics.metrics.dso import DsoParams, dso_summary, dso_trend
 from relance_analytics.metrics.enrich import attach_customers
 from relance_analytics.metrics.history import bucket_trend, roll_rate_history
+from relance_analytics.metrics.penalties import late_payment_penalties, paid_late_penalties
+from relance_analytics.metrics.provision_evidence import provision_evidence
 from relance_analytics.metrics.provisions import (
     ProvisionRules,
     customer_vat_rates,
@@ -49,11 +52,14 @@ from relance_analytics.metrics.provisions import (
     provision_totals,
     provisions,
 )
+from relance_analytics.metrics.terms_compliance import terms_compliance, terms_vs_payments
 from relance_analytics.report import disputes as report_disputes
 from relance_analytics.report import drift as report_drift
 from relance_analytics.report import dso as report_dso
+from relance_analytics.report import legal as report_legal
 from relance_analytics.report import provisions as report_provisions
 from relance_analytics.report import write_aged_balance
+from relance_analytics.report.legal_tables import write_payment_delays
 from relance_analytics.store import SnapshotStore
 
 from .payloads import (
@@ -75,7 +81,8 @@ from .payloads import (
     p,
 )
 
-BOOKS = ("aged_balance", "provisions", "drift", "dso", "disputes", "call_list")
+BOOKS = ("aged_balance", "provisions", "drift", "dso", "disputes", "call_list", "chiffres_legaux",
+         "dossier_provisions", "delais_paiement")
 SINCE = pd.Timestamp("2026-11-01")          # the drafts recap the callbacks agreed on 05/11
 COMPANY = p(9)                              # '=HYPERLINK("http://x","y")' (relance.toml is trusted, but still)
 EMAILS = {c: f"recouvreur{k}@acme.example" for k, c in enumerate(COLLECTORS)}
@@ -150,6 +157,18 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
 
     books["disputes"] = report_disputes.write_disputes(out / "disputes.xlsx",
                                                        dispute_summary(items, led.disputes, AS_OF, b), b)
+
+    penalties = late_payment_penalties(items, AS_OF)
+    period = report_legal.period_payments(store, AS_OF)
+    claims = paid_late_penalties(period.claims, period.start, period.end)
+    books["chiffres_legaux"] = report_legal.write_legal(
+        out / "chiffres_legaux.xlsx", AS_OF, penalties, claims, period, terms_compliance(items),
+        terms_vs_payments(period.invoices, period.habits))
+    books["dossier_provisions"] = report_provisions.write_dossier(
+        out / "dossier_provisions.xlsx", AS_OF, provision_evidence(schedule, led.actions, AS_OF))
+    books["delais_paiement"] = write_payment_delays(
+        out / "delais_paiement.xlsx", payment_delays_table(items, AS_OF, led.sales, led.disputes, errors="coerce"),
+        notes=[f"Pièces ouvertes : balance intégrée du {AS_OF:%d/%m/%Y}."], title=COMPANY)
 
     cl = call_list(items, led.customers, led.actions, led.disputes, AS_OF,
                    params=CallListParams(collector_emails=EMAILS), contacts=led.contacts)
@@ -240,8 +259,17 @@ def test_no_cell_is_a_formula(written: Written, shown: dict[str, Workbook], book
                 assert not re.search(rb"<f[ >/]", z.read(name)), name
         assert not [n for n in parts if n.startswith(("xl/externalLinks", "xl/connections", "xl/queryTables",
                                                       "xl/vbaProject", "xl/embeddings"))]
-        names = re.findall(rb'<definedName name="([^"]+)"', z.read("xl/workbook.xml"))
-    assert set(names) <= {b"_xlnm._FilterDatabase"}
+        names = re.findall(rb'<definedName name="([^"]+)"[^>]*>([^<]*)<', z.read("xl/workbook.xml"))
+        footers = {f for name in parts if name.startswith("xl/worksheets/sheet")
+                   for f in re.findall(rb"<oddFooter>([^<]*)<", z.read(name))}
+    assert {name for name, _ in names} <= {b"_xlnm._FilterDatabase", b"_xlnm.Print_Titles", b"_xlnm.Print_Area"}
+    # the header row repeated on printed pages: a range of rows of its own sheet, nothing else
+    titles = [value for name, value in names if name == b"_xlnm.Print_Titles"]
+    assert titles and all(re.fullmatch(rb"('([^']|'')+'|[^'!]+)!\$\d+:\$\d+", v) for v in titles), titles
+    # the part of a collector's sheet that prints: a range of cells of its own sheet, nothing else
+    areas = [value for name, value in names if name == b"_xlnm.Print_Area"]
+    assert all(re.fullmatch(rb"('([^']|'')+'|[^'!]+)!\$[A-Z]+\$\d+:\$[A-Z]+\$\d+", v) for v in areas), areas
+    assert footers == {b"&amp;L&amp;A&amp;RPage &amp;P / &amp;N"}      # sheet name and page number only
     validations = [f for ws in wb.worksheets for dv in ws.data_validations.dataValidation
                    for f in (dv.formula1, dv.formula2) if f is not None]
     assert all(re.fullmatch(r"Listes!\$[A-C]\$2:\$[A-C]\$\d+|[0-9.]+", f) for f in validations), validations
@@ -311,6 +339,33 @@ def test_disputes(shown: dict[str, Workbook]):
              "E-mail responsable": lambda i: p(i + 5), "Motif": lambda i: p(i + 6)}
     check_rows(wb["Litiges ouverts"], {"Raison sociale": p, "Recouvreur": collector, **owner}, on_list("disputes"))
     check_rows(wb["Litiges résolus"], owner, on_list("claims"))
+
+
+def test_legal_figures(shown: dict[str, Workbook]):
+    """Every customer's p(i) is late (due 01/06): penalties per invoice and per customer; those whose
+    F…-0 was paid during the week (i % 4 == 0) have a payment to invoice."""
+    wb = shown["chiffres_legaux"]
+    check_rows(wb["Pénalités par facture"], {"Raison sociale": p}, set(range(100)))
+    check_rows(wb["Pénalités par client"], {"Raison sociale": p}, set(range(100)))
+    paid = {i for i in range(100) if i % 4 == 0}
+    check_rows(wb["Règlements en retard"], {"Raison sociale": p}, paid)
+    check_rows(wb["À facturer par client"], {"Raison sociale": p}, paid)
+    check_rows(wb["Conformité des délais"], {"Raison sociale": p}, set(range(100)))
+
+
+def test_provision_file(shown: dict[str, Workbook]):
+    wb = shown["dossier_provisions"]
+    check_rows(wb["Pièces provisionnées"], {"Raison sociale": p, "Recouvreur": collector, "N° pièce": p},
+               set(range(100)))
+    texts = {c.value for c in cells(wb) if c.data_type == "s"}
+    assert [x for x in PAYLOADS if x not in texts] == []
+
+
+def test_payment_delays_table(shown: dict[str, Workbook]):
+    wb = shown["delais_paiement"]
+    check_rows(wb["Factures (A)"], {"Raison sociale": p}, set(range(100)))   # disputed: a second invoice
+    check_rows(wb["Factures exclues (B)"], {"Raison sociale": p, "N° pièce": p}, on_list("disputes"))
+    assert wb["Tableau D441-6"]["A1"].value == COMPANY and wb["Tableau D441-6"]["A1"].data_type == "s"
 
 
 CONTACT = {"Interlocuteur": lambda i: call_contact(i)[0], "Téléphone": lambda i: call_contact(i)[1],

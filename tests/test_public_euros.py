@@ -43,6 +43,10 @@ def public() -> dict[str, object]:
     drift = ra.drift(previous, items, "2026-11-13", AS_OF)
     summary = ra.dispute_summary(attached, disputes, AS_OF)
     promises = ra.evaluate_promises(actions, snapshots, AS_OF)
+    penalties = ra.late_payment_penalties(items, AS_OF)
+    payments = ra.payments_from_snapshots(snapshots)
+    paid_late = ra.paid_late_penalties(payments, "2026-11-14", AS_OF)
+    evidence = ra.provision_evidence(schedule, actions, AS_OF)
     return {
         "items": items, "customers": customers, "sales": sales, "disputes": disputes, "actions": actions,
         "contacts": ra.read_contacts(SAMPLE / "customers.xlsx"),
@@ -56,6 +60,9 @@ def public() -> dict[str, object]:
         **{f"drift.{f.name}": getattr(drift, f.name) for f in dataclasses.fields(drift)},
         **{f"disputes.{f.name}": getattr(summary, f.name) for f in dataclasses.fields(summary)},
         "promises": promises, "broken": ra.broken_promise_counts(promises, AS_OF),
+        "penalties.items": penalties.items, "penalties.by_customer": penalties.by_customer, "payments": payments,
+        "paid_late.items": paid_late.items, "paid_late.by_customer": paid_late.by_customer,
+        "evidence": evidence, "evidence_totals": ra.evidence_totals(evidence),
     }
 
 
@@ -173,3 +180,42 @@ def test_the_control_total_reads_in_euros_too(public):
     attrs = public["items"].attrs
     assert attrs["control_total_eur"] == Decimal("14505268.08") and "control_total_cents" not in attrs
     assert ra.to_cents(public["items"]).attrs["control_total_cents"] == 1_450_526_808
+
+
+def test_legal_figures_in_exact_euros_equal_the_canonical_ones(public):
+    """Penalties, payments and the provisions' evidence at the public face: the canonical figures
+    (cents) divided by a hundred, exactly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        items = canonical.read_open_items(EXPORT)
+        previous = canonical.read_open_items(SAMPLE / "exports" / "balance_2026-11-13.xlsx")
+    cents = canonical.late_payment_penalties(items, AS_OF)
+    assert public["penalties.by_customer"]["total_eur"].sum() * 100 == int(cents.by_customer["total_cents"].sum())
+    assert public["penalties.by_customer"]["total_eur"].sum() == Decimal("146048.04")     # the sample's figure
+    assert public["penalties.items"]["penalty_eur"].dtype == ra.EURO
+    snapshots = {pd.Timestamp("2026-11-13"): previous, pd.Timestamp(AS_OF): items}
+    paid = canonical.payments_from_snapshots(snapshots)
+    assert public["payments"]["amount_eur"].sum() * 100 == int(paid["amount_cents"].sum())
+    assert (public["payments"]["paid_on"] == pd.Timestamp("2026-11-14")).all()          # the day after 13/11
+    late = canonical.paid_late_penalties(paid, "2026-11-14", AS_OF)
+    assert public["paid_late.by_customer"]["total_eur"].sum() * 100 == int(late.by_customer["total_cents"].sum())
+    totals = public["evidence_totals"].iloc[0]
+    assert isinstance(totals["flagged_eur"], Decimal) and totals["provision_eur"] == Decimal("413941.89")
+    assert public["evidence"]["provision_eur"].sum() == totals["provision_eur"]
+
+
+def test_payments_from_the_fec_in_euros():
+    """``fec_payments`` rows (canonical cents, as the FEC reader gives them): the paid ones, exact dates, euros."""
+    fec = pd.DataFrame({
+        "customer_id": pd.array(["C1", "C2"], dtype="string"), "customer_name": pd.array(["A", "B"], dtype="string"),
+        "document_id": pd.array(["F1", "F2"], dtype="string"),
+        "document_date": pd.to_datetime(["2026-09-01", "2026-10-01"]).astype("datetime64[s]"),
+        "due_date": pd.to_datetime(["2026-10-01", "2026-11-01"]).astype("datetime64[s]"),
+        "amount_cents": [123_456, 10_000], "paid_date": pd.to_datetime(["2026-10-21", None]).astype("datetime64[s]"),
+        "days_late": pd.array([20, None], dtype="Int64")})
+    paid = ra.payments_from_fec(fec)
+    assert paid["document_id"].tolist() == ["F1"] and paid["bound"].tolist() == ["exact"]
+    assert paid["amount_eur"].tolist() == [Decimal("1234.56")] and paid["amount_eur"].dtype == ra.EURO
+    # 1 234,56 € paid 20 days late at 12,15 %: 123 456 × 121 500 × 20 / 365e6 = 821,9 → 8,22 €, plus 40 €
+    claims = ra.paid_late_penalties(paid, "2026-10-01", "2026-10-31")
+    assert claims.by_customer["total_eur"].tolist() == [Decimal("48.22")]

@@ -7,16 +7,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import openpyxl
+import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
+from plotly.offline import get_plotlyjs
 
 import relance_analytics as ra
 from relance_analytics import canonical as rc
+from relance_analytics.french import euros
 from relance_analytics.journal import Journal
-from relance_analytics.weekly import SUITE, NotebookFailed, run_weekly
+from relance_analytics.report.index import load_key_figures
+from relance_analytics.weekly import PLOTLY_MIME, SUITE, NotebookFailed, run_weekly
 from tests.builders import d, sage_export
 
 FIXTURES = Path(__file__).parent / "data" / "notebooks"
+#: The workbooks of the sections that do not write ``<section>.xlsx`` alone.
+WORKBOOKS_OF = {"provisions": ("provisions.xlsx", "dossier_provisions.xlsx"),
+                "legal": ("chiffres_legaux.xlsx", "delais_paiement.xlsx")}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,7 +46,9 @@ def test_failing_notebook_keeps_previous_report_intact(tmp_path):
     ok = run_weekly(data, out, workspace=ws, notebooks_dir=FIXTURES, suite=("writes_marker",), preview=False)
     assert ok.report_dir == out / "2026-11-20"
     assert (ok.report_dir / "marker.txt").read_text() == "report 2026-11-20"
-    assert {p.name for p in ok.files} == {"marker.txt", "writes_marker.ipynb", "writes_marker.html"}
+    # no chart, no plotly.min.js; the front page even without figures
+    assert {p.name for p in ok.files} == {"marker.txt", "writes_marker.ipynb", "writes_marker.html", "index.html"}
+    assert ok.index == ok.report_dir / "index.html"
     before = snapshot_tree(ok.report_dir)
 
     with pytest.raises(NotebookFailed) as info:
@@ -116,8 +127,9 @@ def test_weekly_run_on_the_sample(sample_report):
     report_dir, data = sample_report
     assert report_dir.name == "2026-11-20"
     names = {p.name for p in report_dir.iterdir()}
-    # every section: executed notebook, HTML export and the workbook it writes (<section>.xlsx)
-    assert {f"{section}.{ext}" for section in SUITE for ext in ("ipynb", "html", "xlsx")} <= names
+    # every section: executed notebook, HTML export and the workbooks it writes (<section>.xlsx unless named)
+    assert {f"{section}.{ext}" for section in SUITE for ext in ("ipynb", "html")} <= names
+    assert {book for section in SUITE for book in WORKBOOKS_OF.get(section, (f"{section}.xlsx",))} <= names
     assert "brouillons" in names                                      # the call list's e-mail and letter drafts
     html = (report_dir / "aged_balance.html").read_text(encoding="utf-8")
     assert "Balance âgée clients" in html and "application/vnd.plotly.v1+json" in html or "Plotly.newPlot" in html
@@ -186,3 +198,178 @@ def test_parallel_notebooks_leave_the_working_directory_alone(tmp_path):
     run_weekly(data, tmp_path / "r", workspace=tmp_path / "ws", notebooks_dir=FIXTURES,
                suite=("writes_marker", "writes_marker_too"), preview=False, workers=2)
     assert os.getcwd() == before
+
+
+@pytest.mark.slow
+def test_the_report_shares_one_plotly_js_and_no_page_or_notebook_embeds_it(sample_report):
+    """plotly.js once in the report folder (61 MB → under 10 MB for the sample): each page loads it
+    with a relative <script src>; each executed notebook keeps its figures as plotly's JSON
+    mimetype only, which JupyterLab draws with its own plotly (the jupyterlab-plotly extension)."""
+    report_dir, _ = sample_report
+    assert (report_dir / "plotly.min.js").read_text(encoding="utf-8") == get_plotlyjs()
+    for section in SUITE:
+        html = (report_dir / f"{section}.html").read_text(encoding="utf-8")
+        assert html.count('<script src="plotly.min.js"></script>') == 1, section
+        assert "plotly.js v" not in html and "window.PlotlyConfig" not in html, section
+        assert len(html.encode()) < 1_000_000, section
+        nb = nbformat.read(report_dir / f"{section}.ipynb", as_version=4)
+        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+        assert any(PLOTLY_MIME in o.get("data", {}) for o in outputs), section
+        assert not [o for o in outputs if "plotly.js v" in str(o.get("data", {}).get("text/html", ""))], section
+        assert (report_dir / f"{section}.ipynb").stat().st_size < 1_000_000, section
+    assert sum(p.stat().st_size for p in report_dir.rglob("*") if p.is_file()) < 12_000_000
+
+
+@pytest.mark.slow
+def test_the_index_states_the_figures_the_notebooks_computed(sample_report):
+    """The front page's figures are those each notebook saved; they agree with the export and
+    the workbooks (the browser test checks they are the ones the linked sections show)."""
+    report_dir, data = sample_report
+    figures = load_key_figures(report_dir)
+    assert set(figures) == set(SUITE)
+    keys = {f.key: f for section in figures.values() for f in section}
+    assert {"receivables", "overdue", "overdue_share", "overdue_change", "dso", "add", "provision", "provision_change",
+            "open_disputes", "disputed", "calls", "promises_kept", "promises_broken", "provision_flagged",
+            "penalties_due", "paid_late_claims", "non_compliant_share"} <= set(keys)
+    index = (report_dir / "index.html").read_text(encoding="utf-8")
+    for f in keys.values():
+        assert f'<span class="valeur">{f.text}</span>' in index, f.key
+    control = rc.read_open_items(data / "exports" / "balance_2026-11-20.xlsx").attrs["control_total_cents"]
+    assert keys["receivables"].value == control and keys["receivables"].text == euros(control)
+    synthesis = list(openpyxl.load_workbook(report_dir / "aged_balance.xlsx", read_only=True)["Synthèse"]
+                     .iter_rows(values_only=True))
+    total = [r for r in synthesis[3:] if r[0] == "Total"][0]
+    assert round(total[synthesis[2].index("Total échu")] * 100) == keys["overdue"].value
+    provisions = dict(list(openpyxl.load_workbook(report_dir / "provisions.xlsx", read_only=True)["Synthèse"]
+                           .iter_rows(values_only=True))[3:])
+    assert round(provisions["Provision pour créances douteuses"] * 100) == keys["provision"].value
+    assert round((provisions["Provision de la période"] - provisions["Provision de la période précédente"]) * 100) \
+        == keys["provision_change"].value
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("section", SUITE)
+def test_screen_tables_have_one_header_row_no_row_numbers_and_whole_texts(sample_report, section):
+    report_dir, _ = sample_report
+    soup = BeautifulSoup((report_dir / f"{section}.html").read_text(encoding="utf-8"), "html.parser")
+    tables = soup.find_all("table")
+    assert tables, section
+    for i, table in enumerate(tables):
+        where = f"{section}.html, table {i + 1}"
+        rows = table.find("thead").find_all("tr")
+        assert len(rows) == 1, f"{where}: {len(rows)} header rows (an index name on a row of its own)"
+        headers = [th.get_text(" ", strip=True) for th in rows[0].find_all("th")]
+        assert all(headers), f"{where}: a column without header (a bare index): {headers}"
+        assert len(set(headers)) == len(headers), f"{where}: duplicated column in {headers}"
+        assert not table.find("tbody").find_all("th"), f"{where}: row labels of a pandas index"
+        cells = [td.get_text(" ", strip=True) for td in table.find_all("td")]
+        assert not [c for c in cells if c.endswith(("...", "…"))], f"{where}: truncated cells"
+    text = soup.get_text(" ")
+    if section == "provisions":
+        assert "taux du fichier clients ; remplace toute autre règle" in text
+
+
+def test_the_legal_page_runs_on_a_first_export(tmp_path):
+    """One export, no fiscal close in relance.toml, no journal: the page says what it cannot compute."""
+    data = tiny_data(tmp_path)
+    for name in ("customers.xlsx", "sales.xlsx"):          # what every page reads (C1 is not a sample customer)
+        shutil.copy(ROOT / "data" / "sample" / name, data / name)
+    ok = run_weekly(data, tmp_path / "r", workspace=tmp_path / "ws", suite=("legal",), preview=False)
+    text = " ".join(BeautifulSoup((ok.report_dir / "legal.html").read_text(encoding="utf-8"), "html.parser")
+                    .get_text(" ").split())
+    # F1: 120,00 € TTC due 01/11/2026, 19 days late at 12,15 %: 12 000 × 121 500 × 19 / 365e6 = 75,9 → 0,76 €
+    assert "Pénalités de retard et indemnités dues au 20/11/2026 : 40,76 €" in text
+    assert "Moins de deux balances sur la période" in text and "Aucun règlement en retard" in text
+    assert "Tableau D441-6 non établi" in text and 'fiscal_year_end = "30/09"' in text
+    assert {"chiffres_legaux.xlsx", "legal.html"} <= {p.name for p in ok.files}
+    assert "delais_paiement.xlsx" not in {p.name for p in ok.files}
+
+
+def rows_of(ws) -> list[dict[str, object]]:
+    """Rows of a sheet written by io.excel (title, blank row, header row, rows) as dicts."""
+    values = list(ws.iter_rows(values_only=True))
+    return [dict(zip(values[2], r)) for r in values[3:]]
+
+
+@pytest.mark.slow
+def test_the_legal_section_states_the_metrics_of_the_sample(sample_report):
+    """« Chiffres légaux » on the sample: its sections, the estimated-rate warning (the shipped ECB
+    table ends at 2026-H1, the week is in 2026-H2), and workbooks and index figures equal to the
+    metrics recomputed from the run's workspace."""
+    from relance_analytics.metrics.d441 import payment_delays_table
+    from relance_analytics.metrics.penalties import PenaltyParams, late_payment_penalties, paid_late_penalties
+    from relance_analytics.metrics.provision_evidence import evidence_totals, provision_evidence
+    from relance_analytics.metrics.provisions import ProvisionRules, customer_vat_rates, provisions
+    from relance_analytics.metrics.terms_compliance import terms_compliance
+    from relance_analytics.report import legal as rl
+
+    report_dir, data = sample_report
+    store = ra.SnapshotStore(report_dir.parent.parent / "ws")
+    settings = ra.Settings.load(data / "relance.toml")
+    as_of = pd.Timestamp("2026-11-20")
+    items = rc.attach_customers(store.read(as_of), rc.read_customers(data / "customers.xlsx"))
+    params = PenaltyParams.from_settings(settings)
+    due = late_payment_penalties(items, as_of, params)
+    period = rl.period_payments(store, as_of)
+    claims = paid_late_penalties(period.claims, period.start, period.end, params)
+    compliance = terms_compliance(items)
+
+    soup = BeautifulSoup((report_dir / "legal.html").read_text(encoding="utf-8"), "html.parser")
+    headings = [h.get_text(" ", strip=True).rstrip("¶").strip() for h in soup.find_all(["h1", "h2"])]
+    assert headings == [rl.TITLE, rl.PENALTIES_HEADING, rl.PAID_LATE_HEADING, rl.TERMS_HEADING, rl.D441_HEADING,
+                        "Classeur Excel"]
+    text = " ".join(soup.get_text(" ").split())
+    assert "⚠ Taux estimé : le taux BCE du 2e semestre 2026 n'est pas dans la table des taux" in text
+    assert "le lendemain de la balance précédente" in text
+    assert "Clôture du 30/09/2026" in text and "balance intégrée du 25/09/2026" in text
+
+    figures = {f.key: f for f in load_key_figures(report_dir)["legal"]}
+    assert figures["penalties_due"].value == rl.penalty_totals(due)["total"] == 14_604_804
+    assert figures["paid_late_claims"].value == rl.penalty_totals(claims)["total"]
+    assert figures["non_compliant_share"].value == float(compliance.total["non_compliant_share"].iloc[0])
+
+    wb = openpyxl.load_workbook(report_dir / "chiffres_legaux.xlsx", read_only=True)
+    assert wb.sheetnames == ["Pénalités par facture", "Pénalités par client", "Règlements en retard",
+                             "À facturer par client", "Conformité des délais", "Factures hors délai"]
+    by_invoice = rows_of(wb["Pénalités par facture"])
+    assert len(by_invoice) == len(due.items) + 1
+    assert round(by_invoice[-1]["Pénalités"] * 100) == int(due.items["penalty_cents"].sum())
+    assert round(by_invoice[-1]["Total dû"] * 100) == rl.penalty_totals(due)["total"]
+    assert {r["Taux estimé"] for r in by_invoice[:-1]} == {"oui"}
+    per_customer = {r["Code client"]: r for r in rows_of(wb["Pénalités par client"])}
+    for cid, row in due.by_customer.iterrows():
+        assert round(per_customer[cid]["Total dû"] * 100) == int(row["total_cents"]), cid
+    paid = rows_of(wb["Règlements en retard"])
+    assert len(paid) == len(claims.items) + 1
+    assert round(paid[-1]["Total à facturer"] * 100) == rl.penalty_totals(claims)["total"]
+    to_invoice = rows_of(wb["À facturer par client"])
+    assert round(to_invoice[-1]["Total à facturer"] * 100) == rl.penalty_totals(claims)["total"]
+
+    close_items = store.read("2026-09-25")
+    table = payment_delays_table(close_items, "2026-09-30", rc.read_sales(data / "sales.xlsx"),
+                                 rc.read_disputes(data / "disputes.xlsx"), errors="coerce")
+    sheet = list(openpyxl.load_workbook(report_dir / "delais_paiement.xlsx", read_only=True)["Tableau D441-6"]
+                 .iter_rows(values_only=True))
+    counts = next(r for r in sheet if r[0] == "Nombre de factures concernées")
+    amounts = next(r for r in sheet if r[0] == "Montant total des factures concernées (TTC)")
+    assert list(counts[1:7]) == table.by_bucket["invoices"].tolist()
+    assert [round(a * 100) for a in amounts[1:7]] == table.by_bucket["amount_cents"].tolist()
+
+    schedule = provisions(items, as_of, rules=ProvisionRules.from_settings(settings),
+                          default_vat_rate=settings.default_vat_rate,
+                          vat_rates=customer_vat_rates(rc.read_sales(data / "sales.xlsx"), as_of))
+    with Journal.open(store.workspace) as journal:
+        evidence = provision_evidence(schedule, journal.actions(until=as_of), as_of)
+    totals = evidence_totals(evidence).iloc[0]
+    synthesis = {r["Poste"]: r for r in rows_of(openpyxl.load_workbook(report_dir / "dossier_provisions.xlsx",
+                                                                        read_only=True)["Synthèse"])}
+    flagged = synthesis["Provisions à documenter (au moins un critère)"]
+    assert (flagged["Pièces"], round(flagged["Provision"] * 100)) == (totals["flagged_invoices"],
+                                                                       totals["flagged_cents"])
+    figures = {f.key: f for f in load_key_figures(report_dir)["provisions"]}
+    assert figures["provision_flagged"].value == int(totals["flagged_cents"])
+    page = " ".join(BeautifulSoup((report_dir / "provisions.html").read_text(encoding="utf-8"), "html.parser")
+                    .get_text(" ").split())
+    assert "Dossier fiscal des provisions (CGI art. 39-1-5°)" in page
+    flagged_text = " ".join(figures["provision_flagged"].text.split())       # the page's spaces, normalised alike
+    assert f"Provisions à documenter : {flagged_text}" in page

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypedDict
 
@@ -26,10 +26,13 @@ import pandas as pd
 from .. import vocab
 from ..currency import require_single_currency
 from ..dates import DateLike, as_date
+from ..metrics.insurance import InsurancePolicy
 from ..metrics.promises import evaluate_promises
 from ..metrics.provisions import base_ht_cents
+from ..text.behaviour import habit_text
 from ..text.calllist import (
     CLAIM_ACTION,
+    INSURANCE_STATES,
     LIST_LABELS,
     RULE_LABELS,
     SCORE_FORMULA,
@@ -98,6 +101,8 @@ class CallRow(RowBase):
     excuse: str
     excuse_answer: str
     notes: str
+    habit: str
+    habit_days: float
     key: str
 
 
@@ -137,6 +142,10 @@ class ClaimRow(RowBase):
     documents: tuple[str, ...]
     reasons: str
     action: str
+INSURANCE_COLUMNS = ("collector", "customer_id", "customer_name", "insurer", "document_id", "amount_cents",
+                     "document_date", "due_date", "dmc_end", "deadline", "days_left", "state", "reasons")
+
+
 CONTACT_TEXT_COLUMNS = ("contact_name", "contact_role", "contact_phone", "contact_email", "second_contact",
                         "contact_alert")
 
@@ -160,7 +169,8 @@ class CallList:
       excuse, and ``key`` (what the outcome import matches);
     - ``deferred``: rows beyond a collector's capacity or below the small-amount threshold
       (``defer_reason``): they get an automatic e-mail reminder, never silently lost;
-    - side lists: ``disputes`` (R6), ``formal_notices`` (R7), ``litigation`` (R8), ``claims`` (R9);
+    - side lists: ``disputes`` (R6), ``formal_notices`` (R7), ``litigation`` (R8), ``claims`` (R9),
+      ``insurance`` (R14: invoices to declare to the credit insurer, by deadline);
     - ``reasons``: every reason of every rule with the list its row is on (``list``);
     - ``settled``: customers on no list because their open items net to zero or to a credit.
     """
@@ -175,6 +185,7 @@ class CallList:
     claims: pd.DataFrame
     reasons: pd.DataFrame
     settled: tuple[str, ...] = ()
+    insurance: pd.DataFrame = field(default_factory=lambda: _frame([], INSURANCE_COLUMNS))
 
     @property
     def score_formula(self) -> str:
@@ -184,7 +195,8 @@ class CallList:
     @property
     def collectors(self) -> list[str]:
         """Collectors with a row on any list, sorted."""
-        frames = (self.rows, self.deferred, self.disputes, self.formal_notices, self.litigation, self.claims)
+        frames = (self.rows, self.deferred, self.disputes, self.formal_notices, self.litigation, self.claims,
+                  self.insurance)
         return sorted({str(c) for frame in frames for c in frame["collector"].dropna()})
 
     @cached_property
@@ -219,7 +231,7 @@ class CallList:
                         .reindex(out.index, fill_value=0))
         out["calls_cents"] = self.rows.groupby("collector")["net_cents"].sum().reindex(out.index, fill_value=0)
         out["deferred_cents"] = self.deferred.groupby("collector")["net_cents"].sum().reindex(out.index, fill_value=0)
-        for name in ("disputes", "formal_notices", "litigation", "claims"):
+        for name in ("disputes", "formal_notices", "litigation", "claims", "insurance"):
             frame = getattr(self, name)
             out[name] = frame.groupby("collector").size().reindex(out.index, fill_value=0) if len(frame) else 0
         return out.fillna(0).astype("int64")
@@ -227,7 +239,8 @@ class CallList:
 
 def call_list(items: pd.DataFrame, customers: pd.DataFrame | None, journal_actions: pd.DataFrame,
               disputes: pd.DataFrame | None, as_of: DateLike, params: CallListParams | None = None,
-              contacts: pd.DataFrame | None = None, promises: pd.DataFrame | None = None) -> CallList:
+              contacts: pd.DataFrame | None = None, promises: pd.DataFrame | None = None,
+              behaviour: pd.DataFrame | None = None, insurance: InsurancePolicy | None = None) -> CallList:
     """The call list at ``as_of``.
 
     ``items``: the open items of that date (customers attached, or ``customers`` given);
@@ -235,7 +248,11 @@ def call_list(items: pd.DataFrame, customers: pd.DataFrame | None, journal_actio
     ``disputes``: ``read_disputes`` (or ``None``); ``contacts``: ``read_contacts`` (R11);
     ``promises``: ``promises.evaluate_promises`` over the snapshot history — when ``None`` they
     are evaluated against the as-of snapshot alone (a past promise whose documents are still
-    open is then broken). Amounts are integer cents TTC.
+    open is then broken); ``behaviour``: the customers' payment habits
+    (:func:`~relance_analytics.metrics.behaviour.payment_behaviour`): the rows say them and R2's
+    pre-due calls go first to the customers who usually pay late; ``insurance``: the credit-insurance
+    policy (R14, default :class:`~relance_analytics.metrics.insurance.InsurancePolicy`). Amounts are
+    integer cents TTC.
     """
     params = params or CallListParams()
     as_of = as_date(as_of)
@@ -246,7 +263,7 @@ def call_list(items: pd.DataFrame, customers: pd.DataFrame | None, journal_actio
         disputes = pd.DataFrame({c: pd.Series(dtype="datetime64[s]" if c in ("opened", "resolved") else object)
                                  for c in ("dispute_id", "customer_id", "document_id", "dispute_type", "amount_cents",
                                            "opened", "resolved", "owner")})
-    facts = prepare(items, customers, journal_actions, disputes, promises, as_of, params)
+    facts = prepare(items, customers, journal_actions, disputes, promises, as_of, params, behaviour, insurance)
     return assemble(facts, all_reasons(facts), contacts)
 
 
@@ -374,7 +391,7 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> CallRow:
     reminders = f.episode(cid)
     return CallRow(
         **r.base(cid), tier=tier(set(rules)), rules=" ".join(x for x in RULES if x in rules),
-        reasons=r.reason_texts(cid, CALL_RULES), next_step=next_step(s),
+        reasons=r.reason_texts(cid, (*CALL_RULES, "R14")), next_step=next_step(s),
         documents=tuple(doc_ids), documents_text=documents_text(docs, f.as_of), document_lines=tuple(docs),
         at_stake_cents=gross, credits_cents=int(acc["credits_cents"]), net_cents=net,
         not_due_cents=int(acc["not_due_cents"]), disputed_cents=int(acc["disputed_cents"]),
@@ -385,6 +402,7 @@ def _call_row(r: _Rows, cid: str, rules: frozenset[str]) -> CallRow:
                                  p.formal_notice_after_reminders, f.as_of, s.notices),
         situation=first, requirement=second, proposal=third, excuse=s.excuse or "",
         excuse_answer=excuse_answer(s), notes=notes(s),
+        habit=habit_text(acc["habit_days"], acc["habit_source"]), habit_days=float(acc["habit_days"]),
         key=_key(f.as_of, cid, str(acc["collector"]), doc_ids),
     )
 
@@ -440,7 +458,7 @@ CALL_COLUMNS = ("collector", "rank", "customer_id", "customer_name", "tier", "ru
                 "net_cents",
                 "not_due_cents", "disputed_cents", "max_days", "weighted_days", "score", "score_text",
                 "last_actions", "reminders", "situation", "requirement", "proposal", "excuse", "excuse_answer",
-                "notes", "key")
+                "notes", "habit", "habit_days", "key")
 ESCALATION_COLUMNS = ("collector", "customer_id", "customer_name", "contact_name", "contact_role", "contact_phone",
                       "contact_email", "second_contact", "contact_alert", "circuit", "documents", "documents_text",
                       "document_lines", "overdue_cents", "credits_cents", "net_cents", "max_days", "oldest_due",
@@ -474,11 +492,27 @@ def _dispute_rows(r: _Rows, excluded: set[str], reasons: pd.DataFrame) -> pd.Dat
     return out[list(DISPUTE_COLUMNS)]
 
 
+def _insurance_rows(f: Facts, reasons: pd.DataFrame) -> pd.DataFrame:
+    """The invoices to declare to the credit insurer (R14), earliest deadline first."""
+    ins = f.insurance
+    if ins is None or ins.empty:
+        return _frame([], INSURANCE_COLUMNS)
+    hit = ins[ins["state"].isin(["due_soon", "missed"]).to_numpy()].reset_index(drop=True)
+    texts = reasons[reasons["rule"] == "R14"].drop_duplicates(["cid", "kind"])
+    text = {(c, k): t for c, k, t in zip(texts["cid"], texts["kind"], texts["text"])}
+    out = hit.assign(collector=hit["cid"].map(f.accounts["collector"]).fillna(vocab.NO_COLLECTOR).to_numpy(),
+                     state=hit["state"].map(INSURANCE_STATES).to_numpy(),
+                     reasons=[text.get((c, k), "") for c, k in zip(hit["cid"], hit["state"])])
+    return out[list(INSURANCE_COLUMNS)]
+
+
 def _place_reasons(reasons: pd.DataFrame, callers: set[str], deferred: set[str], notices: set[str],
                    litigation: set[str], claims: set[str]) -> pd.DataFrame:
     """Each reason with the list its row is on (``list``, French); an R8 reason of a customer
     on both the formal-notice and the litigation list is counted on both."""
     def place(cid: str, rule: str) -> str:
+        if rule == "R14":
+            return LISTS["insurance"]
         if cid in claims:
             return LISTS["claims"]
         if rule == "R6":
@@ -521,6 +555,7 @@ def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = No
     deferred = deferred[["cid", *CALL_COLUMNS, "defer_reason"]]
 
     def escalation(cids: set[str], rules: tuple[str, ...]) -> pd.DataFrame:
+        rules = (*rules, "R14")
         rows = r.build(sorted(cids), lambda cid: _escalation_row(r, cid, rules))
         return _frame(rows, ESCALATION_COLUMNS).sort_values(["collector", "net_cents", "customer_id"],
                                                             ascending=[True, False, True], kind="stable",
@@ -532,4 +567,5 @@ def assemble(f: Facts, reasons: pd.DataFrame, contacts: pd.DataFrame | None = No
         disputes=_dispute_rows(r, claims, reasons),
         formal_notices=escalation(notices, ("R1", "R7", "R8")),
         litigation=escalation(litigation, ("R1", "R7", "R8")),
-        claims=_claims(r, sorted(claims)), reasons=reasons, settled=f.settled)
+        claims=_claims(r, sorted(claims)), reasons=reasons, settled=f.settled,
+        insurance=_insurance_rows(f, reasons))

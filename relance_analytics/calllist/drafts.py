@@ -31,8 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import vocab
-from ..french import euros, plural
 from ..frames import OPEN_ITEMS
+from ..french import euros, plural
 from ..metrics.penalties import PenaltyParams, late_payment_penalties
 from ..text.calllist import day, earlier_notices_text, notice_subject, penalties_text
 from .build import CallList

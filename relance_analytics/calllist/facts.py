@@ -33,6 +33,7 @@ from ..keys import split_document_ids
 from ..metrics.aging import days_past_due
 from ..metrics.disputes import dispute_summary, open_at
 from ..metrics.enrich import attach_customers
+from ..metrics.insurance import InsurancePolicy, insurance_status
 from .params import CallListParams
 from .situation import Promise
 
@@ -62,6 +63,12 @@ class Facts:
       on or before as-of whose item is still open.
     - ``settled``: customers left out because their open items net to zero or to a credit
       (nothing is owed: their items are for the accountant to letter).
+    - ``insurance``: the overdue invoices of insured customers with their threat-of-claim
+      deadline and state (:func:`relance_analytics.metrics.insurance.insurance_status`), ``None``
+      when no customer is insured.
+    - ``accounts`` also holds each customer's payment habit: ``habit_days`` (the amount-weighted
+      median days late of its payments, NaN when unknown) and ``habit_source`` (``customer``,
+      ``segment``, ``book``).
 
     Per customer, :attr:`account`, :meth:`open_items` and :attr:`history` give plain Python
     values for the row builders, converted on first use — or for a batch of customers with
@@ -78,6 +85,7 @@ class Facts:
     disputes: pd.DataFrame
     resolved: pd.DataFrame
     settled: tuple[str, ...] = ()
+    insurance: pd.DataFrame | None = None
 
     @cached_property
     def account(self) -> _Lazy[Record]:
@@ -420,8 +428,12 @@ def _open_mask(disputes: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
 
 def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.DataFrame,
             disputes: pd.DataFrame, promises: pd.DataFrame, as_of: pd.Timestamp,
-            params: CallListParams) -> Facts:
-    """Build the :class:`Facts` of ``as_of`` (see :func:`relance_analytics.calllist.call_list`)."""
+            params: CallListParams, behaviour: pd.DataFrame | None = None,
+            insurance: InsurancePolicy | None = None) -> Facts:
+    """Build the :class:`Facts` of ``as_of`` (see :func:`relance_analytics.calllist.call_list`);
+    ``behaviour``: the customers' payment habits
+    (:func:`relance_analytics.metrics.behaviour.payment_behaviour`), for R2's order and the rows;
+    ``insurance``: the credit-insurance policy (R14), when the customers file has insured limits."""
     as_of = as_date(as_of)
     if customers is not None and not {"status", "collector"} <= set(items.columns):
         items = attach_customers(items, customers)
@@ -459,9 +471,19 @@ def prepare(items: pd.DataFrame, customers: pd.DataFrame | None, actions: pd.Dat
     items["chased"] = free & ~items["promised"].to_numpy() & (amount > 0) & (dpd >= 1)
 
     accounts = _accounts(items, acts, promises, as_of, params)
+    habits = behaviour if behaviour is not None else pd.DataFrame(
+        {c: pd.Series(dtype="float64" if c.endswith("days") else object)
+         for c in ("median_days", "mean_days", "source", "payer_class")})
+    accounts["habit_days"] = habits["median_days"].reindex(accounts.index).astype("float64").to_numpy()
+    accounts["habit_source"] = habits["source"].reindex(accounts.index).astype("string").to_numpy()
     resolved = _resolved(disputes, items, as_of)
     all_disputes = _dispute_frame(file_open, journal, items, as_of)
-    return Facts(as_of, params, items, accounts, acts, promises, all_disputes, resolved, settled)
+    insured = None
+    if customers is not None and "insured_limit_cents" in customers.columns \
+            and customers["insured_limit_cents"].notna().any():
+        insured = insurance_status(items, customers, as_of, insurance, disputes).invoices
+        insured["cid"] = _ids(insured["customer_id"])
+    return Facts(as_of, params, items, accounts, acts, promises, all_disputes, resolved, settled, insured)
 
 
 def _accounts(items: pd.DataFrame, acts: pd.DataFrame, promises: pd.DataFrame, as_of: pd.Timestamp,

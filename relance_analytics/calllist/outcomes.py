@@ -2,9 +2,12 @@
 
 Every sheet whose header row has the hidden ``Clé`` column is read (the collectors' sheets and
 ``Relances par e-mail``, whatever their name now); a row whose fill columns are all blank was
-not called and is skipped. Each filled row is validated, and every problem of the whole
-workbook is reported at once in one :class:`~relance_analytics.io.errors.InputError` naming
-sheet, Excel row and column — nothing is recorded when anything is invalid:
+not called and is skipped. Columns are found by their header, wherever they are (the workbook
+puts the fill columns right after the row's identification, the key last; a list written by an
+older version, with the fill columns at the end, reads the same). Each filled row is validated,
+and every problem of the whole workbook is reported at once in one
+:class:`~relance_analytics.io.errors.InputError` naming sheet, Excel row and column — nothing is
+recorded when anything is invalid:
 
 * the workbook passes the checks of every input file (:mod:`relance_analytics.io.workbook`:
   empty, truncated, encrypted, zip and XML entity bombs…);
@@ -142,7 +145,7 @@ def _layout_ok(sheet: _Sheet, filled: np.ndarray) -> bool:
         rows = sheet.rows[filled]
         listed = ", ".join(map(str, rows[:LISTED_CELLS])) + (", …" if len(rows) > LISTED_CELLS else "")
         sheet.sheet_problem(
-            f"pas de colonne « {KEY_HEADER} » (la colonne masquée après « {FILL_COLUMNS[-1].header} », supprimée ?) : "
+            f"pas de colonne « {KEY_HEADER} » (la dernière colonne, masquée : supprimée ?) : "
             f"les lignes remplies {listed} ne peuvent pas être rattachées à leur client et à leur liste",
             f"la colonne masquée « {KEY_HEADER} » telle que la liste l'a écrite : remplissez la liste telle quelle")
         ok = False

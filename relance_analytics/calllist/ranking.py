@@ -1,7 +1,9 @@
 """R10: the order of a collector's calls and the cut to its daily capacity.
 
 Order: tier first — 1 broken promise (R1), 2 overdue reminders (R3, R4, R5, R12),
-3 pre-due calls only (R2) — then, within a tier, the score, highest first::
+3 pre-due calls only (R2) — then, within a tier, the score, highest first (the pre-due calls
+first go to the customers who usually pay latest: their habit's median days late, highest
+first, unknown counted as on time)::
 
     score = net amount at stake (€) × (1 + weighted age (days) / age_scale_days)
 
@@ -51,8 +53,10 @@ def rank_and_cut(rows: pd.DataFrame, params: CallListParams) -> tuple[pd.DataFra
     the capacity the collector's ``capacity`` and its number of ``phone_rows`` (0 otherwise).
     """
     keys = rows[["collector", "tier", "score", "cid", "net_cents"]].assign(position=np.arange(len(rows)))
-    ordered = keys.sort_values(["collector", "tier", "score", "cid"], ascending=[True, True, False, True],
-                               kind="stable").reset_index(drop=True)
+    habit = rows["habit_days"].to_numpy(dtype="float64") if "habit_days" in rows else np.zeros(len(rows))
+    keys["habit"] = np.where(keys["tier"].to_numpy() == 3, np.nan_to_num(habit, nan=0.0), 0.0)
+    ordered = keys.sort_values(["collector", "tier", "habit", "score", "cid"],
+                               ascending=[True, True, False, False, True], kind="stable").reset_index(drop=True)
     small = (ordered["net_cents"] < params.small_amount_cents).to_numpy() & (ordered["tier"] != 1).to_numpy()
     covered = (ordered["net_cents"] <= 0).to_numpy()
     phone = ordered[~small].copy()

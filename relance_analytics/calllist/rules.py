@@ -298,11 +298,29 @@ def r12_evasive_answers(f: Facts) -> pd.DataFrame:
     return _reasons(rows)
 
 
+def r14_insurance(f: Facts) -> pd.DataFrame:
+    """R14: an insured customer's overdue invoices must be declared to the credit insurer before
+    the policy's deadline (threat-of-claim notice), or the cover is lost. One reason per
+    customer and state: ``due_soon`` (the deadline falls within the policy's warning days) or
+    ``missed`` (passed). ``date``: the earliest deadline; ``cents``: the invoices' open amount."""
+    ins = f.insurance
+    if ins is None or ins.empty:
+        return _reasons([])
+    hit = ins[ins["state"].isin(["due_soon", "missed"]).to_numpy()]
+    rows: list[Reason] = []
+    for (cid, state), group in hit.groupby(["cid", "state"], sort=True):
+        rows.append(Reason(str(cid), "R14", str(state), tuple(group["document_id"].astype(str)),
+                           group["deadline"].min(), int(group["amount_cents"].sum()),
+                           {"insurer": None if pd.isna(group["insurer"].iloc[0]) else str(group["insurer"].iloc[0]),
+                            "last": group["deadline"].max()}))
+    return _reasons(rows)
+
+
 #: Every rule that puts a row on a list, in id order.
 RULES: dict[str, RuleFunction] = {
     "R1": r1_broken_promises, "R2": r2_pre_due_calls, "R3": r3_first_reminder, "R4": r4_cadence,
     "R5": r5_document_followup, "R6": r6_disputes, "R7": r7_formal_notice, "R8": r8_litigation,
-    "R9": r9_insolvency, "R12": r12_evasive_answers,
+    "R9": r9_insolvency, "R12": r12_evasive_answers, "R14": r14_insurance,
 }
 
 

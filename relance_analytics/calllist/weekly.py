@@ -10,7 +10,9 @@ Inputs, all from the data folder and the workspace of the run:
   what the collectors filled;
 * ``disputes.xlsx`` (optional) and the ``Contacts`` sheet of ``customers.xlsx`` (optional: without
   it every row is flagged "contact missing", never dropped);
-* ``relance.toml``: ``[thresholds]``, ``[collectors]`` (capacities, e-mail addresses), ``[company]``.
+* ``relance.toml``: ``[thresholds]``, ``[collectors]`` (capacities, e-mail addresses), ``[company]``,
+  ``[insurance]`` (R14), ``[legal]`` (the penalty rates the letters state);
+* the payment habits read from the snapshots (each row's « paie d'habitude », R2's order).
 
 ::
 
@@ -32,6 +34,9 @@ from ..errors import InputError, SettingsError
 from ..io.tables import read_contacts, read_disputes
 from ..io.workbook import sheet_names
 from ..journal import Journal
+from ..metrics.behaviour import payment_behaviour
+from ..metrics.insurance import InsurancePolicy
+from ..metrics.payments import payments_from_snapshots
 from ..metrics.penalties import PenaltyParams
 from ..metrics.promises import evaluate_promises
 from .build import CallList, call_list
@@ -42,7 +47,7 @@ from .workbook import write_call_list
 
 WORKBOOK_NAME = "call_list.xlsx"
 DRAFTS_FOLDER = "brouillons"
-SIDE_LISTS = ("disputes", "formal_notices", "litigation", "claims")
+SIDE_LISTS = ("disputes", "formal_notices", "litigation", "claims", "insurance")
 
 
 def _collector_filter(collectors: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -93,12 +98,14 @@ def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None
     params = CallListParams.from_settings(ctx.settings).with_capacities(capacities)
     with Journal.open(ctx.store.workspace) as journal:
         actions = journal.actions(until=ctx.as_of)
-    promises = evaluate_promises(actions, ctx.store.up_to(ctx.as_of), ctx.as_of)
+    snapshots = ctx.store.up_to(ctx.as_of)
+    promises = evaluate_promises(actions, snapshots, ctx.as_of)
+    habits = payment_behaviour(payments_from_snapshots(snapshots, bound="midpoint"), ctx.as_of, ctx.customers)
     disputes_file = ctx.data_dir / "disputes.xlsx"
     disputes = read_disputes(disputes_file) if disputes_file.is_file() else None
     contacts = _contacts(ctx.data_dir / "customers.xlsx")
     cl = call_list(ctx.items, ctx.customers, actions, disputes, ctx.as_of, params, contacts=contacts,
-                   promises=promises)
+                   promises=promises, behaviour=habits, insurance=InsurancePolicy.from_settings(ctx.settings))
     return WeeklyCallList(restrict(cl, keep), actions, promises, ctx.customers, contacts, ctx.settings.company, keep,
                           PenaltyParams.from_settings(ctx.settings))
 

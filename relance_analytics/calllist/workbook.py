@@ -10,18 +10,28 @@ date formats, column widths; phones and e-mails are written as ``tel:`` / ``mail
 hyperlinks (only when they look like a phone number or an address; otherwise as text). Every
 other string is written as text, never as a formula (xlsxwriter with ``strings_to_formulas``
 off and explicit ``write_string``), cut visibly when longer than a cell holds
-(:func:`~relance_analytics.io.excel.cell_text`). The phone-list sheets end with the columns
-the collector fills (:data:`FILL_COLUMNS`, yellow, with data validation and drop-down lists)
-and a hidden ``Clé`` column identifying the row for :mod:`~relance_analytics.calllist.outcomes`.
+(:func:`~relance_analytics.io.excel.cell_text`). On the phone-list sheets (and ``Relances par
+e-mail``) the columns the collector fills (:data:`FILL_COLUMNS`, yellow, with data validation
+and drop-down lists) come right after the columns identifying the row (:data:`CALL_IDENTITY`),
+and a hidden ``Clé`` column, last, identifies the row for
+:mod:`~relance_analytics.calllist.outcomes` (which finds every column by its header). These
+sheets are protected without a password (:data:`PROTECTION`): only the fill cells can be
+edited; filters, column widths and row heights stay usable, and *Révision > Ôter la protection*
+lifts it.
+
+Every sheet is print-ready (:func:`~relance_analytics.io.excel.print_setup`: A4 landscape, one
+page wide, header row repeated) and each row holding wrapped text is as tall as its tallest
+cell needs (:func:`~relance_analytics.io.excel.text_lines`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +40,19 @@ import xlsxwriter
 from xlsxwriter.url import Url, UrlTypes
 
 from .. import vocab
-from ..io.excel import DATE_FORMAT, EURO_FORMAT, WORKBOOK_OPTIONS, cell_text
+from ..io.excel import (
+    DATE_FORMAT,
+    EURO_FORMAT,
+    LINE_HEIGHT,
+    MAX_ROW_HEIGHT,
+    WORKBOOK_OPTIONS,
+    cell_text,
+    print_setup,
+    row_height,
+    row_heights,
+    text_lines,
+    text_width,
+)
 from ..text.calllist import RULE_LABELS, TIER_LABELS
 from .build import CallList
 
@@ -39,7 +61,7 @@ LISTS_SHEET = "Listes"
 SUMMARY_SHEET = "Synthèse"
 DEFERRED_SHEET = "Relances par e-mail"
 SIDE_SHEETS = {"disputes": "Litiges à résoudre", "formal_notices": "Mises en demeure", "litigation": "Contentieux",
-               "claims": "Créances à déclarer"}
+               "claims": "Créances à déclarer", "insurance": "Déclarations à l'assureur"}
 RESERVED = {LISTS_SHEET, SUMMARY_SHEET, DEFERRED_SHEET, *SIDE_SHEETS.values()}
 
 
@@ -69,10 +91,11 @@ FILL_COLUMNS = (
 CALL_COLUMNS = (
     Column("rank", "Rang", "int", 6), Column("customer_id", "Code client", "text", 11),
     Column("customer_name", "Raison sociale", "text", 26), Column("reasons", "Motifs", "wrap", 55),
-    Column("next_step", "Prochaine étape", "wrap", 38), Column("contact_name", "Interlocuteur", "text", 22),
-    Column("contact_role", "Fonction", "role", 18), Column("contact_phone", "Téléphone", "tel", 16),
+    Column("next_step", "Prochaine étape", "wrap", 38), Column("net_cents", "Montant net dû", "money", 15),
+    Column("contact_name", "Interlocuteur", "text", 22), Column("contact_phone", "Téléphone", "tel", 16),
+    Column("contact_role", "Fonction", "role", 18),
     Column("contact_email", "E-mail", "mail", 28), Column("contact_alert", "Alerte contact", "wrap", 28),
-    Column("second_contact", "Autre interlocuteur", "wrap", 28), Column("net_cents", "Montant net dû", "money", 15),
+    Column("second_contact", "Autre interlocuteur", "wrap", 28), Column("habit", "Habitude de paiement", "wrap", 18),
     Column("at_stake_cents", "Montant en jeu", "money", 15), Column("credits_cents", "Avoirs à imputer", "money", 15),
     Column("max_days", "Retard max (j)", "int", 9), Column("weighted_days", "Âge pondéré (j)", "float", 9),
     Column("score", "Score R10", "score", 10), Column("score_text", "Calcul du score", "wrap", 34),
@@ -84,11 +107,33 @@ CALL_COLUMNS = (
 KEY_COLUMN = Column("key", KEY_HEADER, "key", 10)
 DEFERRED_COLUMNS = (Column("collector", "Recouvreur", "text", 16),
                     Column("defer_reason", "Motif du report", "wrap", 34))
+#: The columns of :data:`CALL_COLUMNS` that say which row it is: first on a phone-list sheet,
+#: frozen, then the columns to fill (:data:`FILL_COLUMNS`), then the rest of the row.
+CALL_IDENTITY = tuple(c for c in CALL_COLUMNS if c.code in ("rank", "customer_id", "customer_name"))
+CALL_DETAIL = tuple(c for c in CALL_COLUMNS if c not in CALL_IDENTITY)
+#: Printed, after the identification and the fill columns: why, what next, how much, whom to call
+#: (the rest of a row is read on screen; on paper, the whole row would print too small to read).
+PRINTED_DETAIL = 5
+#: A collector's sheet, in order: identification, fill columns, the row's details, the hidden key.
+PHONE_SHEET_COLUMNS = (*CALL_IDENTITY, *FILL_COLUMNS, *CALL_DETAIL, KEY_COLUMN)
+#: ``Relances par e-mail``: the collector, then as a collector's sheet (the reason of the deferral first).
+DEFERRED_SHEET_COLUMNS = (DEFERRED_COLUMNS[0], *CALL_IDENTITY, *FILL_COLUMNS, DEFERRED_COLUMNS[1], *CALL_DETAIL,
+                          KEY_COLUMN)
+#: Sheet protection of the sheets with fill columns: no password (a user may lift it); only the fill
+#: cells are unlocked; filters, sorting, column widths and row heights stay allowed (Excel sorts a
+#: protected sheet only within unlocked cells: to sort whole rows, lift the protection first).
+PROTECTION = {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True,
+              "select_locked_cells": True, "select_unlocked_cells": True}
 CONTACT = (Column("contact_name", "Interlocuteur", "text", 22), Column("contact_role", "Fonction", "role", 18),
            Column("contact_phone", "Téléphone", "tel", 16), Column("contact_email", "E-mail", "mail", 28))
 IDENTITY = (Column("collector", "Recouvreur", "text", 16), Column("customer_id", "Code client", "text", 11),
             Column("customer_name", "Raison sociale", "text", 26))
 SIDE_COLUMNS = {
+    "insurance": (*IDENTITY, Column("insurer", "Assureur", "text", 16), Column("document_id", "N° pièce", "text", 15),
+                  Column("amount_cents", "Solde TTC", "money", 15), Column("document_date", "Date facture", "date", 11),
+                  Column("due_date", "Échéance", "date", 11), Column("dmc_end", "Fin du DMC", "date", 11),
+                  Column("deadline", "Déclarer avant le", "date", 11), Column("days_left", "Jours restants", "int", 9),
+                  Column("state", "État", "wrap", 24), Column("reasons", "Motifs", "wrap", 60)),
     "disputes": (*IDENTITY, Column("dispute_id", "N° litige", "text", 10),
                  Column("document_id", "N° pièce", "text", 15),
                  Column("dispute_type", "Type", "text", 13), Column("opened", "Ouvert le", "date", 11),
@@ -132,8 +177,10 @@ SUMMARY_COLUMNS = (
     Column("deferred_cents", "Montant relancé par e-mail", "money", 16),
     Column("disputes", "Litiges", "int", 8), Column("formal_notices", "Mises en demeure", "int", 10),
     Column("litigation", "Contentieux", "int", 10), Column("claims", "Créances à déclarer", "int", 10),
+    Column("insurance", "Déclarations à l'assureur", "int", 12),
 )
 MAX_URL_LENGTH = 2079          # Excel's limit for a link (xlsxwriter ignores longer ones)
+MAX_LINK_WIDTH = 50            # widest a column gets to show its longest text (phones, e-mails, summary labels)
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()\-]{5,22}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\'\x00-\x1f\x7f]")     # and control characters: invalid XML
@@ -196,14 +243,15 @@ class _Formats:
         self.float = wb.add_format({**base, "num_format": "0.0"})
         self.score = wb.add_format({**base, "num_format": "#,##0"})
         self.percent = wb.add_format({**base, "num_format": "0 %"})
-        self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
-        self.fill = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"})
-        self.fill_date = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
-                                        "num_format": DATE_FORMAT})
-        self.fill_money = wb.add_format({**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF",
-                                         "num_format": EURO_FORMAT})
+        # wrapped when too long for its column (Excel wraps a link, LibreOffice does not: _fit_links)
+        self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1, "text_wrap": True})
+        fill = {**base, "bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF", "locked": False}
+        self.fill = wb.add_format({**fill, "text_wrap": True})
+        self.fill_date = wb.add_format({**fill, "num_format": DATE_FORMAT})
+        self.fill_money = wb.add_format({**fill, "num_format": EURO_FORMAT})
         self.title = wb.add_format({"bold": True, "font_size": 13})
         self.bold = wb.add_format({"bold": True})
+        self.note = wb.add_format({"text_wrap": True, "valign": "top"})
 
 
 def _missing(value: object) -> bool:
@@ -214,10 +262,16 @@ def _label(value: object) -> str:
     return vocab.CONTACT_ROLE.get(str(value), str(value))
 
 
+#: Kinds of column whose text wraps: always (``wrap``) or when longer than the column (the others).
+WRAPPING = ("wrap", "text", "role", "tel", "mail")
+_MAX_LINES = int(MAX_ROW_HEIGHT // LINE_HEIGHT)
+
+
 def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col: int, column: Column,
-                value: Any) -> None:
+                value: Any) -> int:
+    """Write one cell; return the lines of text it shows (1 unless its text wraps)."""
     if _missing(value) or (isinstance(value, str) and not value):
-        return
+        return 1
     kind = column.kind
     if kind == "money":
         ws.write_number(row, col, int(value) / 100, fm.money)
@@ -229,17 +283,40 @@ def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col:
         link = _PhoneUrl(str(phone_url(value)))
         link.text = str(value).strip()          # (a Url object's display text is not taken from the call)
         ws.write_url(row, col, link, fm.link)
+        return text_lines(link.text, column.width, limit=_MAX_LINES)
     elif kind == "mail" and mail_url(value):
         ws.write_url(row, col, mail_url(value), fm.link, str(value).strip())
+        return text_lines(str(value).strip(), column.width, limit=_MAX_LINES)
     else:
         text = ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else \
             _label(value) if kind == "role" else str(value)
-        ws.write_string(row, col, cell_text(text), fm.wrap if kind == "wrap" else fm.text)
+        lines = text_lines(text, column.width, limit=_MAX_LINES) if kind in WRAPPING else 1
+        ws.write_string(row, col, cell_text(text), fm.wrap if kind == "wrap" or lines > 1 else fm.text)
+        return lines
+    return 1
+
+
+def _fit_links(columns: Sequence[Column], frame: pd.DataFrame) -> tuple[Column, ...]:
+    """The columns with each phone and e-mail column widened to its longest text (at most
+    :data:`MAX_LINK_WIDTH`): LibreOffice neither wraps a link nor stops it at the cell's edge."""
+    out = []
+    for column in columns:
+        if column.kind in ("tel", "mail") and column.code in frame.columns:
+            texts = [str(v).strip() for v in frame[column.code].to_numpy(dtype=object) if not _missing(v)]
+            needed = math.ceil(max(map(text_width, texts), default=0.0)) + 1
+            column = replace(column, width=max(column.width, min(needed, MAX_LINK_WIDTH)))
+        out.append(column)
+    return tuple(out)
 
 
 def _write_table(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, frame: pd.DataFrame,
-                 columns: Sequence[Column], freeze_cols: int = 3) -> None:
-    """Header on row 1 (frozen, filters), one row per frame row, formats and widths."""
+                 columns: Sequence[Column], freeze_cols: int = 3, printed: int | None = None) -> None:
+    """Header on row 1 (frozen, filters, repeated on every printed page), one row per frame row
+    as tall as its wrapped text needs, formats and widths; with fill columns, the sheet is
+    protected (:data:`PROTECTION`) but for the fill cells of the frame's rows; ``printed``: the
+    first columns that print (all when ``None``)."""
+    columns = _fit_links(columns, frame)
+    lines = [1] * len(frame)
     for j, column in enumerate(columns):
         fill = column.kind.startswith("fill_")
         ws.write_string(0, j, column.header, fm.fill_header if fill else fm.header)
@@ -250,10 +327,18 @@ def _write_table(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, frame: pd.Dat
                 ws.write_blank(i + 1, j, None, fmt)
         elif column.code in frame.columns:
             for i, value in enumerate(frame[column.code].to_numpy(dtype=object)):
-                _write_cell(ws, fm, i + 1, j, column, value)
-    ws.set_row(0, 45)
+                lines[i] = max(lines[i], _write_cell(ws, fm, i + 1, j, column, value))
+    ws.set_row(0, row_heights([[c.header] for c in columns], [c.width for c in columns], bold=True)[0])
+    for i, n in enumerate(lines):
+        if n > 1:
+            ws.set_row(i + 1, row_height(n))
     ws.freeze_panes(1, freeze_cols)
     ws.autofilter(0, 0, max(len(frame), 1), len(columns) - 1)
+    print_setup(ws, 0)
+    if printed is not None:
+        ws.print_area(0, 0, max(len(frame), 1), printed - 1)
+    if any(c.kind.startswith("fill_") for c in columns):
+        ws.protect("", PROTECTION)
 
 
 def _validations(ws: xlsxwriter.worksheet.Worksheet, columns: Sequence[Column], rows: int) -> None:
@@ -295,19 +380,29 @@ def _lists_sheet(wb: xlsxwriter.Workbook, fm: _Formats) -> None:
 def _summary_sheet(wb: xlsxwriter.Workbook, fm: _Formats, cl: CallList, sheets: dict[str, str]) -> None:
     ws = wb.add_worksheet(SUMMARY_SHEET)
     ws.write_string(0, 0, f"Liste d'appels au {cl.as_of:%d/%m/%Y}", fm.title)
-    ws.write_string(1, 0, "Ordre (R10) : promesses non tenues, puis relances par score décroissant, puis appels "
-                          "avant échéance. " + cl.score_formula + ".")
     summary = cl.summary().reset_index()
     summary["sheet"] = summary["collector"].map(sheets).fillna("")
     for col in ("calls_cents", "deferred_cents"):
         summary[col] = summary[col].astype("int64")
-    columns = SUMMARY_COLUMNS
+    counts = cl.reason_counts.reset_index()
+    # the first two columns also hold the rules' labels (second table): wide enough for them
+    labels = [*map(str, counts.iloc[:, 1]), *map(str, summary["collector"]), *map(str, summary["sheet"])]
+    label_width = min(max(map(len, labels), default=0) + 2, MAX_LINK_WIDTH)
+    columns = tuple(replace(c, width=max(c.width, label_width)) if j < 2 else c for j, c in enumerate(SUMMARY_COLUMNS))
+    widths = [c.width for c in columns]
+    for j, width in enumerate(widths):
+        ws.set_column(j, j, width)
+    order = ("Ordre (R10) : promesses non tenues, puis relances par score décroissant, puis appels avant "
+             "échéance. " + cl.score_formula + ".")
+    ws.merge_range(1, 0, 1, len(columns) - 1, "", fm.note)
+    ws.write_string(1, 0, order, fm.note)
+    ws.set_row(1, row_height(text_lines(order, sum(widths), limit=_MAX_LINES)))
     top = 3
     for j, column in enumerate(columns):
         ws.write_string(top, j, column.header, fm.header)
-        ws.set_column(j, j, column.width)
         for i, value in enumerate(summary[column.code].to_numpy(dtype=object)):
             _write_cell(ws, fm, top + 1 + i, j, column, value)
+    ws.set_row(top, row_heights([[c.header] for c in columns], widths, bold=True)[0])
     total_row = top + 1 + len(summary)
     ws.write_string(total_row, 0, "Total", fm.bold)
     for j, column in enumerate(columns[2:], start=2):
@@ -316,12 +411,12 @@ def _summary_sheet(wb: xlsxwriter.Workbook, fm: _Formats, cl: CallList, sheets: 
             ws.write_number(total_row, j, total / 100, fm.money)
         else:
             ws.write_number(total_row, j, total, fm.int)
-    counts = cl.reason_counts.reset_index()
     top = total_row + 3
     ws.write_string(top - 1, 0, "Lignes par règle et par liste", fm.bold)
-    headers = ["Règle", "Libellé", *counts.columns[2:]]
+    headers = ["Règle", "Libellé", *map(str, counts.columns[2:])]
     for j, header in enumerate(headers):
-        ws.write_string(top, j, str(header), fm.header)
+        ws.write_string(top, j, header, fm.header)
+    ws.set_row(top, row_heights([[h] for h in headers], widths[:len(headers)], bold=True)[0])
     for i, row in enumerate(counts.itertuples(index=False), start=1):
         ws.write_string(top + i, 0, str(row[0]))
         ws.write_string(top + i, 1, str(row[1]))
@@ -335,6 +430,7 @@ def _summary_sheet(wb: xlsxwriter.Workbook, fm: _Formats, cl: CallList, sheets: 
     ws.write_string(top, 0, "Règles", fm.bold)
     for i, (rule, label) in enumerate(RULE_LABELS.items(), start=1):
         ws.write_string(top + i, 0, f"{rule} : {label}")
+    print_setup(ws, pages_tall=1)
 
 
 def letter_name(customer_id: str) -> str:
@@ -362,16 +458,16 @@ def write_call_list(path: str | Path, cl: CallList, collectors: Sequence[str] | 
         names = {c: sheet_name(c, taken) for c in cl.collectors if keep is None or c in keep}
         rows = only(cl.rows)
         _summary_sheet(wb, fm, cl, {c: n for c, n in names.items() if c in set(rows["collector"])})
-        call_columns = (*CALL_COLUMNS, *FILL_COLUMNS, KEY_COLUMN)
         for collector, frame in rows.groupby("collector", sort=True):
             ws = wb.add_worksheet(names[str(collector)])
-            _write_table(ws, fm, frame.reset_index(drop=True), call_columns)
-            _validations(ws, call_columns, len(frame))
+            _write_table(ws, fm, frame.reset_index(drop=True), PHONE_SHEET_COLUMNS, freeze_cols=len(CALL_IDENTITY),
+                         printed=len(CALL_IDENTITY) + len(FILL_COLUMNS) + PRINTED_DETAIL)
+            _validations(ws, PHONE_SHEET_COLUMNS, len(frame))
         deferred = only(cl.deferred)
-        deferred_columns = (*DEFERRED_COLUMNS, *CALL_COLUMNS, *FILL_COLUMNS, KEY_COLUMN)
         ws = wb.add_worksheet(DEFERRED_SHEET)
-        _write_table(ws, fm, deferred, deferred_columns, freeze_cols=4)
-        _validations(ws, deferred_columns, len(deferred))
+        _write_table(ws, fm, deferred, DEFERRED_SHEET_COLUMNS, freeze_cols=1 + len(CALL_IDENTITY),
+                     printed=2 + len(CALL_IDENTITY) + len(FILL_COLUMNS) + PRINTED_DETAIL)
+        _validations(ws, DEFERRED_SHEET_COLUMNS, len(deferred))
         for name, title in SIDE_SHEETS.items():
             frame = only(getattr(cl, name))
             if name == "formal_notices":

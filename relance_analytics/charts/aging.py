@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..config import Buckets
-from .common import SEPARATORS, bucket_colors
+from .common import SEPARATORS, bucket_colors, euro_axis
 
 
 def aged_balance_bars(balance: pd.DataFrame, buckets: Buckets, title: str, top: int | None = None) -> go.Figure:
@@ -16,8 +16,8 @@ def aged_balance_bars(balance: pd.DataFrame, buckets: Buckets, title: str, top: 
     fig = go.Figure()
     for label, french, color in zip(buckets.labels, buckets.french_labels, bucket_colors(len(buckets.labels))):
         fig.add_trace(go.Bar(y=names, x=table[label] / 100, name=french, orientation="h", marker_color=color,
-                             hovertemplate="%{y}<br>" + french + " : %{x:,.2f} €<extra></extra>"))
-    fig.update_layout(barmode="relative", title=title, xaxis_title="Montant TTC (€)",
+                             hovertemplate="%{y}<br>" + french + " : %{x:,.2f}\u00a0€<extra></extra>"))
+    fig.update_layout(barmode="relative", title=title, xaxis=euro_axis("Montant TTC"),
                       yaxis={"autorange": "reversed"}, legend_title="Tranche d'âge",
                       height=max(350, 28 * len(names) + 150), separators=SEPARATORS)
     return fig
@@ -28,6 +28,6 @@ def bucket_totals_bar(balance_total: pd.DataFrame, buckets: Buckets, title: str)
     row = balance_total.iloc[0]
     fig = go.Figure(go.Bar(x=buckets.french_labels, y=[row[b] / 100 for b in buckets.labels],
                            marker_color=bucket_colors(len(buckets.labels)),
-                           hovertemplate="%{x} : %{y:,.2f} €<extra></extra>"))
-    fig.update_layout(title=title, yaxis_title="Montant TTC (€)", separators=SEPARATORS, height=400)
+                           hovertemplate="%{x} : %{y:,.2f}\u00a0€<extra></extra>"))
+    fig.update_layout(title=title, yaxis=euro_axis("Montant TTC"), separators=SEPARATORS, height=400)
     return fig

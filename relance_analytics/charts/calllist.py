@@ -7,11 +7,11 @@ import plotly.graph_objects as go
 
 from ..calllist.build import LISTS, CallList
 from ..text.labels import AMOUNT_LISTS
-from .common import SEPARATORS
+from .common import SEPARATORS, euro_axis
 
 #: One colour per list, by the key of ``calllist.build.LISTS``.
 LIST_COLORS = {"calls": "#1F3864", "deferred": "#90A4AE", "disputes": "#F57C00", "formal_notices": "#C62828",
-               "litigation": "#6A1B9A", "claims": "#37474F"}
+               "litigation": "#6A1B9A", "claims": "#37474F", "insurance": "#00838F"}
 
 
 def rows_per_rule(cl: CallList, title: str) -> go.Figure:
@@ -37,7 +37,7 @@ def amount_per_collector(amounts: pd.DataFrame, title: str) -> go.Figure:
             name = AMOUNT_LISTS.get(key, key)
             fig.add_trace(go.Bar(x=list(amounts.index), y=amounts[key] / 100, name=name,
                                  marker_color=LIST_COLORS.get(key),
-                                 hovertemplate="%{x}<br>" + name + " : %{y:,.2f} €<extra></extra>"))
-    fig.update_layout(barmode="stack", title=title, xaxis_title="Recouvreur", yaxis_title="Montant TTC (€)",
+                                 hovertemplate="%{x}<br>" + name + " : %{y:,.2f}\u00a0€<extra></extra>"))
+    fig.update_layout(barmode="stack", title=title, xaxis_title="Recouvreur", yaxis=euro_axis("Montant TTC"),
                       legend_title="Liste", height=440, separators=SEPARATORS)
     return fig

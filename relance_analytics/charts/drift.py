@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from ..config import Buckets
 from ..metrics.drift import Drift
 from ..text.labels import bridge_labels, transition_labels
-from .common import SEPARATORS, bucket_colors
+from .common import SEPARATORS, TOP_LEGEND, bucket_colors, euro_axis
 
 
 def bucket_trend_bars(trend: pd.DataFrame, buckets: Buckets,
@@ -19,15 +19,18 @@ def bucket_trend_bars(trend: pd.DataFrame, buckets: Buckets,
     fig = go.Figure()
     for label, french, color in zip(buckets.labels, buckets.french_labels, bucket_colors(len(buckets.labels))):
         fig.add_trace(go.Bar(x=weeks, y=trend[label] / 100, name=french, marker_color=color,
-                             hovertemplate="%{x}<br>" + french + " : %{y:,.2f} €<extra></extra>"))
+                             hovertemplate="%{x}<br>" + french + " : %{y:,.2f}\u00a0€<extra></extra>"))
     fig.add_trace(go.Scatter(x=weeks, y=trend["overdue_share"] * 100, name="Part échue", yaxis="y2",
                              mode="lines+markers", line={"color": "#000000", "width": 2},
-                             hovertemplate="%{x}<br>Part échue : %{y:.1f} %<extra></extra>"))
+                             hovertemplate="%{x}<br>Part échue : %{y:.1f}\u00a0%<extra></extra>"))
+    # the legend goes above the plot: on the right (plotly's default) it covered the share's axis
     fig.update_layout(barmode="relative", title=title, xaxis_title="Date de la balance",
-                      yaxis_title="Montant TTC (€)", legend_title="Tranche d'âge", separators=SEPARATORS,
-                      yaxis2={"title": "Part échue (%)", "overlaying": "y", "side": "right", "rangemode": "tozero",
-                              "showgrid": False},
-                      height=500)
+                      yaxis=euro_axis("Montant TTC"), legend={**TOP_LEGEND, "title": {"text": "Tranche d'âge"}},
+                      separators=SEPARATORS,
+                      yaxis2={"title": {"text": "Part échue"}, "overlaying": "y", "side": "right",
+                              "rangemode": "tozero", "showgrid": False, "ticksuffix": "\u00a0%",
+                              "tickmode": "linear", "tick0": 0, "dtick": 10},
+                      margin={"t": 110}, height=520)
     return fig
 
 
@@ -40,7 +43,7 @@ def roll_rate_heatmap(history: pd.DataFrame, buckets: Buckets,
     fig = go.Figure(go.Heatmap(
         z=z, x=[names[c] for c in columns], y=[f"{d:%d/%m/%Y}" for d in history.index],
         colorscale="OrRd", zmin=0, zmax=100, colorbar={"title": "%"},
-        texttemplate="%{z:.0f} %", hovertemplate="Semaine au %{y}<br>%{x} : %{z:.1f} %<extra></extra>"))
+        texttemplate="%{z:.0f}\u00a0%", hovertemplate="Semaine au %{y}<br>%{x} : %{z:.1f}\u00a0%<extra></extra>"))
     fig.update_layout(title=title, xaxis_title="Passage de tranche", yaxis_title="Semaine au",
                       yaxis={"autorange": "reversed", "type": "category"}, separators=SEPARATORS,
                       height=max(350, 26 * len(history) + 170))
@@ -53,10 +56,10 @@ def overdue_bridge_waterfall(d: Drift, title: str | None = None) -> go.Figure:
     bridge = d.bridge
     fig = go.Figure(go.Waterfall(
         x=[labels[c] for c in bridge["component"]], y=bridge["cents"] / 100, measure=list(bridge["measure"]),
-        text=[f"{v / 100:,.0f} €".replace(",", "\u202f") for v in bridge["cents"]], textposition="outside",
+        text=[f"{v / 100:,.0f}\u00a0€".replace(",", "\u202f") for v in bridge["cents"]], textposition="outside",
         increasing={"marker": {"color": "#C62828"}}, decreasing={"marker": {"color": "#2E7D32"}},
         totals={"marker": {"color": "#1F3864"}}, connector={"line": {"color": "#9E9E9E"}},
-        hovertemplate="%{x} : %{y:,.2f} €<extra></extra>"))
+        hovertemplate="%{x} : %{y:,.2f}\u00a0€<extra></extra>"))
     fig.update_layout(title=title or f"Passage de l'échu du {d.previous_as_of:%d/%m/%Y} au {d.current_as_of:%d/%m/%Y}",
-                      yaxis_title="Montant TTC (€)", separators=SEPARATORS, showlegend=False, height=450)
+                      yaxis=euro_axis("Montant TTC"), separators=SEPARATORS, showlegend=False, height=450)
     return fig

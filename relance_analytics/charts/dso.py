@@ -25,7 +25,8 @@ def dso_trend_lines(trend: pd.DataFrame,
             hovertemplate="%{x|%d/%m/%Y}<br>" + SHORT_LABELS[col] + " : %{y:.1f} j<extra></extra>"))
     fig.update_layout(title=title, yaxis_title="Jours", xaxis_title="Dernière balance du mois",
                       xaxis={"tickformat": "%d/%m/%Y", "tickvals": list(trend["as_of"])},
-                      yaxis={"rangemode": "tozero"}, legend_title="Indicateur", height=450, separators=SEPARATORS)
+                      yaxis={"rangemode": "tozero", "ticksuffix": "\u00a0j"}, legend_title="Indicateur", height=450,
+                      separators=SEPARATORS)
     return fig
 
 
@@ -40,6 +41,7 @@ def dso_by_collector_bars(by_collector: pd.DataFrame, title: str = "DSO par reco
             x=names, y=table[col], name=SHORT_LABELS[col], marker_color=LINE_COLORS[col],
             texttemplate="%{y:.1f}", textposition="outside",
             hovertemplate="%{x}<br>" + SHORT_LABELS[col] + " : %{y:.1f} j<extra></extra>"))
-    fig.update_layout(title=title, barmode="group", yaxis_title="Jours", xaxis_title="Recouvreur",
+    fig.update_layout(title=title, barmode="group", yaxis={"title": {"text": "Jours"}, "ticksuffix": "\u00a0j"},
+                      xaxis_title="Recouvreur",
                       legend_title="Indicateur", height=450, separators=SEPARATORS)
     return fig

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from ..metrics.provisions import ProvisionChange
 from ..text.labels import rule_label
-from .common import SEPARATORS
+from .common import SEPARATORS, euro_axis
 
 JUSTIFIED_COLOR = "#1F3864"
 AGE_ONLY_COLOR = "#F57C00"
@@ -24,11 +24,11 @@ def provisions_by_rule_bar(by_rule: pd.DataFrame, title: str) -> go.Figure:
     justified = (table["provision_cents"] - table["age_only_cents"]) / 100
     fig = go.Figure([
         go.Bar(y=labels, x=justified, name="Justifiée (procédure, taux client)", orientation="h",
-               marker_color=JUSTIFIED_COLOR, hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"),
+               marker_color=JUSTIFIED_COLOR, hovertemplate="%{y}<br>%{x:,.2f}\u00a0€<extra></extra>"),
         go.Bar(y=labels, x=table["age_only_cents"] / 100, name="Sur le seul retard (à justifier)", orientation="h",
-               marker_color=AGE_ONLY_COLOR, hovertemplate="%{y}<br>%{x:,.2f} €<extra></extra>"),
+               marker_color=AGE_ONLY_COLOR, hovertemplate="%{y}<br>%{x:,.2f}\u00a0€<extra></extra>"),
     ])
-    fig.update_layout(barmode="stack", title=title, xaxis_title="Provision (€, base HT)", legend_title="Provision",
+    fig.update_layout(barmode="stack", title=title, xaxis=euro_axis("Provision (base HT)"), legend_title="Provision",
                       height=max(350, 45 * len(labels) + 150), separators=SEPARATORS)
     return fig
 
@@ -42,8 +42,8 @@ def provision_bridge(change: ProvisionChange, title: str, previous_label: str = 
         measure=["absolute", "relative", "relative", "total"],
         y=[t["previous_cents"] / 100, t["dotation_cents"] / 100, -t["reprise_cents"] / 100, t["current_cents"] / 100],
         increasing={"marker": {"color": INCREASE_COLOR}}, decreasing={"marker": {"color": DECREASE_COLOR}},
-        totals={"marker": {"color": TOTAL_COLOR}}, texttemplate="%{y:,.0f} €", textposition="outside",
-        hovertemplate="%{x} : %{y:,.2f} €<extra></extra>",
+        totals={"marker": {"color": TOTAL_COLOR}}, texttemplate="%{y:,.0f}\u00a0€", textposition="outside",
+        hovertemplate="%{x} : %{y:,.2f}\u00a0€<extra></extra>",
     ))
-    fig.update_layout(title=title, yaxis_title="Provision (€)", showlegend=False, height=450, separators=SEPARATORS)
+    fig.update_layout(title=title, yaxis=euro_axis("Provision"), showlegend=False, height=450, separators=SEPARATORS)
     return fig

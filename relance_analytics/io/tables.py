@@ -77,6 +77,9 @@ CUSTOMERS = TableSpec("fichier clients", "Clients", frames.CUSTOMERS, {
     "payment_terms": ("Délai de paiement", "Conditions de paiement"),
     "invoice_circuit": ("Circuit facture",),
     "provision_rate": ("Taux de provision spécifique",),
+    "insured_limit_cents": ("Limite garantie", "Agrément", "Limite assurée"),
+    "insurer": ("Assureur", "Assureur-crédit"),
+    "insurance_declared": ("Menace de sinistre déclarée le", "Déclaration à l'assureur"),
 }, key=("customer_id",))
 
 CONTACTS = TableSpec("feuille des contacts", "Contacts", frames.CONTACTS, {

@@ -71,6 +71,14 @@ def open_at(disputes: pd.DataFrame, as_of: DateLike) -> np.ndarray:
     return (opened <= date) & (np.isnat(resolved) | (resolved > date))
 
 
+def disputed_documents(frame: pd.DataFrame, disputes: pd.DataFrame | None, as_of: DateLike) -> np.ndarray:
+    """Whether each row of ``frame`` (``document_id``) has a dispute open at ``as_of``."""
+    if disputes is None or disputes.empty:
+        return np.zeros(len(frame), dtype=bool)
+    live = open_at(disputes, as_of)
+    return frame["document_id"].astype(str).isin(set(disputes.loc[live, "document_id"].astype(str))).to_numpy()
+
+
 def capped_amounts(disputes: pd.DataFrame, open_cents: np.ndarray) -> np.ndarray:
     """Disputed cents capped to the document's open amount (``open_cents`` per dispute, 0 when the
     document is not open), shared between the disputes of one document oldest first."""

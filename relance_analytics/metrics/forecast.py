@@ -32,6 +32,7 @@ import pandas as pd
 from ..dates import DateLike, as_date
 from ..keys import split_document_ids
 from .behaviour import BehaviourParams, Delays, delays
+from .disputes import disputed_documents
 from .payments import open_invoices, payments_from_snapshots
 
 DAY = np.timedelta64(1, "D")
@@ -108,7 +109,7 @@ def expected_payments(items: pd.DataFrame, as_of: DateLike, known: Delays, promi
     has_promise = ~np.isnat(promised)
     expected, low_date, high_date = (np.where(has_promise, promised, a) for a in (expected, low_date, high_date))
     basis[has_promise] = "promise"
-    disputed = _disputed(inv, disputes, day)
+    disputed = disputed_documents(inv, disputes, day)
     insolvent = pd.Series(status).isin(["receivership", "liquidation", "safeguard"]).to_numpy()
     outside = disputed | insolvent
     basis[disputed] = "dispute"
@@ -152,28 +153,18 @@ def _promised(inv: pd.DataFrame, promises: pd.DataFrame | None, as_of: pd.Timest
     return out
 
 
-def _disputed(inv: pd.DataFrame, disputes: pd.DataFrame | None, as_of: pd.Timestamp) -> np.ndarray:
-    if disputes is None or disputes.empty:
-        return np.zeros(len(inv), dtype=bool)
-    opened = disputes["opened"].to_numpy(dtype="datetime64[s]")
-    resolved = disputes["resolved"].to_numpy(dtype="datetime64[s]")
-    live = (opened <= as_of.to_datetime64()) & (np.isnat(resolved) | (resolved > as_of.to_datetime64()))
-    docs = set(disputes.loc[live, "document_id"].astype(str))
-    return inv["document_id"].astype(str).isin(docs).to_numpy()
-
-
 @dataclass(frozen=True)
 class CashForecast:
     """``weeks``: one row per week (index 1…horizon): ``start``, ``end`` (dates, the week is
-    (start, end]), ``expected_cents``, ``low_cents``, ``high_cents``; ``later_cents``: expected
-    after the horizon; ``outside_cents``: disputed or insolvent, not forecast. ``items``: the
-    invoices behind each week (:func:`expected_payments`)."""
+    (start, end]), ``expected_cents``, ``low_cents``, ``high_cents``; ``totals``: one row,
+    ``open_cents`` (the open invoices) = ``forecast_cents`` (the weeks) + ``later_cents``
+    (expected after the horizon) + ``outside_cents`` (disputed or insolvent, not forecast).
+    ``items``: the invoices behind each week (:func:`expected_payments`)."""
 
     as_of: pd.Timestamp
     weeks: pd.DataFrame
     items: pd.DataFrame
-    later_cents: int
-    outside_cents: int
+    totals: pd.DataFrame
 
 
 def expected_by_week(expected: pd.DataFrame, as_of: DateLike, known: Delays, horizon_weeks: int = 13) -> np.ndarray:
@@ -243,7 +234,10 @@ def forecast_weeks(expected: pd.DataFrame, as_of: DateLike, horizon_weeks: int =
                           "expected_cents": central, "low_cents": np.minimum.reduce([central, a, b]),
                           "high_cents": np.maximum.reduce([central, a, b])}, index=index)
     later = int(spread[0]) if spread is not None else int(amount[week == 0].sum())
-    return CashForecast(day, weeks, expected, later, int(amount[week < 0].sum()))
+    totals = pd.DataFrame({"open_cents": [int(amount.sum())], "forecast_cents": [int(central.sum())],
+                           "later_cents": [later], "outside_cents": [int(amount[week < 0].sum())]},
+                          index=pd.Index(["total"]))
+    return CashForecast(day, weeks, expected, totals)
 
 
 def cash_forecast(snapshots: Mapping[pd.Timestamp, pd.DataFrame], as_of: DateLike, horizon_weeks: int = 13,

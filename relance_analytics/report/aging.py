@@ -5,11 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from .. import vocab
 from ..config import Buckets
 from ..io.excel import Sheet
+from ..metrics.aging import bucket_codes, days_past_due
 from .common import count, euros, markdown_text, percent
+from .index import KeyFigure
 
 if TYPE_CHECKING:
     from ..context import Context, Reconciliation
@@ -27,15 +31,40 @@ def balance_headers(buckets: Buckets) -> dict[str, str]:
     return {**GROUP_HEADERS, **dict(zip(buckets.labels, buckets.french_labels)), **BALANCE_HEADERS}
 
 
-def display_balance(balance: pd.DataFrame, buckets: Buckets) -> pd.DataFrame:
+def display_balance(balance: pd.DataFrame, buckets: Buckets, items: pd.DataFrame | None = None,
+                    as_of: pd.Timestamp | None = None) -> pd.DataFrame:
     """An aged balance for the screen: euros as French text, shares as percentages, French
-    headers; indexed by its first grouping column (no row numbers on screen)."""
+    headers; indexed by its first grouping column (no row numbers on screen).
+
+    With the ``items`` it was computed from (and ``as_of``), a bucket in which a row has no item
+    is blank, while a bucket whose items net to zero shows ``0,00 €``; the totals always show."""
+    present = _bucket_presence(balance, buckets, items, as_of) if items is not None and as_of is not None else None
     out = balance.rename(index={"total": "Total"}).reset_index()
-    for col in [*buckets.labels, "total", "overdue"]:
+    for i, col in enumerate(buckets.labels):
+        shown = out[col].map(euros)
+        out[col] = shown.where(present[:, i], "") if present is not None else shown
+    for col in ("total", "overdue"):
         out[col] = out[col].map(euros)
     out["overdue_share"] = out["overdue_share"].map(percent)
     out = out.rename(columns=balance_headers(buckets))
     return out.set_index(out.columns[0])
+
+
+def _bucket_presence(balance: pd.DataFrame, buckets: Buckets, items: pd.DataFrame,
+                     as_of: pd.Timestamp) -> np.ndarray:
+    """For each row of ``balance`` (grouped by index levels that are item columns, or the one
+    ``total`` row) and each bucket: does the group have an open item there (bool array)."""
+    keys = [n for n in balance.index.names if n is not None and n in items.columns]
+    codes = bucket_codes(days_past_due(items, as_of), buckets)
+    if not keys:
+        seen = np.bincount(codes, minlength=len(buckets.labels)) > 0
+        return np.tile(seen, (len(balance), 1))
+    labels = pd.MultiIndex.from_arrays([items[k].astype(object).where(items[k].notna(), vocab.UNASSIGNED).astype(str)
+                                        for k in keys])
+    pairs = set(zip(labels, codes.tolist()))
+    rows = [tuple(str(v) for v in (key if isinstance(key, tuple) else (key,))) for key in balance.index]
+    return np.array([[(row, i) in pairs for i in range(len(buckets.labels))] for row in rows], dtype=bool).reshape(
+        len(rows), len(buckets.labels))
 
 
 def balance_sheet(name: str, balance: pd.DataFrame, buckets: Buckets, title: str,
@@ -85,6 +114,22 @@ def write_aged_balance(path: str | Path, ctx: Context, total: pd.DataFrame, by_c
               money=[c for c in ("amount_cents", "amount_ht_cents") if c in detail.columns],
               total_label="Total général", title=f"Pièces ouvertes {when}"),
     ])
+
+
+#: The section of the aged-balance page where its headline figures are detailed.
+BREAKDOWN_HEADING = "Répartition par tranche d'âge"
+
+
+def key_figures(total: pd.DataFrame) -> list[KeyFigure]:
+    """The index's figures from the one-row aged balance the page shows: receivables, overdue, share."""
+    row = total.iloc[0]
+    share = float(row["overdue_share"])
+    return [
+        KeyFigure("receivables", "Encours clients TTC", int(row["total"]), "euros", "aged_balance", BREAKDOWN_HEADING,
+                  f"{count(row['items'])} pièces ouvertes"),
+        KeyFigure("overdue", "Échu", int(row["overdue"]), "euros", "aged_balance", BREAKDOWN_HEADING),
+        KeyFigure("overdue_share", "Part échue de l'encours", share, "percent", "aged_balance", BREAKDOWN_HEADING),
+    ]
 
 
 def balance_summary(ctx: Context, total: pd.DataFrame) -> str:

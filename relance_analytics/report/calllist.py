@@ -17,7 +17,8 @@ from ..calllist.workbook import (
     SIDE_SHEETS,
     SUMMARY_COLUMNS,
 )
-from .common import count, euros, markdown_text
+from .common import count, euros, markdown_text, screen
+from .index import KeyFigure
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -34,11 +35,13 @@ SIDE_SHOWN = {
     "litigation": ("collector", "customer_id", "customer_name", "net_cents", "max_days", "formal_notice_date",
                    "deadline", "litigation_status", "reasons"),
     "claims": ("collector", "customer_id", "customer_name", "status", "claim_cents", "provision_cents", "reasons"),
+    "insurance": ("collector", "customer_id", "customer_name", "insurer", "document_id", "amount_cents", "deadline",
+                  "state", "reasons"),
 }
 SIDE_TITLES = {"deferred": DEFERRED_SHEET, **SIDE_SHEETS}
 #: The workbook's columns of each table (their French headers are used on screen).
 TABLE_COLUMNS = {"calls": CALL_COLUMNS, "deferred": (*DEFERRED_COLUMNS, *CALL_COLUMNS), **SIDE_COLUMNS}
-_MONEY = ("net_cents", "disputed_cents", "claim_cents", "provision_cents")
+_MONEY = ("net_cents", "disputed_cents", "claim_cents", "provision_cents", "amount_cents")
 _DATES = ("opened", "deadline", "formal_notice_date")
 
 
@@ -46,17 +49,43 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{count(n)} {one if n < 2 else many}"      # French: 0 and 1 take the singular
 
 
-def headline(weekly: WeeklyCallList) -> str:
-    """French summary: rows to call, cut, deferred, side lists, journal and promises."""
-    cl = weekly.call_list
-    cut = int(cl.cut_counts.sum())
+def _journal(weekly: WeeklyCallList) -> tuple[pd.DataFrame, pd.Series]:
+    """The actions and the promise status counts (``kept``, ``broken``, ``pending``) the headline
+    states: those of the chosen collectors' customers only, when the list is restricted."""
     actions, promises = weekly.actions, weekly.promises
     if weekly.collectors:                 # the journal of the chosen collectors' customers only
         mine = set(weekly.customers.loc[weekly.customers["collector"].isin(weekly.collectors).to_numpy(),
                                         "customer_id"].astype(str))
         actions = actions[actions["customer_id"].astype(str).isin(mine).to_numpy()]
         promises = promises[promises["customer_id"].astype(str).isin(mine).to_numpy()]
-    status = promises["status"].astype(str).value_counts()
+    return actions, promises["status"].astype(str).value_counts()
+
+
+#: The sections of the call-list page that state the index's figures.
+TITLE_HEADING = "Liste d'appels"
+SUMMARY_HEADING = "Par recouvreur"
+
+
+def key_figures(weekly: WeeklyCallList) -> list[KeyFigure]:
+    """The index's figures, as the headline and the per-collector table state them: calls planned
+    (and their net amount), promises kept and broken."""
+    cl = weekly.call_list
+    _, status = _journal(weekly)
+    return [
+        KeyFigure("calls", "Appels prévus (clients)", len(cl.rows), "count", "call_list", SUMMARY_HEADING,
+                  f"{euros(int(cl.rows['net_cents'].sum()))} net à appeler"),
+        KeyFigure("promises_kept", "Promesses tenues", int(status.get("kept", 0)), "count", "call_list",
+                  TITLE_HEADING, f"journal des actions jusqu'au {cl.as_of:%d/%m/%Y}"),
+        KeyFigure("promises_broken", "Promesses non tenues", int(status.get("broken", 0)), "count", "call_list",
+                  TITLE_HEADING, f"{count(int(status.get('pending', 0)))} en cours"),
+    ]
+
+
+def headline(weekly: WeeklyCallList) -> str:
+    """French summary: rows to call, cut, deferred, side lists, journal and promises."""
+    cl = weekly.call_list
+    cut = int(cl.cut_counts.sum())
+    actions, status = _journal(weekly)
     who = (f" — recouvreur(s) : {', '.join(map(markdown_text, weekly.collectors))}" if weekly.collectors else
            f" — {_plural(len(cl.by_collector), 'recouvreur', 'recouvreurs')}")
     text = (f"**Liste d'appels du {cl.as_of:%d/%m/%Y}**{who} : {_plural(len(cl.rows), 'client', 'clients')} à appeler "
@@ -89,11 +118,12 @@ def display_summary(cl: CallList) -> pd.DataFrame:
 
 
 def display_reasons(cl: CallList) -> pd.DataFrame:
-    """Rows carrying each rule, per list (French headers, a total column)."""
+    """Rows carrying each rule, per list (the rule and its label in one column, a total column)."""
     counts = cl.reason_counts
-    out = counts.rename(columns={"label": "Règle"}).rename_axis(index="", columns=None)
+    out = counts.drop(columns="label").rename_axis(index=None, columns=None)
+    out.insert(0, "Règle", [f"{rule} {label}" for rule, label in zip(counts.index, counts["label"])])
     out["Total"] = counts.drop(columns="label").sum(axis=1)
-    return out
+    return out.reset_index(drop=True)
 
 
 def _screen(frame: pd.DataFrame, table: str, columns: tuple[str, ...]) -> Styler:
@@ -106,9 +136,7 @@ def _screen(frame: pd.DataFrame, table: str, columns: tuple[str, ...]) -> Styler
             out[col] = pd.to_datetime(out[col]).dt.strftime("%d/%m/%Y").fillna("")
         elif col == "score":
             out[col] = out[col].map(lambda v: count(round(v)))
-    out = out.rename(columns=headers)
-    return (out.style.hide(axis="index").format(escape="html")      # names come from the ERP: inert HTML
-            .set_properties(**{"white-space": "pre-line", "text-align": "left", "vertical-align": "top"}))
+    return screen(out.rename(columns=headers))      # names come from the ERP: inert HTML
 
 
 def collector_heading(collector: str) -> str:
@@ -153,5 +181,6 @@ def published_text(published: Published) -> str:
     return (f"Classeur écrit : `{published.workbook.name}`. Brouillons dans `{folder}/` : "
             f"{_plural(len(d.recaps), 'récapitulatif', 'récapitulatifs')} d'appel et "
             f"{_plural(len(d.reminders), 'relance', 'relances')} par e-mail (`{folder}/emails/<recouvreur>/*.eml`), "
-            f"{_plural(len(d.letters), 'lettre', 'lettres')} de mise en demeure (`{folder}/mises_en_demeure/*.html`).")
+            f"{_plural(len(d.letters), 'lettre', 'lettres')} de mise en demeure (`{folder}/mises_en_demeure/*.html`)."
+            + "".join(f"\n\n**À compléter avant envoi :** {markdown_text(w)}." for w in d.warnings))
 

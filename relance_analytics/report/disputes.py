@@ -11,7 +11,8 @@ from .. import vocab
 from ..config import Buckets
 from ..io.excel import Sheet, write_workbook
 from ..metrics.disputes import DisputeSummary
-from .common import euros, percent
+from .common import count, days, euros, percent, screen
+from .index import KeyFigure
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -64,10 +65,11 @@ def display_list(summary: DisputeSummary, buckets: Buckets) -> pd.DataFrame:
 
 
 def highlight_long(table: pd.DataFrame, summary: DisputeSummary) -> Styler:
-    """The screen dispute list with the disputes open for too long highlighted."""
+    """The screen dispute list (:func:`~relance_analytics.report.common.screen`) with the disputes
+    open for too long highlighted."""
     flag = _long_header(summary)
-    return table.style.apply(lambda row: ["background-color: #FDE2E1" if row[flag] == "oui" else ""] * len(row),
-                             axis=1).hide(axis="index").format(escape="html")
+    return screen(table).apply(lambda row: ["background-color: #FDE2E1" if row[flag] == "oui" else ""] * len(row),
+                               axis=1)
 
 
 def _long_header(summary: DisputeSummary) -> str:
@@ -75,12 +77,37 @@ def _long_header(summary: DisputeSummary) -> str:
 
 
 def display_by_type(summary: DisputeSummary, buckets: Buckets) -> pd.DataFrame:
-    """Disputed amount by type and age bucket for the screen (euros as text, French headers)."""
+    """Disputed amount by type and age bucket for the screen (euros as text, French headers): a
+    bucket without any amount in dispute of that type is blank (disputed amounts are never
+    negative), the type's total always shows."""
     table = summary.by_type_and_bucket
     out = table.map(euros)
+    out[buckets.labels] = out[buckets.labels].where(table[buckets.labels] != 0, "")
     out.index = pd.Index(_type_labels(table.index), name=TYPE_HEADERS["dispute_type"])
     out.insert(0, TYPE_HEADERS["disputes"], summary.by_type["disputes"].to_numpy())
     return out.rename(columns={**dict(zip(buckets.labels, buckets.french_labels)), "total": "Total"})
+
+
+def display_cycle_time(summary: DisputeSummary) -> pd.DataFrame:
+    """Cycle time of the resolved disputes for the screen: count, mean and median in days."""
+    c = summary.cycle_time.iloc[0]
+    return pd.DataFrame([{CYCLE_HEADERS["group"]: "Tous les litiges résolus",
+                          CYCLE_HEADERS["resolved"]: count(int(c["resolved"])),
+                          CYCLE_HEADERS["mean_days"]: days(c["mean_days"]),
+                          CYCLE_HEADERS["median_days"]: days(c["median_days"])}])
+
+
+#: The heading of the disputes page, whose headline states the figures of the index.
+TITLE_HEADING = "Litiges"
+
+
+def key_figures(summary: DisputeSummary) -> list[KeyFigure]:
+    """The index's figures from the row the headline states: open disputes and the amount in dispute."""
+    o = summary.overdue.iloc[0]
+    return [KeyFigure("open_disputes", "Litiges ouverts", int(o["open_disputes"]), "count", "disputes", TITLE_HEADING,
+                      f"dont {count(int(o['long_open']))} ouverts depuis plus de {summary.long_days} jours"),
+            KeyFigure("disputed", "Montant en litige", int(o["disputed_cents"]), "euros", "disputes", TITLE_HEADING,
+                      f"{percent(o['disputed_share'])} de l'échu est en litige")]
 
 
 def headline(summary: DisputeSummary) -> str:
@@ -89,10 +116,10 @@ def headline(summary: DisputeSummary) -> str:
     c = summary.cycle_time.iloc[0]
     cycle = (f" Durée moyenne des litiges résolus : {c['mean_days']:.0f} j (médiane {c['median_days']:.0f} j, "
              f"{int(c['resolved'])} litiges)." if c["resolved"] else " Aucun litige résolu à cette date.")
-    return (f"**{int(o['open_disputes'])} litiges ouverts au {summary.as_of:%d/%m/%Y}** pour "
+    return (f"**{count(int(o['open_disputes']))} litiges ouverts au {summary.as_of:%d/%m/%Y}** pour "
             f"{euros(o['disputed_cents'])} en litige ; {euros(o['disputed_overdue_cents'])} de l'échu est en litige, "
             f"soit {percent(o['disputed_share'])} du total échu ({euros(o['overdue_cents'])}). "
-            f"Litiges ouverts depuis plus de {summary.long_days} jours : {int(o['long_open'])}." + cycle)
+            f"Litiges ouverts depuis plus de {summary.long_days} jours : {count(int(o['long_open']))}." + cycle)
 
 
 def write_disputes(path: str | Path, summary: DisputeSummary, buckets: Buckets) -> Path:

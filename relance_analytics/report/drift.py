@@ -11,7 +11,8 @@ from ..io.excel import Sheet, write_workbook
 from ..metrics.drift import Drift
 from ..text.labels import FLOW_LABELS, bridge_labels, bucket_names, transition_labels
 from .aging import balance_headers
-from .common import euros, percent
+from .common import euros, percent, signed_euros
+from .index import KeyFigure
 
 ROLL_HEADERS = {"from_bucket": "Tranche précédente", "to_bucket": "Tranche suivante",
                 "base_cents": "Encours encore ouvert", "rolled_cents": "Dont vieilli", "rate": "Taux de roulement"}
@@ -30,10 +31,15 @@ def matrix_table(d: Drift) -> pd.DataFrame:
 
 
 def display_matrix(d: Drift) -> pd.DataFrame:
-    """The matrix for the screen: euros as French text, with a totals row (column sums)."""
+    """The matrix for the screen: euros as French text, with a totals row (column sums). A cell
+    through which no money moved is blank (a flow of zero is no flow); the totals always show."""
     table = matrix_table(d)
     table.loc["Total"] = table.sum().to_numpy()
-    return table.map(euros)
+    out = table.map(euros)
+    flows = [c for c in table.columns if c != "Total"]
+    cells = out.iloc[:-1][flows]
+    out.loc[out.index[:-1], flows] = cells.where(table.iloc[:-1][flows] != 0, "")
+    return out
 
 
 def roll_rates_table(d: Drift) -> pd.DataFrame:
@@ -116,6 +122,26 @@ def write_drift(path: str | Path, trend: pd.DataFrame, buckets: Buckets, d: Drif
     return write_workbook(path, sheets)
 
 
+def overdue_change(d: Drift) -> tuple[int, int]:
+    """(previous, current) overdue totals of the bridge, cents."""
+    cents = d.bridge.set_index("component")["cents"]
+    return int(cents["previous_overdue"]), int(cents["current_overdue"])
+
+
+#: The heading of the drift page, whose headline states the figure of the index.
+TITLE_HEADING = "Glissement des créances"
+
+
+def key_figures(d: Drift | None) -> list[KeyFigure]:
+    """The index's figure: the week's change of the overdue total, as the headline states it."""
+    if d is None:
+        return []
+    before, now = overdue_change(d)
+    return [KeyFigure("overdue_change", f"Variation de l'échu depuis le {d.previous_as_of:%d/%m/%Y}", now - before,
+                      "signed_euros", "drift", TITLE_HEADING,
+                      f"échu {euros(before)} → {euros(now)}")]
+
+
 def headline(d: Drift | None, previous_as_of: pd.Timestamp | None, as_of: pd.Timestamp) -> str:
     """French summary of the drift between two snapshots (Markdown), or why there is none."""
     if d is None or previous_as_of is None:
@@ -126,4 +152,10 @@ def headline(d: Drift | None, previous_as_of: pd.Timestamp | None, as_of: pd.Tim
             f"{euros(d.previous_total)} → {euros(d.current_total)} : soldé {euros(d.flow('paid_gone'))}, "
             f"règlements partiels et imputations {euros(d.flow('reduced'))}, nouvelles factures "
             f"{euros(d.flow('new'))}, nouveaux avoirs {euros(d.flow('new_credit'))}, augmentations "
-            f"{euros(d.flow('increased'))}. Le total actuel se retrouve au centime près.")
+            f"{euros(d.flow('increased'))}. Le total actuel se retrouve au centime près.\n\n" + _overdue_sentence(d))
+
+
+def _overdue_sentence(d: Drift) -> str:
+    before, now = overdue_change(d)
+    return (f"**Échu** : {euros(before)} → {euros(now)}, soit une variation de **{signed_euros(now - before)}** "
+            "sur la semaine.")

@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..io.excel import Sheet, write_workbook
 from .aging import GROUP_HEADERS
-from .common import euros, percent
+from .common import days, euros, percent
+from .index import KeyFigure
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -35,13 +36,6 @@ FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet
 DAY_COLUMNS = ("dso", "best_possible_dso", "average_days_delinquent")
 MONEY_COLUMNS = ("receivables_cents", "not_due_cents", "overdue_cents", "period_sales_cents",
                  "beginning_cents", "cei_sales_cents")
-
-
-def days(value: float | None, digits: int = 1) -> str:
-    """``76.714`` → ``76,7 j``; empty for a missing value."""
-    if value is None or pd.isna(value):
-        return ""
-    return f"{value:.{digits}f}".replace(".", ",") + "\u00a0j"
 
 
 def month_label(value: pd.Timestamp) -> str:
@@ -91,6 +85,18 @@ def method_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
+def display_methods(summary: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`method_summary` table for the screen, without its repeated columns: the ratio's
+    period length (its method label says it: « Ratio encours / ventes (92 j) ») and its period
+    sales when they are the CEI's period sales (both over the same months)."""
+    repeated = ["period_days"]
+    if "period_sales_cents" in summary.columns and "cei_sales_cents" in summary.columns:
+        given = summary["period_sales_cents"].notna()
+        if (summary.loc[given, "period_sales_cents"] == summary.loc[given, "cei_sales_cents"]).all():
+            repeated.append("period_sales_cents")
+    return display_dso(summary.drop(columns=[c for c in repeated if c in summary.columns]))
+
+
 def dso_sheet(name: str, frame: pd.DataFrame, title: str) -> Sheet:
     """A workbook sheet of a DSO frame: euros, days to 2 decimals, CEI as a percentage."""
     out = _flat(frame)
@@ -117,6 +123,18 @@ def write_dso(path: str | Path, ctx: Context, summary: pd.DataFrame, by_collecto
         dso_sheet("Par client", by_customer, f"DSO ({method}) par client {when}"),
         dso_sheet("Tendance", trend, f"DSO mensuel ({method}), dernière balance de chaque mois"),
     ])
+
+
+#: The section of the DSO page whose table shows the headline figures, one row per method.
+SUMMARY_HEADING = "Synthèse"
+
+
+def key_figures(group: pd.Series, method_label: str) -> list[KeyFigure]:
+    """The index's figures from the group row the headline states: DSO and average days delinquent."""
+    method = method_label.lower()
+    return [KeyFigure("dso", "DSO", float(group["dso"]), "days", "dso", SUMMARY_HEADING, method),
+            KeyFigure("add", "Retard moyen de paiement (ADD)", float(group["average_days_delinquent"]), "days", "dso",
+                      SUMMARY_HEADING, f"meilleur DSO possible {days(group['best_possible_dso'])}")]
 
 
 def headline(group: pd.Series, method_label: str, cei_months: int, as_of: pd.Timestamp) -> str:

@@ -75,7 +75,14 @@ ODOO_HEADER = ("Date", "Pièce", "Journal", "Compte", "Partenaire", "Réf - Libe
                "Résiduel", "Actuel", "Age ≤ 30 d.", "Age ≤ 60 d.", "Age ≤ 90 d.", "Age ≤ 120 d.",
                "Plus ancien")
 CUSTOMERS_HEADER = ("Code client", "Raison sociale", "Segment", "Recouvreur", "Statut", "Encours autorisé",
-                    "Délai de paiement", "Circuit facture", "Taux de provision spécifique")
+                    "Délai de paiement", "Circuit facture", "Taux de provision spécifique", "Limite garantie",
+                    "Assureur", "Menace de sinistre déclarée le")
+#: Credit insurers of the sample: every third customer is insured, by one of them in turn.
+INSURERS = ("Allianz Trade", "Coface", "Atradius")
+#: An insured customer's limit, as a share of its credit limit: some run above it.
+INSURED_SHARE = (0.5, 0.8, 1.0)
+#: Insured customers with a threat-of-claim notice filed (every third of them), on this date.
+DECLARED_ON = ordinal(2026, 10, 1)
 CONTACTS_HEADER = ("Code client", "Nom", "Rôle", "Téléphone direct", "E-mail")
 SALES_HEADER = ("Code client", "Mois", "CA HT", "Taux TVA")
 DISPUTES_HEADER = ("N° litige", "Code client", "N° pièce", "Type", "Montant", "Ouvert le", "Résolu le",

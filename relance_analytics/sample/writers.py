@@ -23,7 +23,10 @@ from .world import (
     CONTACTS_HEADER,
     CREATED,
     CUSTOMERS_HEADER,
+    DECLARED_ON,
     DISPUTES_HEADER,
+    INSURED_SHARE,
+    INSURERS,
     MONTHS,
     ODOO_HEADER,
     ODOO_SHEET,
@@ -210,7 +213,13 @@ def write_customers(path: Path, led: Ledger) -> None:
         ws.write_string(r, 7, c.circuit)
         if c.provision_rate is not None:
             ws.write_number(r, 8, c.provision_rate, fm.pct)
-    for j, width in enumerate((11, 38, 13, 16, 24, 16, 20, 26, 14)):
+        if c.idx % 3 == 0:                                        # insured (R14)
+            share = INSURED_SHARE[(c.idx // 3) % len(INSURED_SHARE)]
+            ws.write_number(r, 9, int(c.credit_limit * share), fm.money)
+            ws.write_string(r, 10, INSURERS[(c.idx // 3) % len(INSURERS)])
+            if c.idx % 9 == 0:
+                ws.write_datetime(r, 11, ordinal_date(DECLARED_ON), fm.date)
+    for j, width in enumerate((11, 38, 13, 16, 24, 16, 20, 26, 14, 16, 16, 18)):
         ws.set_column(j, j, width)
     ws.freeze_panes(1, 0)
     wc = wb.add_worksheet("Contacts")
@@ -332,6 +341,13 @@ default_rate = 0.20
 [collectors]
 {collectors}
 
+[insurance]
+max_credit_days = 120             # DMC from the invoice date (France)
+segment_credit_days = {{ Export = 180 }}
+notice_days = 30                  # threat-of-claim notice at the latest 30 days after the DMC
+threshold = 300.0                 # euros TTC overdue per customer
+disputes_covered = false
+
 [thresholds]
 significant_amount = 5000.0
 first_reminder_days = 7
@@ -346,6 +362,9 @@ litigation_broken_promises = 2
 rules = [ {{min_days = 91, max_days = 180, rate = 0.25}}, {{min_days = 181, max_days = 365, rate = 0.50}}, \
 {{min_days = 366, rate = 1.0}} ]
 status_rates = {{ "liquidation judiciaire" = 1.0, "redressement judiciaire" = 0.5, "sauvegarde" = 0.25 }}
+
+[legal]
+fiscal_year_end = "30/09"         # close of the fiscal year (day/month): the D441-6 table
 """
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)

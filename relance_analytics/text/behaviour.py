@@ -51,9 +51,9 @@ def behaviour_text(row: Mapping[str, Any], trend_months: int = 3, segment: str |
     return text + "."
 
 
-def habit_text(row: Mapping[str, Any]) -> str:
+def habit_text(median_days: float, source: object) -> str:
     """The call list's short habit: ``paie d'habitude à +23 j`` (empty without a habit of its own)."""
-    if row["source"] != "customer" or row["median_days"] != row["median_days"]:
+    if source != "customer" or median_days != median_days:
         return ""
-    n = round(row["median_days"])
+    n = round(median_days)
     return f"paie d'habitude à {'+' if n > 0 else ''}{n} j" if n else "paie d'habitude à l'échéance"

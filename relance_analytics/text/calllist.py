@@ -23,10 +23,15 @@ RULE_LABELS = {
     "R4": "cadence / rappel convenu",
     "R5": "suivi de document envoyé", "R6": "litige à résoudre", "R7": "mise en demeure", "R8": "contentieux",
     "R9": "procédure collective", "R10": "priorité et capacité", "R11": "interlocuteur", "R12": "réponse évasive",
+    "R14": "déclaration à l'assureur-crédit",
 }
 #: Where a reason's row lives (``CallList.reasons["list"]``), by list code.
 LIST_LABELS = {"calls": "appels", "deferred": "reportées", "disputes": "litiges", "formal_notices": "mises en demeure",
-               "litigation": "contentieux", "claims": "créances à déclarer"}
+               "litigation": "contentieux", "claims": "créances à déclarer", "insurance": "déclarations à l'assureur"}
+#: Where an insured invoice's threat-of-claim notice stands (R14).
+INSURANCE_STATES = {"declared": "déclarée", "missed": "délai dépassé : garantie perdue",
+                    "due_soon": "à déclarer sous peu", "ok": "dans les délais", "below_threshold": "sous le seuil",
+                    "not_covered": "litige : non couvert"}
 #: R10 tiers.
 TIER_LABELS = {1: "promesse non tenue", 2: "relance", 3: "avant échéance"}
 SCORE_FORMULA = "score = montant net en jeu (€) × (1 + âge moyen pondéré (j) / {scale} j)"
@@ -122,6 +127,13 @@ def reason_text(rule: str, kind: str, docs: Sequence[str], date: object, cents: 
         if data.get("excuse"):
             what += f" ({vocab.EXCUSE.get(str(data['excuse']), str(data['excuse']))})"
         return f"R12 {what} le {d(date)}, sans date de paiement : la cadence continue"
+    if rule == "R14":
+        who = f"à {data['insurer']}" if data.get("insurer") else "à l'assureur-crédit"
+        what = docs_phrase(docs, amount or 0, "facture")
+        if kind == "missed":
+            return (f"R14 menace de sinistre non déclarée {who} pour {what} : délai échu le {d(date)}, garantie "
+                    "perdue sauf accord de l'assureur")
+        return f"R14 {what} : déclarer la menace de sinistre {who} avant le {d(date)}"
     raise ValueError(f"unknown reason {rule}/{kind}")
 
 

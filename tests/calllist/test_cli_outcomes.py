@@ -57,7 +57,7 @@ def test_bad_fill_exits_non_zero_and_records_nothing(tmp_path: Path):
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert lines[0] == f"Erreur : liste d'appels remplie {bad} : 1 problème"
-    assert lines[1] == (f"  - ligne 6, colonne « Date promise (AE) de la feuille « {SHEET} » » : une promesse demande "
+    assert lines[1] == (f"  - ligne 6, colonne « Date promise (H) de la feuille « {SHEET} » » : une promesse demande "
                         "la date promise ; attendu : une date")
     assert lines[-1].startswith("Piste : ") and "rien n'a été enregistré" in lines[-1]
     assert "Traceback" not in proc.stderr and proc.stdout == ""

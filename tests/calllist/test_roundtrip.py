@@ -142,3 +142,36 @@ def test_unfilled_workbook_imports_nothing(tmp_path: Path):
 def test_actions_helper_is_the_journal_frame():
     # the hand-built actions of these tests have the journal's columns (guards the helpers)
     assert set(actions().columns) >= {"date", "customer_id", "document_ids", "outcome", "source_row"}
+
+
+def with_columns_in_order(path: Path, order: list[str]) -> Path:
+    """The collector's sheet with its columns rearranged (values, formats and headers moved whole),
+    as an older version of the list wrote them or a collector rearranged them."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET]
+    ws.protection.sheet = False
+    rows = [[(c.value, c.number_format) for c in row] for row in ws.iter_rows()]
+    headers = [value for value, _ in rows[0]]
+    assert sorted(order) == sorted(headers)
+    for r, row in enumerate(rows, start=1):
+        for j, header in enumerate(order, start=1):
+            ws.cell(r, j).value, ws.cell(r, j).number_format = row[headers.index(header)]
+    wb.save(path)
+    return path
+
+
+def test_columns_are_found_by_their_header_wherever_they_are(tmp_path: Path):
+    """The fill columns come right after the identification (D…M); a list written by the earlier
+    version (fill columns at the end, before the key) or rearranged imports the same actions."""
+    written = write_call_list(tmp_path / "call_list.xlsx", run(ITEMS))
+    headers = [c.value for c in openpyxl.load_workbook(written)[SHEET][1]]
+    assert headers.index("Date de l'appel") == 3 and headers.index("Note") == 12 and headers[-1] == "Clé"
+    to_fill = headers[3:13]
+    old_layout = [*headers[:3], *headers[13:-1], *to_fill, "Clé"]           # AA…AJ, then the key
+    shuffled = ["Clé", *reversed(to_fill), *headers[:3], *headers[13:-1]]
+    expected = read_outcomes(fill(Path(shutil.copy(written, tmp_path / "new.xlsx")), OUTCOMES))
+    assert len(expected) == 4
+    for name, order in (("old.xlsx", old_layout), ("shuffled.xlsx", shuffled)):
+        path = with_columns_in_order(Path(shutil.copy(written, tmp_path / name)), order)
+        got = read_outcomes(fill(path, OUTCOMES))
+        pd.testing.assert_frame_equal(got, expected, check_like=True)

@@ -8,7 +8,15 @@ import openpyxl
 import pandas as pd
 
 from relance_analytics.calllist import write_call_list
-from relance_analytics.calllist.workbook import SIDE_SHEETS, mail_url, phone_url, sheet_name
+from relance_analytics.calllist.workbook import (
+    FILL_COLUMNS,
+    PHONE_SHEET_COLUMNS,
+    SIDE_SHEETS,
+    mail_url,
+    phone_url,
+    sheet_name,
+)
+from relance_analytics.io.excel import row_height, text_lines
 
 from .helpers import actions, contacts, customers, disputes, items, run
 
@@ -37,11 +45,16 @@ def test_sheets_headers_and_layout(tmp_path: Path):
     assert wb.sheetnames == ["Synthèse", "Claire Martin", "Relances par e-mail", *SIDE_SHEETS.values(), "Listes"]
     ws = wb["Claire Martin"]
     headers = [c.value for c in ws[1]]
-    assert headers[:4] == ["Rang", "Code client", "Raison sociale", "Motifs"]
-    assert headers[-11:] == ["Date de l'appel", "Résultat", "Code excuse", "Montant promis", "Date promise",
-                             "Mode de règlement", "Date de rappel", "Pièces concernées", "Interlocuteur joint", "Note",
-                             "Clé"]
+    # identification, then the columns the collector fills (from D), then the row's details, the key last
+    assert headers[:14] == ["Rang", "Code client", "Raison sociale", "Date de l'appel", "Résultat", "Code excuse",
+                            "Montant promis", "Date promise", "Mode de règlement", "Date de rappel",
+                            "Pièces concernées", "Interlocuteur joint", "Note", "Motifs"]
+    assert headers[-1] == "Clé" and len(headers) == 38
     assert ws.freeze_panes == "D2" and ws.auto_filter.ref.startswith("A1:")
+    deferred = [c.value for c in wb["Relances par e-mail"][1]]
+    assert deferred[:5] == ["Recouvreur", "Rang", "Code client", "Raison sociale", "Date de l'appel"]
+    assert deferred[14] == "Motif du report" and deferred[-1] == "Clé"
+    assert wb["Relances par e-mail"].freeze_panes == "E2"
     key_letter = openpyxl.utils.get_column_letter(len(headers))
     assert ws.column_dimensions[key_letter].hidden
     assert wb["Listes"].sheet_state == "hidden"
@@ -107,3 +120,60 @@ def test_text_longer_than_a_cell_is_cut_visibly(tmp_path: Path):
     cell = ws.cell(2, headers["E-mail"])
     assert (cell.value, cell.hyperlink) == (email, None)
     assert mail_url(email) is None
+
+
+def test_only_the_fill_cells_can_be_edited(tmp_path: Path):
+    """The sheets with fill columns are protected without a password: every cell locked but the
+    fill cells of the list's rows; filters, sorting, column widths and row heights allowed."""
+    wb = openpyxl.load_workbook(_workbook(tmp_path))
+    fill = {c.header for c in FILL_COLUMNS}
+    for name in ("Claire Martin", "Relances par e-mail"):
+        ws = wb[name]
+        protection = ws.protection
+        assert protection.sheet and not protection.password
+        # openpyxl: True means "protected", False "allowed"
+        assert (protection.autoFilter, protection.sort, protection.formatColumns, protection.formatRows) == \
+            (False, False, False, False)
+        assert protection.insertRows and protection.deleteColumns      # the layout the import reads stays
+        headers = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=1, max_row=ws.max_row):
+            for cell in row:
+                editable = cell.row > 1 and headers[cell.column - 1] in fill
+                assert cell.protection.locked is not editable, (name, cell.coordinate, headers[cell.column - 1])
+        key = headers.index("Clé") + 1
+        assert all(ws.cell(r, key).protection.locked for r in range(2, ws.max_row + 1))
+    for name in ("Synthèse", *SIDE_SHEETS.values()):
+        assert not wb[name].protection.sheet, name
+
+
+def test_every_sheet_prints_landscape_one_page_wide(tmp_path: Path):
+    wb = openpyxl.load_workbook(_workbook(tmp_path))
+    for ws in wb.worksheets:
+        if ws.sheet_state == "hidden":
+            continue
+        setup = ws.page_setup
+        fit = [1 if n is None else n for n in (setup.fitToWidth, setup.fitToHeight)]   # (1 is left out)
+        tall = 1 if ws.title == "Synthèse" else 0                                      # 0: as many as needed
+        assert (setup.orientation, setup.paperSize, fit) == ("landscape", 9, [1, tall]), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_options.gridLines, ws.title
+        assert "&A" in ws.oddFooter.left.text and "&P" in ws.oddFooter.right.text, ws.title
+        if ws.title != "Synthèse":
+            assert ws.print_title_rows == "$1:$1", ws.title
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(tmp_path: Path):
+    """Each data row's height is that of its tallest wrapped cell (LibreOffice would print the
+    extra lines over the next rows): estimated from the text and the column's width."""
+    wb = openpyxl.load_workbook(_workbook(tmp_path))
+    ws = wb["Claire Martin"]
+    widths = {c.header: c.width for c in PHONE_SHEET_COLUMNS}
+    headers = [c.value for c in ws[1]]
+    assert ws.row_dimensions[1].height == max(row_height(text_lines(h, widths[h], bold=True)) for h in headers)
+    for r in range(2, ws.max_row + 1):
+        lines = max(text_lines(str(ws.cell(r, j + 1).value), widths[h]) for j, h in enumerate(headers)
+                    if ws.cell(r, j + 1).value is not None and isinstance(ws.cell(r, j + 1).value, str)
+                    and (ws.cell(r, j + 1).alignment.wrap_text or ws.cell(r, j + 1).hyperlink))
+        got = ws.row_dimensions[r].height
+        assert got == (row_height(lines) if lines > 1 else None), (r, got, lines)
+    assert any(ws.row_dimensions[r].height for r in range(2, ws.max_row + 1))   # some rows wrap
