@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -46,6 +45,7 @@ from ..io.excel import (
     LINE_HEIGHT,
     MAX_ROW_HEIGHT,
     WORKBOOK_OPTIONS,
+    atomic_file,
     cell_text,
     print_setup,
     row_height,
@@ -449,8 +449,7 @@ def write_call_list(path: str | Path, cl: CallList, collectors: Sequence[str] | 
     def only(frame: pd.DataFrame) -> pd.DataFrame:
         return frame if keep is None else frame[frame["collector"].isin(keep)].reset_index(drop=True)
 
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_file(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "default_date_format": DATE_FORMAT})
         wb.set_properties({"title": f"Liste d'appels au {cl.as_of:%d/%m/%Y}", "created": cl.as_of.to_pydatetime()})
         fm = _Formats(wb)
@@ -475,7 +474,4 @@ def write_call_list(path: str | Path, cl: CallList, collectors: Sequence[str] | 
             _write_table(wb.add_worksheet(title), fm, frame, SIDE_COLUMNS[name])
         _lists_sheet(wb, fm)
         wb.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path

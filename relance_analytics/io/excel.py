@@ -18,7 +18,8 @@ import datetime as dt
 import math
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -217,20 +218,28 @@ class Sheet:
     hidden: Sequence[str] = ()
 
 
-def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> Path:
-    """Write ``sheets`` to ``path`` atomically (temporary file, then rename)."""
-    path = Path(path)
+@contextmanager
+def atomic_file(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to: renamed to ``path`` when the block ends
+    without error, removed otherwise, so that ``path`` is never left half written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> Path:
+    """Write ``sheets`` to ``path`` atomically (temporary file, then rename)."""
+    path = Path(path)
+    with atomic_file(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         formats = _Formats(wb)
         for sheet in sheets:
             _write_sheet(wb, formats, sheet)
         wb.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -9,7 +9,6 @@ Every cell is written as a value (text as text, never a formula: xlsxwriter runs
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from ..io.excel import (
     DATE_FORMAT,
     EURO_FORMAT,
     WORKBOOK_OPTIONS,
+    atomic_file,
     cell_text,
     print_setup,
     row_height,
@@ -95,9 +95,7 @@ def write_payment_delays(path: str | Path, table: PaymentDelaysTable, *, title: 
     credit notes and unapplied payments beside it and ``notes`` under it), then the invoices of (A),
     those of (B) and the pieces left out, one sheet each."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_file(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         fm = _Formats(wb)
         _table_sheet(wb, fm, table, title, [*table_notes(table), *notes])
@@ -109,9 +107,6 @@ def write_payment_delays(path: str | Path, table: PaymentDelaysTable, *, title: 
         _list_sheet(wb, fm, EXCLUDED_SHEET, table.excluded, [*columns, "dispute_ids"], basis)
         _list_sheet(wb, fm, LEFT_OUT_SHEET, table.left_out_items, ["document_type", *columns], basis)
         wb.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 
