@@ -52,7 +52,7 @@ class Step:
 FASTER_5 = Goal("ratio", 0.2, "≥ 5× plus rapide")
 STEPS = (
     Step("read", "lecture de l'export (read_open_items)", "read_open_items", (
-        ("raw_calamine", "python-calamine brut (to_python)", Goal("ratio", 1.3, "≤ 1,3×")),
+        ("raw_calamine", "python-calamine brut (to_python)", Goal("ratio", 1.2, "≤ 1,2×")),
         ("raw_fastexcel", "fastexcel brut (Arrow)", Goal("ratio", 1.3, "≤ 1,3×")),
         ("pandas_openpyxl", "pandas + openpyxl (extrapolé)", FASTER_5),
     )),

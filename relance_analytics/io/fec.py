@@ -33,14 +33,22 @@ equals the open items' total to the cent (``attrs["control_total_cents"]``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from ..dates import DateLike, as_date
 from ..errors import ExportError, Problem
@@ -300,15 +308,186 @@ def _locate(path: Path, header: list[str]) -> dict[str, str]:
     return found
 
 
-def load_fec(path: str | Path, accounts: tuple[str, ...] = ("411",),
-             customers: pd.DataFrame | None = None) -> FecLedger:
-    """Read and check a FEC (see the module); only the lines of the ``accounts`` prefixes are kept.
+_FAST_MONEY = r"^-?[0-9]{1,15}(?:,[0-9]{1,2})?$"
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)      # what pandas makes of the texts read by read_csv
+_LINE_BREAKS = re.compile(r"[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")   # str.splitlines' breaks pandas ignores
 
-    ``customers``: the canonical customers frame, whose payment terms give the due date of
-    invoices the FEC has none for. Raises one :class:`ExportError` (kind ``FEC``) listing every
-    problem of the customer lines: unreadable date or amount, lettered line without its
-    lettering date (the open items of a past date could not be rebuilt), missing columns."""
-    path = Path(path)
+
+def _customer_lines_fast(path: Path, accounts: tuple[str, ...]) -> pd.DataFrame | None:
+    """What :func:`_customer_lines` gives, read by Arrow's CSV reader (every field a text, on
+    both cores) and checked with Arrow compute, for a FEC with nothing to report: UTF-8, one
+    header line, the same number of fields on every line, ``YYYYMMDD`` dates, amounts written
+    ``-1234,56``. ``None`` for anything else (another encoding, a blank or odd cell, a line
+    that pandas would read differently…): the reference reading then reads the file and reports
+    every problem, so this path changes neither a result nor a message."""
+    check_container(path, lambda p, problems, sheet=None: _error(p, problems))
+    if not accounts or not all(isinstance(a, str) for a in accounts):
+        return None
+    data = path.read_bytes()
+    if b"\x00" in data:
+        return None                     # NUL bytes: left to the reference
+    buffer = pa.py_buffer(data)         # Arrow's texts may point into it: it lives as long as they do
+    offset = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    try:                                # the whole file must be UTF-8 (else it is read as cp1252)
+        pa.Array.from_buffers(pa.binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], np.int32)), buffer]) \
+            .cast(pa.string())
+        head = data[offset:offset + (16 << 10)]
+        if len(data) > offset + len(head):
+            while head and (head[-1] & 0xC0) == 0x80:
+                head = head[:-1]        # cut before a character's continuation bytes…
+            head = head[:-1]            # … and before its first byte
+        head_text = head.decode("utf-8")
+    except (pa.ArrowException, UnicodeDecodeError):
+        return None
+    if not head_text.strip():
+        return None
+    first = head_text[:4096].splitlines()[0]
+    csv_first = re.split(r"\r\n|\n|\r", head_text, maxsplit=1)
+    if len(csv_first) < 2 or csv_first[0] != first or _LINE_BREAKS.search(first):
+        return None
+    sep = max(("\t", "|", ";"), key=first.count)
+    names = first.split(sep)
+    if first.count(sep) < 5 or len(set(names)) != len(names) or "" in names:
+        return None
+    try:
+        cols = _locate(path, names)
+    except ExportError:
+        return None
+    wanted = list(dict.fromkeys(cols.values()))
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(buffer),
+            parse_options=pcsv.ParseOptions(delimiter=sep, quote_char=False, double_quote=False, escape_char=False,
+                                            newlines_in_values=False, ignore_empty_lines=True),
+            convert_options=pcsv.ConvertOptions(include_columns=wanted,
+                                                column_types=dict.fromkeys(wanted, pa.large_string()),
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.column_names != wanted or table.num_rows == 0:
+        return None
+
+    def column(name: str, rows: pa.Array | None = None) -> pa.Array:
+        values = table[cols[name]].combine_chunks()
+        return values if rows is None else values.filter(rows)
+
+    account = pc.utf8_trim_whitespace(column("account"))
+    mine = pc.starts_with(account, pattern=accounts[0])
+    for prefix in accounts[1:]:
+        mine = pc.or_(mine, pc.starts_with(account, pattern=prefix))
+    if not pc.any(mine).as_py():
+        return None
+    line = np.flatnonzero(mine.to_numpy(zero_copy_only=False)) + 2        # line 1 is the header
+    account = account.filter(mine)
+
+    def dates(name: str, required: bool) -> np.ndarray | None:
+        if name not in cols:
+            return np.full(len(line), np.datetime64("NaT"), dtype="datetime64[s]")
+        return _fast_dates(column(name, mine), required)
+
+    def trimmed(name: str) -> pa.Array:
+        if name not in cols:
+            return pa.array([""] * len(line), pa.large_string())
+        return pc.utf8_trim_whitespace(column(name, mine))
+
+    def cents_of(name: str) -> np.ndarray | None:
+        return _fast_cents(column(name, mine))
+
+    def directions() -> np.ndarray | None:
+        encoded = pc.dictionary_encode(column("direction", mine))
+        signs = [_DIRECTION.get(normalize_label(v)) for v in encoded.dictionary.to_pylist()]
+        return None if None in signs else \
+            np.array(signs, dtype=np.int64)[encoded.indices.to_numpy(zero_copy_only=False)]
+
+    money = ("debit", "credit") if "debit" in cols else ("amount",)
+    tasks: dict[str, Callable[[], object]] = {
+        "entry_date": lambda: dates("entry_date", True), "piece_date": lambda: dates("piece_date", True),
+        "letter_date": lambda: dates("letter_date", False), "due": lambda: dates("due", False),
+        **{key: partial(cents_of, key) for key in money},
+        **{key: partial(trimmed, key) for key in ("letter", "aux", "aux_label", "account_label", "piece")},
+        "journal": lambda: pc.utf8_upper(trimmed("journal")),
+    }
+    if "debit" not in cols:
+        tasks["direction"] = directions
+    with ThreadPoolExecutor(max_workers=2) as pool:      # Arrow and numpy release the GIL: both cores
+        futures = {key: pool.submit(task) for key, task in tasks.items()}
+        done = {key: future.result() for key, future in futures.items()}
+    if any(done[key] is None for key in ("entry_date", "piece_date", "letter_date", "due", *money)) or \
+            ("direction" in done and done["direction"] is None):
+        return None
+    entry_date, piece_date, letter_date, due = (np.asarray(done[k]) for k in ("entry_date", "piece_date",
+                                                                              "letter_date", "due"))
+    if "debit" in cols:
+        cents = np.asarray(done["debit"]) - np.asarray(done["credit"])
+    else:
+        cents = np.abs(np.asarray(done["amount"])) * np.asarray(done["direction"])
+    letter = done["letter"]
+    has_letter = pc.not_equal(letter, "").to_numpy(zero_copy_only=False)
+    if (has_letter & np.isnat(letter_date)).any():
+        return None                     # a lettered line without its date: the reference says which
+
+    aux = done["aux"]
+    cid = pc.if_else(pc.not_equal(aux, ""), aux, account)
+    name_col, label_col = done["aux_label"], done["account_label"]
+    name = pc.if_else(pc.not_equal(name_col, ""), name_col, label_col)
+    name = pc.if_else(pc.not_equal(name, ""), name, cid)
+
+    def text(values: pa.Array) -> pd.arrays.ArrowStringArray:
+        return pd.arrays.ArrowStringArray(values, dtype=_STR)
+
+    return pd.DataFrame({
+        "cid": text(cid), "name": text(name), "account": text(account),
+        "piece": text(done["piece"]), "journal": text(done["journal"]),
+        "entry_date": entry_date, "piece_date": piece_date, "due": due, "cents": np.asarray(cents, dtype=np.int64),
+        "letter": text(letter), "letter_date": letter_date, "line": line,
+    })
+
+
+def _fast_dates(values: pa.Array, required: bool) -> np.ndarray | None:
+    """``YYYYMMDD`` texts (and blanks, unless ``required``) to ``datetime64[s]``, NaT where
+    blank; ``None`` when a cell is anything else or not a date between 1900 and 2100 (8 bytes
+    read as a whole number in that range are 8 ASCII digits)."""
+    blank = pc.equal(values, "")
+    has_blank = pc.any(blank).as_py()
+    if has_blank and required:
+        return None
+    filled = values.filter(pc.invert(blank)) if has_blank else values
+    if not pc.all(pc.equal(pc.binary_length(filled), 8)).as_py():
+        return None
+    try:
+        number = pc.cast(filled, pa.int64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowException:
+        return None
+    year, month, day = number // 10000, number // 100 % 100, number % 100
+    if not ((year >= 1900) & (year <= 2100) & (month >= 1) & (month <= 12) & (day >= 1)).all():
+        return None
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    dates = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    if (dates.astype("datetime64[M]") != months).any():
+        return None                     # 31/04, 29/02 of a common year…
+    if not has_blank:
+        return dates.astype("datetime64[s]")
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[s]")
+    out[~blank.to_numpy(zero_copy_only=False)] = dates
+    return out
+
+
+def _fast_cents(values: pa.Array) -> np.ndarray | None:
+    """Amounts written ``1234,56``, ``-1234,5``, ``1234`` (and blanks: 0) to cents, as
+    :func:`~relance_analytics.io.parse.parse_money` reads them; ``None`` for any other cell."""
+    blank = pc.equal(values, "")
+    if not pc.all(pc.or_(blank, pc.match_substring_regex(values, _FAST_MONEY))).as_py():
+        return None
+    comma = pc.find_substring(values, ",").to_numpy(zero_copy_only=False)
+    decimals = np.where(comma < 0, 0, pc.binary_length(values).to_numpy(zero_copy_only=False) - comma - 1)
+    digits = pc.replace_substring(pc.if_else(blank, "0", values), ",", "")
+    number = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    return number * np.array([100, 10, 1], dtype=np.int64)[decimals]
+
+
+def _customer_lines(path: Path, accounts: tuple[str, ...]) -> pd.DataFrame:
+    """The customer lines of a FEC (columns of :attr:`FecLedger.lines` but ``group``), every
+    problem reported in one :class:`ExportError`: the reference reading, for any file."""
     raw = _read_lines(path)
     cols = _locate(path, list(raw.columns))
     account = raw[cols["account"]].str.strip()
@@ -374,17 +553,30 @@ def load_fec(path: str | Path, accounts: tuple[str, ...] = ("411",),
     name_col = body[cols["aux_label"]].str.strip() if "aux_label" in cols else pd.Series("", index=body.index)
     label_col = body[cols["account_label"]].str.strip() if "account_label" in cols else pd.Series("", index=body.index)
     name = name_col.where(name_col != "", label_col).where(lambda s: s != "", pd.Series(cid, index=body.index))
-    lines = pd.DataFrame({
+    return pd.DataFrame({
         "cid": cid, "name": name.to_numpy(dtype=object), "account": account[mine].to_numpy(dtype=object),
         "piece": body[cols["piece"]].str.strip().to_numpy(dtype=object),
         "journal": body[cols["journal"]].str.strip().str.upper().to_numpy(dtype=object),
         "entry_date": entry_date, "piece_date": piece_date, "due": due, "cents": np.asarray(cents, dtype=np.int64),
         "letter": letter, "letter_date": letter_date, "line": line,
     })
-    keys = pd.Series(np.where(has_letter, lines["account"] + "\x1f" + lines["cid"] + "\x1f" + lines["letter"], None))
-    group, uniques = pd.factorize(keys)
+
+
+def load_fec(path: str | Path, accounts: tuple[str, ...] = ("411",),
+             customers: pd.DataFrame | None = None) -> FecLedger:
+    """Read and check a FEC (see the module); only the lines of the ``accounts`` prefixes are kept.
+
+    ``customers``: the canonical customers frame, whose payment terms give the due date of
+    invoices the FEC has none for. Raises one :class:`ExportError` (kind ``FEC``) listing every
+    problem of the customer lines: unreadable date or amount, lettered line without its
+    lettering date (the open items of a past date could not be rebuilt), missing columns."""
+    path = Path(path)
+    lines = _customer_lines_fast(path, accounts)
+    if lines is None:
+        lines = _customer_lines(path, accounts)
+    letter_date = lines["letter_date"].to_numpy()
+    group, n = _lettering_groups(lines)
     lines["group"] = group
-    n = len(uniques)
     lettered = group >= 0
     gsum = np.zeros(n, dtype=np.int64)
     np.add.at(gsum, group[lettered], lines["cents"].to_numpy()[lettered])
@@ -399,6 +591,19 @@ def load_fec(path: str | Path, accounts: tuple[str, ...] = ("411",),
     if customers is not None and "payment_terms" in customers.columns:
         terms = {str(c): str(v) for c, v in zip(customers["customer_id"], customers["payment_terms"]) if not pd.isna(v)}
     return FecLedger(path, lines, gsum, closed_on, anchor, terms)
+
+
+def _lettering_groups(lines: pd.DataFrame) -> tuple[np.ndarray, int]:
+    """Each line's lettering group (its account, customer and letter; −1 when unlettered),
+    numbered in order of first appearance, and the number of groups: ``pd.factorize`` of the
+    keys, hashed by Arrow."""
+    account, cid, letter = (pa.chunked_array(pa.array(lines[c].array)).combine_chunks()
+                            for c in ("account", "cid", "letter"))
+    joined = pc.binary_join_element_wise(account, cid, letter, pa.scalar("\x1f", account.type))
+    keys = pc.if_else(pc.not_equal(letter, ""), joined, None)
+    encoded = pc.dictionary_encode(keys)
+    group = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return group, len(encoded.dictionary)
 
 
 def read_fec(path: str | Path, as_of: DateLike, customers: pd.DataFrame | None = None,

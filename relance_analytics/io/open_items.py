@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import ExportError, Problem, ReconciliationError
 from ..frames import OPEN_ITEMS
@@ -28,7 +31,7 @@ from ..french import euros, long_day, plural, quote
 from ..keys import normalize_label, normalize_labels
 from .date_cells import MAX_DATE, MIN_DATE, ORDER_EXAMPLES, DateCells, parse_date_cells
 from .mapping import BY_SIGN, DOCUMENT_TYPES, IGNORE, ColumnMapping, MappingLike, resolve
-from .parse import Kinds, cell_kinds, is_blank, parse_money, parse_text
+from .parse import Kinds, TextCells, cell_kinds, is_blank, parse_money, parse_text, text_cells
 from .workbook import LISTED_CELLS, RawSheet, Workbook, after_findings, column_letter, data_findings, is_empty, warn
 
 HEADER_SEARCH_ROWS = 60
@@ -239,6 +242,8 @@ class _OpenItemParser:
         self.tolerated: dict[str, int] = {}
         self.date_orders: dict[str, dict[str, str]] = {}
         self._kinds: dict[int, Kinds] = {}      # cell_kinds of the body's columns, computed once
+        self._texts: dict[int, TextCells | None] = {}   # text columns read once into Arrow
+        self._text_cols = {self.cols[c] for c in _TEXT_COLUMNS if c in self.cols}
 
     # -- helpers -------------------------------------------------------------------
     def col(self, canonical: str) -> pd.Series:
@@ -248,14 +253,39 @@ class _OpenItemParser:
         """:func:`cell_kinds` of a mapped column of the body (computed once)."""
         j = self.cols[canonical]
         if j not in self._kinds:
-            self._kinds[j] = cell_kinds(self.body[j])
+            cells = self.texts(canonical)
+            self._kinds[j] = cell_kinds(self.body[j]) if cells is None else cells.kinds()
         return self._kinds[j]
+
+    def texts(self, canonical: str) -> TextCells | None:
+        """:func:`text_cells` of a text column of the body (computed once), ``None`` when the
+        column is not a text column or holds anything but texts."""
+        j = self.cols[canonical]
+        if j not in self._text_cols:
+            return None
+        if j not in self._texts:
+            self._texts[j] = text_cells(self.body[j])
+        return self._texts[j]
+
+    def text(self, canonical: str) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`parse_text` of a mapped column of the body."""
+        cells = self.texts(canonical)
+        return parse_text(self.col(canonical), self.kinds(canonical)) if cells is None else \
+            (cells.objects(), cells.blank)
+
+    def strings(self, canonical: str) -> pd.Series:
+        """The column's texts as a ``string`` Series (``NA`` where blank)."""
+        cells = self.texts(canonical)
+        if cells is None:
+            return string_series(self.text(canonical)[0])
+        return pd.Series(pd.arrays.ArrowStringArray(cells.text))
 
     def keep_rows(self, mask: np.ndarray) -> None:
         """Keep the body's rows of ``mask``, and the mapped columns only."""
         self.body = self.body.loc[mask, sorted(set(self.cols.values()))]
         self.excel_rows = self.excel_rows[mask]
         self._kinds = {j: (k[mask], b[mask]) for j, (k, b) in self._kinds.items()}
+        self._texts = {j: None if t is None else t.take(mask) for j, t in self._texts.items()}
 
     def colname(self, canonical: str) -> str:
         return self.label(self.cols[canonical])
@@ -314,15 +344,22 @@ class _OpenItemParser:
         is_grand[blank_rows] = labels.str.match(_GRAND_LABEL.pattern).to_numpy(dtype=bool, na_value=False)
         cust = self.cols.get("customer_id", self.cols.get("customer"))
         cust_blank = np.zeros(n, bool)
-        cust_blank[blank_rows] = is_blank(sub[cust])
+        cust_blank[blank_rows] = blank_cells[:, sub.columns.get_loc(cust)]       # = is_blank(sub[cust])
         dates_blank = np.ones(n, dtype=bool)
         for key in ("document_date", "due_date"):
             if key in self.cols:
-                dates_blank[blank_rows] &= is_blank(sub[self.cols[key]])
+                dates_blank[blank_rows] &= blank_cells[:, sub.columns.get_loc(self.cols[key])]
         repeated = np.ones(n, dtype=bool)
-        for j in set(self.cols.values()):     # a repeated header is the header row again
+        # a repeated header is the header row again; a column already read as texts first: its
+        # stripped texts (Arrow) equal to the stripped header are the only rows worth comparing
+        for j in sorted(set(self.cols.values()), key=lambda j: self._texts.get(j) is None):
             candidates = np.flatnonzero(repeated)
-            repeated[candidates] = frame[j].to_numpy(dtype=object)[candidates] == self.header[j]
+            cells, header = self._texts.get(j), self.header[j]
+            if len(candidates) == n and cells is not None and isinstance(header, str) and header.strip():
+                same = pc.fill_null(pc.equal(cells.text, header.strip()), False)
+                candidates = np.flatnonzero(same.to_numpy(zero_copy_only=False))
+                repeated[:] = False
+            repeated[candidates] = frame[j].to_numpy(dtype=object)[candidates] == header
         labelled = doc_blank & (is_total | cust_blank)
         undated = doc_blank & dates_blank & ~labelled
         non_item = all_blank | repeated | labelled | undated
@@ -384,8 +421,9 @@ class _OpenItemParser:
         skipped["ignored"] = int((open_rows & ignored).sum())
         skipped["zero_balance"] = int(zero.sum())
         keep = open_rows & ~ignored & ~zero
-        frame = frame[keep].reset_index(drop=True)
-        single = len(controls) == 1 and len(set(frame["currency"])) <= 1
+        if not keep.all():
+            frame = frame[keep].reset_index(drop=True)
+        single = len(controls) == 1 and frame["currency"].nunique(dropna=False) <= 1
         frame.attrs.update({
             "source": str(raw.path), "sheet": raw.sheet, "mapping": self.mapping.name,
             "header_row": self.header_idx + 1,
@@ -508,20 +546,36 @@ class _OpenItemParser:
             ids, names = _split_customer(text)
             self.report(blank, "customer", "client manquant", "une référence client", "missing_customer")
             out["customer_id"], out["customer_name"] = ids, names
+        elif (id_cells := self.texts("customer_id")) is not None:
+            self.report(id_cells.blank, "customer_id", "compte client manquant", "un compte client",
+                        "missing_customer")
+            # what pandas makes of the texts (its ``str`` dtype), then categories: as from the objects
+            out["customer_id"] = pd.Series(pd.arrays.ArrowStringArray(id_cells.text, dtype=_STR)).astype("category")
+            out["customer_name"] = (self.strings("customer_name") if "customer_name" in self.cols
+                                    else pd.Series(pd.arrays.ArrowStringArray(id_cells.text)))
         else:
             ids, blank = parse_text(self.col("customer_id"), self.kinds("customer_id"))
             self.report(blank, "customer_id", "compte client manquant", "un compte client", "missing_customer")
             out["customer_id"] = ids
-            out["customer_name"] = (parse_text(self.col("customer_name"), self.kinds("customer_name"))[0]
-                                   if "customer_name" in self.cols else ids)
-        doc, blank = parse_text(self.col("document_id"), self.kinds("document_id"))
+            out["customer_name"] = self.strings("customer_name") if "customer_name" in self.cols else ids
+        doc_cells = self.texts("document_id")
+        doc: np.ndarray | Callable[[], np.ndarray]
+        if doc_cells is None:
+            doc, blank = parse_text(self.col("document_id"), self.kinds("document_id"))
+            text = string_series(doc)
+        else:           # the numbers as objects only to report duplicates
+            doc, blank, text = doc_cells.objects, doc_cells.blank, pd.Series(pd.arrays.ArrowStringArray(doc_cells.text))
         self.report(blank, "document_id", "numéro de pièce manquant", "un numéro de pièce", "missing_document")
-        out["document_id"] = doc
-        self.check_duplicates(doc, blank | ~open_rows)
+        out["document_id"] = text
+        self.check_duplicates(doc, blank | ~open_rows, text)
 
-        currency = self.currencies()
-        out["currency"] = currency
-        example = str(currency[0]) if n else self.mapping.default_currency
+        if "currency" in self.cols:
+            currency = self.currencies()
+            out["currency"] = currency
+            example = str(currency[0]) if n else self.mapping.default_currency
+        else:                           # the mapping's currency on every row
+            example = self.mapping.default_currency
+            out["currency"] = pd.Series(pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(example, pa.large_string()), n)))
         money = self.amounts()
         key = self.amount_key()
         self.report(money.too_precise, key, "montant à plus de 2 décimales",
@@ -570,7 +624,7 @@ class _OpenItemParser:
         ignored = ignored | self.other_accounts()
         for name in ("collector", "segment"):
             if name in self.cols:
-                out[name] = parse_text(self.col(name), self.kinds(name))[0]
+                out[name] = self.strings(name)
         out["source_row"] = self.excel_rows.astype("int32")
         return canonical_frame(out), ignored
 
@@ -630,11 +684,22 @@ class _OpenItemParser:
                       f"faute de preuve dans l'export (ex. {quote(self.col(key).iloc[first])} lu {long_day(d)})", name,
                       "date_order = \"mdy\" dans la correspondance si l'export écrit le mois d'abord")
 
-    def check_duplicates(self, doc: np.ndarray, ignore: np.ndarray) -> None:
-        """One problem per document number found on several open rows (rows listed, capped)."""
-        s = pd.Series(doc)
-        codes, _ = pd.factorize(doc, use_na_sentinel=False)
+    def check_duplicates(self, doc: np.ndarray | Callable[[], np.ndarray], ignore: np.ndarray,
+                         text: pd.Series | None = None) -> None:
+        """One problem per document number found on several open rows (rows listed, capped).
+        ``doc``: the numbers (``None`` where blank), or what gives them when needed; ``text``: the
+        same as a ``string`` Series, when built already (hashed by Arrow)."""
+        if text is not None and _all_distinct(text):
+            return                      # no number twice (blanks included): no duplicate
+        codes = _group_codes(text) if text is not None else None
+        if codes is None:
+            doc = doc() if callable(doc) else doc
+            codes, _ = pd.factorize(doc, use_na_sentinel=False)
         dup = (np.bincount(codes)[codes] > 1) & ~ignore        # = s.duplicated(keep=False) & ~ignore
+        if not dup.any():
+            return
+        doc = doc() if callable(doc) else doc
+        s = pd.Series(doc)
         if dup.any() and ignore.any():
             dup &= s.where(~ignore).duplicated(keep=False).to_numpy()
         if not dup.any():
@@ -658,8 +723,17 @@ class _OpenItemParser:
         by_sign = np.where(amount < 0, categories.index("credit_note"), categories.index("invoice"))
         if "document_type" not in self.cols:
             return pd.Categorical.from_codes(by_sign, dtype=DOCUMENT_TYPE_DTYPE), np.zeros(len(amount), bool)
-        codes, blank = parse_text(self.col("document_type"), self.kinds("document_type"))
-        keys, distinct = pd.factorize(normalize_labels(codes))     # each distinct code looked up once
+        cells = self.texts("document_type")
+        if cells is None:
+            codes, blank = parse_text(self.col("document_type"), self.kinds("document_type"))
+            labels = normalize_labels(codes)
+        else:                           # each distinct code normalised once, blanks ""
+            blank = cells.blank
+            encoded = pc.dictionary_encode(cells.text)
+            table = [normalize_label(u) for u in encoded.dictionary.to_pylist()] + [""]
+            labels = np.array(table, dtype=object)[
+                encoded.indices.fill_null(len(table) - 1).to_numpy(zero_copy_only=False)]
+        keys, distinct = pd.factorize(labels)     # each distinct code looked up once
         types = pd.Series(distinct, dtype=object).map(self.mapping.type_codes()).to_numpy(dtype=object)
         unknown = pd.isna(types)[keys]
         known = ", ".join(quote(k) for k in sorted({k for k in self.mapping.document_types if k}))
@@ -716,7 +790,45 @@ def _split_customer(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ids, names
 
 
+_STRING_COLUMNS = frozenset(c.name for c in OPEN_ITEMS.columns if c.dtype == "string")
+_TEXT_COLUMNS = ("customer_id", "customer", "customer_name", "document_id", "document_type", "collector", "segment")
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)     # what pandas infers for texts (``str``)
+
+
+def string_series(values: np.ndarray) -> pd.Series:
+    """Texts (``str`` or ``None``) as a ``string`` Series: what ``pd.Series(values).astype("string")``
+    gives, in one Arrow conversion instead of pandas' inference and then a cast."""
+    try:
+        array = pa.array(values, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+        return pd.Series(values).astype("string")
+    return pd.Series(pd.arrays.ArrowStringArray(array))
+
+
+def _all_distinct(text: pd.Series) -> bool:
+    """True when no value of a ``string`` Series is there twice (missing values count as one
+    value), counted by Arrow; False when unsure."""
+    try:
+        array = pa.chunked_array(pa.array(text.array))
+    except (pa.ArrowException, TypeError, ValueError):
+        return False
+    return bool(pc.count_distinct(array, mode="all").as_py() == len(array))
+
+
+def _group_codes(text: pd.Series) -> np.ndarray | None:
+    """Codes of equal values (one code for all missing ones) of a ``string`` Series, hashed by
+    Arrow; ``None`` when it is not Arrow-backed."""
+    try:
+        array = pa.chunked_array(pa.array(text.array)).combine_chunks()
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    encoded = pc.dictionary_encode(array, null_encoding="encode")
+    return np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
 def canonical_frame(cols: dict[str, object]) -> pd.DataFrame:
     """The open-item frame's columns cast to their contract's dtypes (:data:`~relance_analytics.frames.OPEN_ITEMS`);
     the readers validate the frame once its problems are reported."""
-    return OPEN_ITEMS.build(cols)
+    typed = {k: string_series(v) if k in _STRING_COLUMNS and isinstance(v, np.ndarray) and v.dtype == object else v
+             for k, v in cols.items()}
+    return OPEN_ITEMS.build(typed)

@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _CURRENCY = re.compile(r"(€|eur|euros?)$|^(€|eur)", re.IGNORECASE)
@@ -50,9 +52,14 @@ def cell_kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         blank = pd.isna(arr).astype(bool)
         kinds[~blank] = DATE
         return kinds, blank
-    codes, types = pd.factorize(np.fromiter(map(type, arr), dtype=object, count=n))
-    for k, t in enumerate(types):
-        idx = np.flatnonzero(codes == k) if len(types) > 1 else np.arange(n)
+    types = np.fromiter(map(type, arr), dtype=object, count=n)
+    pending = np.ones(n, dtype=bool)
+    for t, boxed in _USUAL_TYPES:   # compared by identity (cheap), most frequent first; the rest one by one
+        sel = types == boxed
+        if not sel.any():
+            continue
+        pending &= ~sel
+        idx = np.flatnonzero(sel)
         if t is str:
             sub = arr[idx]
             blank = (sub == "") | np.fromiter(map(str.isspace, sub), dtype=bool, count=len(sub))
@@ -61,11 +68,29 @@ def cell_kinds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             kinds[idx] = np.where(np.isnan(arr[idx].astype("float64")), BLANK, NUMBER)
         elif t is int:
             kinds[idx] = NUMBER
-        elif t is dt.date or t is dt.datetime or t is pd.Timestamp:
-            kinds[idx] = DATE
         elif t is not type(None):
+            kinds[idx] = DATE
+        if not pending.any():
+            break
+    else:
+        idx = np.flatnonzero(pending)
+        if len(idx):
             kinds[idx] = _odd_kinds(arr[idx])
     return kinds, kinds == BLANK
+
+
+def _boxed(t: type) -> np.ndarray:
+    """``t`` in a 0-d object array: ``types == t`` itself would let a class with an
+    ``__array_priority__`` (``pd.Timestamp``) answer one ``False`` for the whole array."""
+    box = np.empty((), dtype=object)
+    box[()] = t
+    return box
+
+
+_USUAL_TYPES: tuple[tuple[type, np.ndarray], ...] = tuple(
+    (t, _boxed(t)) for t in (str, float, dt.date, dt.datetime, int, type(None), pd.Timestamp))
+"""Types of cells classified as a group (``str``, ``float``: blank or not; dates; ``int``;
+``None``): any other type (numpy scalars, booleans, times…) goes through :func:`_odd_kinds`."""
 
 
 def _odd_kinds(arr: np.ndarray) -> np.ndarray:
@@ -207,6 +232,47 @@ def parse_text(values: pd.Series, kinds: Kinds | None = None) -> tuple[np.ndarra
     else:
         text = stripped
     return text, blank
+
+
+#: the characters ``str.isspace`` and ``str.strip`` take for whitespace (``tests/io/test_parse_arrow.py`` checks it)
+PY_SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+             "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_BLANK_TEXT = "\\A[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_SPACES) + "]*\\z"     # RE2: only spaces, or nothing
+
+
+class TextCells(NamedTuple):
+    """A column of texts read once into Arrow: ``text`` (``large_string``, each cell stripped as
+    ``str.strip`` does, null where blank) and the ``blank`` mask, as :func:`parse_text` and
+    :func:`cell_kinds` give them."""
+
+    text: pa.Array
+    blank: np.ndarray
+
+    def kinds(self) -> Kinds:
+        return np.where(self.blank, BLANK, TEXT).astype(np.int8), self.blank
+
+    def take(self, mask: np.ndarray) -> TextCells:
+        return TextCells(self.text.filter(pa.array(mask)), self.blank[mask])
+
+    def objects(self) -> np.ndarray:
+        """``parse_text``'s first result: the texts as objects, ``None`` where blank."""
+        return np.asarray(self.text.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def text_cells(values: pd.Series) -> TextCells | None:
+    """:class:`TextCells` of a column whose cells are all texts (``str``, or ``None``); ``None``
+    for any other column. One pass over the Python objects (their conversion to Arrow), then
+    Arrow compute: what :func:`cell_kinds` and :func:`parse_text` do, without a pass each."""
+    arr = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(arr, skipna=True) != "string":
+        return None
+    try:
+        raw = pa.array(arr, type=pa.large_string())
+    except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+        return None
+    blank = pc.fill_null(pc.match_substring_regex(raw, _BLANK_TEXT), True)
+    text = pc.if_else(blank, pa.scalar(None, pa.large_string()), pc.utf8_trim(raw, characters=PY_SPACES))
+    return TextCells(text, blank.to_numpy(zero_copy_only=False))
 
 
 def _to_text(v: object) -> str | None:
