@@ -20,6 +20,7 @@ from relance_analytics.metrics.collectors import (
     action_collectors,
     call_collections,
     collector_performance,
+    collector_summary,
     collector_trend,
     reminder_to_payment,
 )
@@ -385,3 +386,37 @@ def test_sample_collections_never_exceed_the_fall_of_open_invoices(sample):
     # the weekly table adds up the calls of its weeks
     in_weeks = calls[calls["week_end"].notna()]
     assert sample["table"]["collected_cents"].sum() == in_weeks["collected_cents"].sum()
+
+
+def _week_rows(collector: str, ends: list[str], **columns: list) -> pd.DataFrame:
+    base = {c: [0] * len(ends) for c in COLUMNS if c not in ("week_start", "days_reminder_to_payment", "dso")}
+    base.update(columns)
+    nan = [float("nan")] * len(ends)
+    frame = pd.DataFrame({"week_start": [pd.Timestamp(e) - pd.Timedelta(days=6) for e in ends], **base,
+                          "days_reminder_to_payment": columns.get("days_reminder_to_payment", nan),
+                          "dso": columns.get("dso", nan)})
+    frame.index = pd.MultiIndex.from_arrays([[collector] * len(ends), pd.to_datetime(ends)],
+                                            names=["collector", "week_end"])
+    return frame[list(COLUMNS)]
+
+
+def test_collector_summary_sums_the_last_weeks_and_weights_the_days():
+    ends = ["2026-10-30", "2026-11-06", "2026-11-13", "2026-11-20", "2026-11-27"]
+    perf = pd.concat([
+        _week_rows("Ana", ends, calls=[50, 4, 6, 0, 10], contacts=[50, 2, 3, 0, 9], promises_kept=[9, 1, 0, 2, 1],
+                   promises_broken=[9, 0, 1, 0, 0], collected_cents=[999, 100, 0, 250, 1],
+                   paid_after_reminder=[7, 1, 0, 3, 0], days_reminder_to_payment=[99.0, 10.0, float("nan"), 30.0,
+                                                                                   float("nan")],
+                   dso=[70.0, 60.0, 61.0, 62.0, 63.5]),
+        _week_rows("Bob", ends),
+    ])
+    got = collector_summary(perf, weeks=4)                 # the first week (30/10) is left out
+    ana, bob = got.loc["Ana"], got.loc["Bob"]
+    assert (ana["calls"], ana["contacts"], ana["collected_cents"]) == (20, 14, 351)
+    assert ana["contact_rate"] == pytest.approx(14 / 20)
+    assert ana["kept_rate"] == pytest.approx(4 / 5)        # kept 1+0+2+1, broken 1
+    assert ana["days_reminder_to_payment"] == pytest.approx((1 * 10 + 3 * 30) / 4)
+    assert ana["dso"] == 63.5                              # the last week's
+    assert bob["calls"] == 0 and np.isnan(bob["contact_rate"]) and np.isnan(bob["kept_rate"])
+    assert np.isnan(bob["days_reminder_to_payment"])
+    assert list(got.index) == ["Ana", "Bob"]

@@ -24,6 +24,7 @@ class WeeklyCallList:
     company: str
     collectors: tuple[str, ...] | None   # the collector filter, None = all
     penalties: PenaltyParams = field(default_factory=PenaltyParams)   # the rates the letters state
+    performance: pd.DataFrame | None = None   # collector_performance up to the as-of date (None: not computed)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ Inputs, all from the data folder and the workspace of the run:
   it every row is flagged "contact missing", never dropped);
 * ``relance.toml``: ``[thresholds]``, ``[collectors]`` (capacities, e-mail addresses), ``[company]``,
   ``[insurance]`` (R14), ``[legal]`` (the penalty rates the letters state);
-* the payment habits read from the snapshots (each row's « paie d'habitude », R2's order).
+* the payment habits read from the snapshots (each row's « paie d'habitude », R2's order);
+* ``sales.xlsx`` (optional, the collectors' DSO) for the collectors' performance of the last
+  weeks, a sheet of ``call_list.xlsx``.
 
 ::
 
@@ -31,14 +33,16 @@ import pandas as pd
 
 from ..context import Context
 from ..errors import InputError, SettingsError
-from ..io.tables import read_contacts, read_disputes
+from ..io.tables import read_contacts, read_disputes, read_sales
 from ..io.workbook import sheet_names
 from ..journal import Journal
 from ..metrics.behaviour import payment_behaviour
+from ..metrics.collectors import collector_performance
 from ..metrics.insurance import InsurancePolicy
 from ..metrics.payments import payments_from_snapshots
 from ..metrics.penalties import PenaltyParams
 from ..metrics.promises import evaluate_promises
+from ..report.collectors import performance_sheet
 from .build import CallList, call_list
 from .drafts import write_drafts
 from .params import CallListParams
@@ -106,15 +110,22 @@ def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None
     contacts = _contacts(ctx.data_dir / "customers.xlsx")
     cl = call_list(ctx.items, ctx.customers, actions, disputes, ctx.as_of, params, contacts=contacts,
                    promises=promises, behaviour=habits, insurance=InsurancePolicy.from_settings(ctx.settings))
+    sales_file = ctx.data_dir / "sales.xlsx"
+    performance = collector_performance(actions, snapshots, ctx.customers,
+                                        read_sales(sales_file) if sales_file.is_file() else None, until=ctx.as_of)
+    if keep is not None:
+        performance = performance[performance.index.get_level_values("collector").isin(keep)]
     return WeeklyCallList(restrict(cl, keep), actions, promises, ctx.customers, contacts, ctx.settings.company, keep,
-                          PenaltyParams.from_settings(ctx.settings))
+                          PenaltyParams.from_settings(ctx.settings), performance)
 
 
 def publish(weekly: WeeklyCallList, output_dir: str | Path) -> Published:
     """Write ``output_dir/call_list.xlsx`` and the drafts under ``output_dir/brouillons/``
     (``emails/<collector>/*.eml``, ``mises_en_demeure/*.html``, see :func:`write_drafts`)."""
     out = Path(output_dir)
-    workbook = write_call_list(out / WORKBOOK_NAME, weekly.call_list)
+    perf = weekly.performance
+    extra = [performance_sheet(perf)] if perf is not None and len(perf) else []
+    workbook = write_call_list(out / WORKBOOK_NAME, weekly.call_list, extra=extra)
     drafts = write_drafts(out / DRAFTS_FOLDER, weekly.call_list, weekly.actions, weekly.contacts, weekly.customers,
                           weekly.company, collectors=list(weekly.collectors) if weekly.collectors else None,
                           penalties=weekly.penalties)

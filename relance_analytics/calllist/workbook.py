@@ -3,7 +3,9 @@
 Sheets: ``Synthèse`` (counts per collector and per rule, the score formula), one sheet per
 collector (its phone list in rank order), ``Relances par e-mail`` (rows beyond capacity or
 below the small amount), ``Litiges à résoudre``, ``Mises en demeure``, ``Contentieux``,
-``Créances à déclarer``, and a hidden ``Listes`` sheet holding the drop-down values.
+``Créances à déclarer``, ``Déclarations à l'assureur``, the collectors' performance of the last
+weeks (an ``extra`` sheet, :mod:`relance_analytics.report.collectors`), and a hidden ``Listes``
+sheet holding the drop-down values.
 
 Every list sheet has its header on row 1 (frozen, with filters), French headers, euro and
 date formats, column widths; phones and e-mails are written as ``tel:`` / ``mailto:``
@@ -45,6 +47,8 @@ from ..io.excel import (
     LINE_HEIGHT,
     MAX_ROW_HEIGHT,
     WORKBOOK_OPTIONS,
+    Sheet,
+    add_sheets,
     atomic_file,
     cell_text,
     print_setup,
@@ -439,9 +443,11 @@ def letter_name(customer_id: str) -> str:
     return f"mise_en_demeure_{safe}.html"
 
 
-def write_call_list(path: str | Path, cl: CallList, collectors: Sequence[str] | None = None) -> Path:
+def write_call_list(path: str | Path, cl: CallList, collectors: Sequence[str] | None = None,
+                    extra: Sequence[Sheet] = ()) -> Path:
     """Write ``call_list.xlsx`` atomically (temporary file, then rename); ``collectors`` limits
-    the phone-list sheets and every side list to those collectors."""
+    the phone-list sheets and every side list to those collectors; ``extra`` sheets (e.g. the
+    collectors' performance) follow the side lists."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     keep = set(collectors) if collectors else None
@@ -472,6 +478,7 @@ def write_call_list(path: str | Path, cl: CallList, collectors: Sequence[str] | 
             if name == "formal_notices":
                 frame = frame.assign(letter=[letter_name(c) for c in frame["customer_id"]])
             _write_table(wb.add_worksheet(title), fm, frame, SIDE_COLUMNS[name])
+        add_sheets(wb, extra)
         _lists_sheet(wb, fm)
         wb.close()
     return path

@@ -236,11 +236,16 @@ def write_workbook(path: str | Path, sheets: Sequence[Sheet]) -> Path:
     path = Path(path)
     with atomic_file(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        formats = _Formats(wb)
-        for sheet in sheets:
-            _write_sheet(wb, formats, sheet)
+        add_sheets(wb, sheets)
         wb.close()
     return path
+
+
+def add_sheets(wb: xlsxwriter.Workbook, sheets: Sequence[Sheet]) -> None:
+    """Add ``sheets`` to an open workbook, formatted as :func:`write_workbook` does."""
+    formats = _Formats(wb)
+    for sheet in sheets:
+        _write_sheet(wb, formats, sheet)
 
 
 class _Formats:

@@ -487,3 +487,33 @@ def collector_trend(performance: pd.DataFrame, weeks: int = 4, kpi: str | None =
         raise KeyError(f"colonne inconnue {kpi!r} (colonnes : {', '.join(map(str, performance.columns))})")
     collectors = pd.unique(performance.index.get_level_values("collector"))
     return recent[kpi].unstack("week_end").reindex(index=collectors, columns=ends)
+
+
+SUMMARY_COLUMNS = (
+    "calls", "contacts", "contact_rate", "promises", "promised_cents", "promises_kept", "promises_broken",
+    "kept_rate", "collected_cents", "paid_after_reminder", "days_reminder_to_payment", "dso",
+)
+
+
+def collector_summary(performance: pd.DataFrame, weeks: int = 4) -> pd.DataFrame:
+    """Each collector over the last ``weeks`` weeks of :func:`collector_performance` (index
+    ``collector``): the counts and cents summed; ``contact_rate`` = contacts / calls,
+    ``kept_rate`` = kept / (kept + broken) (NaN without a call or a judged promise);
+    ``days_reminder_to_payment`` the mean over every paid invoice of the weeks (each week's
+    mean weighted by its ``paid_after_reminder``); ``dso`` that of the last week (days)."""
+    recent = collector_trend(performance, weeks)
+    sums = recent.groupby(level="collector", sort=False)[
+        ["calls", "contacts", "promises", "promised_cents", "promises_kept", "promises_broken", "collected_cents",
+         "paid_after_reminder"]].sum()
+    weighted = (recent["days_reminder_to_payment"].fillna(0.0) * recent["paid_after_reminder"]).groupby(
+        level="collector", sort=False).sum()
+    last = recent.groupby(level="collector", sort=False)["dso"].last()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = sums.assign(
+            contact_rate=sums["contacts"] / sums["calls"].where(sums["calls"] > 0),
+            kept_rate=sums["promises_kept"] / (sums["promises_kept"] + sums["promises_broken"]).where(
+                (sums["promises_kept"] + sums["promises_broken"]) > 0),
+            days_reminder_to_payment=weighted / sums["paid_after_reminder"].where(sums["paid_after_reminder"] > 0),
+            dso=last)
+    shares = ("contact_rate", "kept_rate", "days_reminder_to_payment", "dso")
+    return out[list(SUMMARY_COLUMNS)].astype(dict.fromkeys(shares, "float64"))

@@ -293,6 +293,25 @@ def actual_collections(amounts: Mapping[pd.Timestamp, pd.Series], as_of: pd.Time
     return out
 
 
+def past_collections(snapshots: Mapping[pd.Timestamp, pd.DataFrame], as_of: DateLike,
+                     weeks: int = 13) -> pd.DataFrame:
+    """What was collected between consecutive snapshots up to ``as_of``, the last ``weeks``
+    spans: one row per span (``start``, ``end``: the span is (start, end]), ``collected_cents``
+    = the fall of the invoices open at ``start`` by ``end`` (:func:`open_amounts`; an invoice
+    gone fell by its whole amount, one first seen after ``start`` does not count) — the same
+    measure as the backtest's actual collections, so the chart's past and future compare."""
+    day = as_date(as_of)
+    dates = sorted(d for d in snapshots if d <= day)[-(int(weeks) + 1):]
+    rows = []
+    for start, end in zip(dates, dates[1:]):
+        before, after = open_amounts(snapshots[start]), open_amounts(snapshots[end])
+        left = np.minimum(after.reindex(before.index, fill_value=0).to_numpy(dtype="int64"),
+                          before.to_numpy(dtype="int64"))
+        rows.append((start, end, int((before.to_numpy(dtype="int64") - left).sum())))
+    out = pd.DataFrame(rows, columns=["start", "end", "collected_cents"])
+    return out.astype({"collected_cents": "int64"})
+
+
 def baseline_weeks(items: pd.DataFrame, as_of: pd.Timestamp, weeks: int) -> np.ndarray:
     """The naive forecast: every open invoice paid on its due date, overdue ones in week 1."""
     inv = open_invoices(items)

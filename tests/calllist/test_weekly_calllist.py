@@ -9,6 +9,7 @@ from email import policy
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 import relance_analytics as ra
@@ -19,6 +20,7 @@ from relance_analytics.charts.calllist import amount_per_collector, rows_per_rul
 from relance_analytics.context import load_context
 from relance_analytics.journal import Journal
 from relance_analytics.report import calllist as rc
+from relance_analytics.report.collectors import SHEET as PERFORMANCE_SHEET
 
 from .helpers import actions, customers, disputes, items, run
 
@@ -140,7 +142,8 @@ def test_weekly_run_publishes_the_call_list(sample_report):
     report_dir, data = sample_report
     wb = openpyxl.load_workbook(report_dir / WORKBOOK_NAME, read_only=True)
     collectors = sorted(set(canonical.read_customers(data / "customers.xlsx")["collector"].dropna()))
-    assert wb.sheetnames == [SUMMARY_SHEET, *collectors, DEFERRED_SHEET, *SIDE_SHEETS.values(), LISTS_SHEET]
+    assert wb.sheetnames == [SUMMARY_SHEET, *collectors, DEFERRED_SHEET, *SIDE_SHEETS.values(), PERFORMANCE_SHEET,
+                             LISTS_SHEET]
     for name in collectors:
         rows = list(wb[name].iter_rows(values_only=True))
         header, body = rows[0], [r for r in rows[1:] if any(v is not None for v in r)]
@@ -174,3 +177,31 @@ def test_weekly_run_publishes_the_call_list(sample_report):
     with Journal.open(report_dir.parent.parent / "ws") as journal:
         assert len(journal) == len(canonical.read_actions(data / "actions.xlsx"))
         assert journal.import_file(data / "actions.xlsx") == 0
+
+
+@pytest.mark.slow
+@needs_sample
+def test_performance_sheet_counts_the_journal_calls(sample_report):
+    """The collectors' performance sheet of call_list.xlsx: the last four weeks of every collector,
+    each week's calls equal to the phone actions of actions.xlsx counted here from the file."""
+    report_dir, data = sample_report
+    rows = list(openpyxl.load_workbook(report_dir / WORKBOOK_NAME, read_only=True)[PERFORMANCE_SHEET]
+                .iter_rows(values_only=True))
+    header = rows[2]                                     # title, blank row, header
+    body = [dict(zip(header, r)) for r in rows[3:] if r[0] not in (None, "Total")]
+    total = next(dict(zip(header, r)) for r in rows[3:] if r[0] == "Total")
+    collectors = sorted(set(canonical.read_customers(data / "customers.xlsx")["collector"].dropna()))
+    weeks = sorted({r["au"] for r in body})
+    assert len(weeks) == 4 and sorted({r["Recouvreur"] for r in body}) == collectors
+    assert len(body) == 4 * len(collectors)
+    acts = canonical.read_actions(data / "actions.xlsx")
+    phone = acts[acts["channel"].eq("phone").to_numpy()]
+    for r in body:
+        start, end = pd.Timestamp(r["Semaine du"]), pd.Timestamp(r["au"])
+        assert end - start == pd.Timedelta(days=6)
+        mine = phone[phone["collector"].eq(r["Recouvreur"]).to_numpy()
+                     & phone["date"].between(start, end).to_numpy()]
+        assert r["Appels"] == len(mine), r
+        promised = mine[mine["outcome"].eq("promise").to_numpy()]["promise_amount_cents"].fillna(0).sum()
+        assert round(r["Montant promis"] * 100) >= promised         # other channels' promises count too
+    assert total["Appels"] == sum(r["Appels"] for r in body) > 0
