@@ -42,6 +42,11 @@ def item_currencies(items: pd.DataFrame) -> dict[str, int]:
 def require_single_currency(items: pd.DataFrame, what: str) -> str:
     """The one currency of ``items`` (the base currency for an empty frame); raises
     :class:`CurrencyError` naming ``what`` (the computation, in French) when there are several."""
+    if "currency" in items.columns and len(items):
+        values = items["currency"]
+        first = values.iloc[0]
+        if isinstance(first, str) and not values.hasnans and bool((values == first).all()):
+            return first                                 # one currency, told without counting
     found = item_currencies(items)
     if len(found) > 1:
         raise CurrencyError(found, what)

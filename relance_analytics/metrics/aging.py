@@ -108,21 +108,97 @@ def _grouped_sums(items: pd.DataFrame, keys: list[str], codes: np.ndarray,
                   labels: list[str]) -> tuple[pd.DataFrame, pd.Series]:
     """Cents per bucket (int64 sums) and item count of each group of ``keys`` (no NA in them),
     groups in order of first appearance, indexed by their key values as objects (what a
-    groupby of the key columns converted to objects gives). Each key column is factorized in
-    its own dtype (category codes, Arrow strings), so no column of a million strings is
-    converted to Python objects."""
+    groupby of the key columns converted to objects gives).
+
+    Integer codes end to end: a categorical key gives its category codes, any other key is
+    factorized in its own dtype (Arrow strings stay in Arrow); a key that depends on the keys
+    before it (a customer's name given its id) adds no group and is not combined; the sums are
+    one ``bincount`` over (group, bucket) — exact, every partial sum being an integer below 2**53."""
+    group = _group_codes(items, keys)
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(group), prepend=-1) != 0)   # groups in first-appearance
+    n_groups, n_buckets = len(first), len(labels)
+    amounts = items["amount_cents"].to_numpy(dtype="int64")
+    cell = group * n_buckets + codes
+    if len(amounts) and int(np.abs(amounts).max()) * len(amounts) < 2 ** 53:
+        sums = np.bincount(cell, weights=amounts, minlength=n_groups * n_buckets).astype(np.int64)
+    else:                                                     # beyond float64's exact integers
+        sums = np.zeros(n_groups * n_buckets, dtype=np.int64)
+        np.add.at(sums, cell, amounts)
+    levels = [_level(items[k], first) for k in keys] if len(keys) > 1 else []
+    if levels and all(level is not None for level in levels):
+        index: pd.Index = pd.MultiIndex(levels=[lv[0] for lv in levels if lv is not None],
+                                        codes=[lv[1] for lv in levels if lv is not None], names=keys,
+                                        verify_integrity=False)
+    else:
+        arrays = [pd.Index(items[k].iloc[first].to_numpy()) for k in keys]
+        index = arrays[0].rename(keys[0]) if len(keys) == 1 else pd.MultiIndex.from_arrays(arrays, names=keys)
+    return pd.DataFrame(sums.reshape(n_groups, n_buckets), index=index, columns=list(labels)), \
+        pd.Series(np.bincount(group, minlength=n_groups), index=index)
+
+
+def _level(values: pd.Series, rows: np.ndarray) -> tuple[pd.Index, np.ndarray] | None:
+    """The sorted level and the codes that ``MultiIndex.from_arrays`` makes of the text values
+    ``values`` at ``rows`` (as ``str``), computed on integer codes or in Arrow; ``None`` for a
+    column of another kind (the caller then goes through ``from_arrays``)."""
+    text = pd.StringDtype(na_value=np.nan)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if categories.dtype != text or not (categories.is_unique and categories.is_monotonic_increasing):
+            return None
+        codes = values.cat.codes.to_numpy()[rows]
+        used = np.flatnonzero(np.bincount(codes, minlength=len(categories)))    # sorted, as np.unique
+        return categories.take(used), np.searchsorted(used, codes)
+    if isinstance(values.dtype, pd.StringDtype) and not values.hasnans:
+        codes, uniques = pd.factorize(values.array.take(rows), sort=True)
+        return pd.Index(uniques.astype(text)), codes
+    return None
+
+
+def _key_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a key column without NA, numbered in order of first appearance."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        seen = pd.unique(codes)                               # category codes in order of first appearance
+        rank = np.zeros(len(values.cat.categories), dtype=np.int64)
+        rank[seen] = np.arange(len(seen))
+        return rank[codes]
+    return pd.factorize(values, sort=False)[0].astype(np.int64)
+
+
+def _constant_in_runs(values: pd.Series, group: np.ndarray) -> bool:
+    """Whether each group is one run of adjacent items and ``values`` (no NA) is the same
+    all along each run: then ``values`` depends on the group (a customer's name given its id,
+    items listed customer after customer) — told by comparing neighbours, without hashing."""
+    if len(group) < 2:
+        return True
+    within = group[1:] == group[:-1]
+    if np.count_nonzero(~within) + 1 != int(group.max()) + 1:     # a group in several runs
+        return False
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        same = codes[1:] == codes[:-1]
+    else:
+        array = values.array
+        same = np.asarray(array[1:] == array[:-1], dtype=bool)
+    return bool(same[within].all())
+
+
+def _group_codes(items: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Dense group number of each item (first appearance order) over the columns ``keys``."""
     group = np.zeros(len(items), dtype=np.int64)
-    for k in keys:
-        key_codes, uniques = pd.factorize(items[k], sort=False)
-        group, _ = pd.factorize(group * len(uniques) + key_codes, sort=False)   # dense, first appearance
-    _, first = np.unique(group, return_index=True)
-    sums = np.zeros((len(first), len(labels)), dtype=np.int64)
-    np.add.at(sums, (group, codes), items["amount_cents"].to_numpy(dtype="int64"))
-    rows = items.iloc[first]
-    arrays = [pd.Index(rows[k].to_numpy()) for k in keys]
-    index = arrays[0].rename(keys[0]) if len(keys) == 1 else pd.MultiIndex.from_arrays(arrays, names=keys)
-    return pd.DataFrame(sums, index=index, columns=list(labels)), \
-        pd.Series(np.bincount(group, minlength=len(first)), index=index)
+    for i, k in enumerate(keys):
+        if i > 0 and _constant_in_runs(items[k], group):
+            continue
+        key = _key_codes(items[k])
+        if i == 0:
+            group = key
+            continue
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(group), prepend=-1) != 0)
+        if np.array_equal(key[first][group], key):            # one value per group so far: no new group
+            continue
+        group, _ = pd.factorize(group * (int(key.max()) + 1) + key, sort=False)
+        group = group.astype(np.int64)
+    return group
 
 
 def bucket_shares(balance: pd.DataFrame, buckets: Buckets | None = None) -> pd.DataFrame:
