@@ -334,6 +334,47 @@ def write_call_list(params: dict) -> Run:
     return run
 
 
+@measure
+def pipeline(params: dict) -> Run:
+    """The whole 1M pipeline in one process, from the export to the call-list workbook: read,
+    customers attached, aged balance, drift against the previous snapshot, provisions, call list
+    and its workbook. The previous snapshot and the reference files are loaded beforehand (they
+    come from the store and small files)."""
+    from relance_analytics import canonical as rc
+    from relance_analytics.calllist import write_call_list as write
+    s = _set(params)
+    previous, customers = s.frame("previous"), s.frame("customers")
+    others = {name: s.frame(name) for name in ("contacts", "actions", "disputes")}
+    target = Path(params["scratch"]) / "pipeline_call_list.xlsx"
+
+    def run() -> str:
+        parts: list[tuple[str, float]] = []
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            parts.append((name, now - clock))
+            clock = now
+
+        items = rc.read_open_items(s.export)
+        lap("lecture")
+        attached = rc.attach_customers(items, customers)
+        lap("rattachement")
+        rc.aged_balance(items, AS_OF, by="customer")
+        lap("balance âgée")
+        rc.drift(previous, items, PREVIOUS, AS_OF)
+        lap("glissement")
+        rc.provision_totals(rc.provisions(attached, AS_OF), "customer")
+        lap("provisions")
+        cl = _build_call_list({"items": attached, "customers": customers, **others})
+        lap("liste d'appels")
+        write(target, cl)
+        lap("classeur")
+        return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in parts)
+    return run
+
+
 # ---------------------------------------------------------------------------------------------
 # the history and the weekly run
 # ---------------------------------------------------------------------------------------------
@@ -346,6 +387,26 @@ def bucket_trend(params: dict) -> Run:
     def run() -> str:
         trend = rc.bucket_trend(workspace)
         return f"{len(trend)} instantanés, {n(trend['items'].sum())} pièces"
+    return run
+
+
+@measure
+@repeatable
+def forecast(params: dict) -> Run:
+    """Payments read from the whole history (midpoint bound), every customer's payment habit
+    and the 13-week cash-in forecast at the last date; the snapshots are loaded beforehand."""
+    from relance_analytics import canonical as rc
+    from relance_analytics.metrics.behaviour import payment_behaviour
+    from relance_analytics.metrics.forecast import cash_forecast
+    from relance_analytics.store import SnapshotStore
+    snapshots = SnapshotStore(Path(params["history"])).up_to(AS_OF)
+
+    def run() -> str:
+        payments = rc.payments_from_snapshots(snapshots, bound="midpoint")
+        habits = payment_behaviour(payments, AS_OF)
+        fc = cash_forecast(snapshots, AS_OF, payments=payments)
+        return (f"{len(snapshots)} instantanés, {n(len(payments))} paiements, {n(len(habits))} clients, "
+                f"{n(len(fc.items))} factures prévues")
     return run
 
 
