@@ -183,9 +183,18 @@ class Facts:
 
     def earlier_notices(self, cid: str) -> tuple[pd.Timestamp, ...]:
         """Dates of every formal notice the customer was sent on or before as-of."""
+        return self._notices_by_customer.get(cid, ())
+
+    @cached_property
+    def _notices_by_customer(self) -> dict[str, tuple[pd.Timestamp, ...]]:
+        """:meth:`earlier_notices` of every customer, grouped once (in the actions' order)."""
         acts = self.actions
-        mask = (acts["cid"] == cid).to_numpy() & acts["is_formal_notice"].to_numpy(dtype=bool)
-        return tuple(timestamps(acts.loc[mask, "date"].to_numpy(dtype="datetime64[s]")))
+        sent = acts[acts["is_formal_notice"].to_numpy(dtype=bool)]
+        dates = timestamps(sent["date"].to_numpy(dtype="datetime64[s]"))
+        out: dict[str, list[pd.Timestamp]] = {}
+        for cid, date in zip(_ids(sent["cid"]).tolist() if len(sent) else [], dates):
+            out.setdefault(str(cid), []).append(date)
+        return {cid: tuple(found) for cid, found in out.items()}
 
     def documents_sent(self, cid: str) -> tuple[tuple[pd.Timestamp, tuple[str, ...]], ...]:
         """``(date, document ids)`` of the documents sent since the oldest unpaid due date."""

@@ -29,8 +29,10 @@ Status at ``as_of`` (only snapshots dated on or before ``as_of`` are used):
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -38,7 +40,6 @@ import pandas as pd
 from ..dates import DateLike, as_date
 from ..errors import SnapshotMissing
 from ..keys import split_document_ids
-from .aging import days_past_due
 
 STATUSES = ("kept", "broken", "pending")
 COLUMNS = ("action_id", "action_date", "customer_id", "document_ids", "promise_date", "promise_amount_cents",
@@ -46,16 +47,29 @@ COLUMNS = ("action_id", "action_date", "customer_id", "document_ids", "promise_d
 
 
 class _Snapshot:
-    """One snapshot's open amounts by document and unapplied cash by customer."""
+    """One snapshot's open amounts by document and unapplied cash by customer; each customer's
+    items found through positions grouped once (not by scanning the snapshot per promise)."""
 
     def __init__(self, items: pd.DataFrame) -> None:
         self.items = items
+        amounts = items["amount_cents"].to_numpy(dtype="int64")
         self.customers = items["customer_id"].astype(str).to_numpy()
-        self.open_by_document: dict[str, int] = dict(zip(
-            items["document_id"].astype(str), items["amount_cents"].to_numpy(dtype="int64").tolist()))
+        self.documents = items["document_id"].astype(str).to_numpy(dtype=object)
+        self.open_by_document: dict[str, int] = dict(zip(self.documents.tolist(), amounts.tolist()))
         payment = (items["document_type"] == "payment").to_numpy()
-        cash = pd.Series(items["amount_cents"].to_numpy(dtype="int64")[payment]).groupby(self.customers[payment]).sum()
+        cash = pd.Series(amounts[payment]).groupby(self.customers[payment]).sum()
         self.unapplied_by_customer: dict[str, int] = {str(k): int(v) for k, v in cash.items()}
+        self.due = items["due_date"].to_numpy(dtype="datetime64[s]")
+        self.not_payment = (items["document_type"] != "payment").to_numpy()
+
+    @cached_property
+    def positions(self) -> dict[object, np.ndarray]:
+        """Each customer's item positions, in item order."""
+        codes, uniques = pd.factorize(self.customers)
+        known = codes >= 0
+        order = np.flatnonzero(known)[np.argsort(codes[known], kind="stable")]
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(codes[known], minlength=len(uniques)))])
+        return {u: order[a:b] for u, a, b in zip(uniques.tolist(), bounds[:-1].tolist(), bounds[1:].tolist())}
 
     def unapplied_cents(self, customer_id: str) -> int:
         """The customer's unapplied payments (≤ 0 cents)."""
@@ -63,9 +77,12 @@ class _Snapshot:
 
     def overdue_documents(self, customer_id: str, on: pd.Timestamp) -> tuple[str, ...]:
         """The customer's invoices and credit notes due before ``on``."""
-        items = self.items[self.customers == customer_id]
-        keep = (days_past_due(items, on) > 0) & (items["document_type"] != "payment").to_numpy()
-        return tuple(items["document_id"].astype(str)[keep])
+        rows = self.positions.get(customer_id)
+        if rows is None:
+            return ()
+        days = ((on.to_datetime64() - self.due[rows]) // np.timedelta64(1, "D")).astype("int64")
+        keep = (days > 0) & self.not_payment[rows]
+        return tuple(self.documents[rows[keep]].tolist())
 
 
 @dataclass(frozen=True)
@@ -92,14 +109,15 @@ class _History:
 
     def baseline(self, action_date: pd.Timestamp) -> tuple[pd.Timestamp, bool]:
         """The last snapshot on or before the action date (else the first one); True if it predates it."""
-        before = [d for d in self.dates if d <= action_date]
-        return (before[-1], True) if before else (self.dates[0], False)
+        before = bisect.bisect_right(self.dates, action_date)
+        return (self.dates[before - 1], True) if before else (self.dates[0], False)
 
     def opening(self, doc: str, base: pd.Timestamp, check: pd.Timestamp) -> int:
         """Open amount of ``doc`` at the baseline, or at its first appearance up to ``check``; 0 if unseen."""
-        for d in self.dates:
-            if base <= d <= check and doc in self.snaps[d].open_by_document:
-                return self.snaps[d].open_by_document[doc]
+        for d in self.dates[bisect.bisect_left(self.dates, base):bisect.bisect_right(self.dates, check)]:
+            opened = self.snaps[d].open_by_document
+            if doc in opened:
+                return opened[doc]
         return 0
 
     def measure(self, customer: str, docs: tuple[str, ...], base: pd.Timestamp,
@@ -121,7 +139,7 @@ class _History:
         if not docs:
             docs = self.snaps[base].overdue_documents(customer, action_date)
         latest = self.dates[-1]
-        due = [d for d in self.dates if d >= promise_date] if promise_date < self.as_of else []
+        due = self.dates[bisect.bisect_left(self.dates, promise_date):] if promise_date < self.as_of else []
         check = due[0] if due else latest
         base = min(base, check)
         received, opening, closed = self.measure(customer, docs, base, check)
@@ -151,9 +169,9 @@ def evaluate_promises(actions: pd.DataFrame, snapshots: Mapping[pd.Timestamp, pd
     promises = actions[is_promise]
     ids = promises["id"] if "id" in promises.columns else pd.Series(promises.index, index=promises.index)
     outcomes = [
-        history.evaluate(str(c), docs, as_date(a), as_date(p), None if pd.isna(m) else int(m))
-        for c, docs, a, p, m in zip(promises["customer_id"], promises["document_ids"], promises["date"],
-                                    promises["promise_date"], promises["promise_amount_cents"])
+        history.evaluate(str(c), docs, a, p, None if pd.isna(m) else int(m))
+        for c, docs, a, p, m in zip(promises["customer_id"], promises["document_ids"], _dates(promises["date"]),
+                                    _dates(promises["promise_date"]), promises["promise_amount_cents"])
     ]
     out = pd.DataFrame({
         "action_id": ids.to_numpy(dtype="int64"),
@@ -170,6 +188,13 @@ def evaluate_promises(actions: pd.DataFrame, snapshots: Mapping[pd.Timestamp, pd
         "checked_at": np.array([o.checked_at for o in outcomes], dtype="datetime64[s]"),
     }, index=range(len(promises)))
     return out.sort_values(["promise_date", "action_id"], kind="stable", ignore_index=True)
+
+
+def _dates(values: pd.Series) -> list[pd.Timestamp]:
+    """:func:`~relance_analytics.dates.as_date` of each value, computed once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    table = [as_date(u) for u in uniques]
+    return [table[c] for c in codes.tolist()]
 
 
 def broken_promise_counts(evaluated: pd.DataFrame, as_of: DateLike, window_days: int | None = None) -> pd.DataFrame:
