@@ -18,8 +18,11 @@ from .errors import FrameContractError, MissingSalesError, MoneyError, RelanceEr
 from .ingest import ingest_file, ingest_folder
 from .io import ExportError, InputError, Problem, ReconciliationError, preset_names
 from .journal import Journal
+from .metrics.behaviour import BehaviourParams
 from .metrics.collectors import CollectorParams
 from .metrics.dso import DsoParams
+from .metrics.forecast import CashForecast, ForecastParams
+from .metrics.insurance import Insurance, InsurancePolicy
 from .metrics.penalties import PenaltyParams
 from .metrics.provision_evidence import EvidenceParams
 from .metrics.provisions import ProvisionRules
@@ -32,12 +35,15 @@ from .public import (
     aged_balance,
     assign_buckets,
     attach_customers,
+    backtest,
     broken_promise_counts,
     bucket_shares,
     bucket_trend,
     call_collections,
+    cash_forecast,
     cei,
     collector_performance,
+    collector_summary,
     collector_trend,
     days_past_due,
     dispute_summary,
@@ -47,8 +53,11 @@ from .public import (
     dso_trend,
     evaluate_promises,
     evidence_totals,
+    insurance_status,
     late_payment_penalties,
     paid_late_penalties,
+    past_collections,
+    payment_behaviour,
     payment_delays_table,
     payments_from_fec,
     payments_from_snapshots,
@@ -67,6 +76,7 @@ from .public import (
     terms_compliance,
     terms_vs_payments,
     total_row,
+    wape,
     write_payment_delays,
 )
 from .report.display import show
@@ -87,6 +97,8 @@ __all__ += ["CollectorParams", "call_collections", "collector_performance", "col
             "reminder_to_payment"]
 __all__ += ["EvidenceParams", "PenaltyParams", "evidence_totals", "late_payment_penalties",
             "paid_late_penalties", "payments_from_fec", "payments_from_snapshots", "provision_evidence"]
+__all__ += ["BehaviourParams", "CashForecast", "ForecastParams", "Insurance", "InsurancePolicy", "backtest",
+            "cash_forecast", "collector_summary", "insurance_status", "past_collections", "payment_behaviour", "wape"]
 try:
     __version__ = metadata.version("relance-analytics")
 except metadata.PackageNotFoundError:        # a source tree that was never installed

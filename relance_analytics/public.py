@@ -27,10 +27,13 @@ from .config import Buckets
 from .dates import DateLike
 from .metrics.d441 import CONTRACTUAL_TERMS, Basis, Errors, PaymentDelaysTable, official_layout
 from .metrics.disputes import DisputeSummary
+from .metrics.forecast import CashForecast, ForecastParams
+from .metrics.insurance import Insurance
 from .metrics.penalties import Penalties
 from .metrics.terms_compliance import PaymentTermCaps, TermsCompliance
 from .money import euros, to_cents, to_euros
 from .report import legal_tables
+from .store import SnapshotStore
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -56,8 +59,10 @@ def _grid_money(frame: pd.DataFrame) -> list[str]:
 def _outgoing(result: Any, grid: bool) -> Any:
     if isinstance(result, pd.DataFrame):
         return to_euros(result, _grid_money(result) if grid else ())
-    if isinstance(result, Penalties):          # the same result, its two frames in euros
-        return dataclasses.replace(result, items=to_euros(result.items), by_customer=to_euros(result.by_customer))
+    if isinstance(result, (Penalties, CashForecast, Insurance)):     # the same result, its frames in euros
+        return dataclasses.replace(result, **{
+            f.name: to_euros(getattr(result, f.name)) for f in dataclasses.fields(result)
+            if isinstance(getattr(result, f.name), pd.DataFrame)})
     if isinstance(result, DisputeSummary):
         frames = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
                   if isinstance(getattr(result, f.name), pd.DataFrame)}
@@ -256,3 +261,29 @@ payments_from_snapshots = _in_euros(canonical.payments_from_snapshots)
 payments_from_fec = _in_euros(canonical.payments_from_fec)
 provision_evidence = _in_euros(canonical.provision_evidence)
 evidence_totals = _in_euros(canonical.evidence_totals)
+#: Payment habits, the cash-in forecast and its backtest, credit insurance (issue « Know each payer »):
+#: ``paid_eur`` per customer; the forecast's ``expected_eur``, ``low_eur``, ``high_eur`` per week and
+#: ``amount_eur`` per invoice; the backtest's ``forecast_eur``, ``baseline_eur``, ``actual_eur``.
+payment_behaviour = _in_euros(canonical.payment_behaviour)
+backtest = _in_euros(canonical.backtest)
+past_collections = _in_euros(canonical.past_collections)
+insurance_status = _in_euros(canonical.insurance_status)
+collector_summary = _in_euros(canonical.collector_summary)
+wape = canonical.wape
+_cash_forecast = _in_euros(canonical.cash_forecast)
+
+
+def cash_forecast(store: SnapshotStore | Mapping[pd.Timestamp, pd.DataFrame], as_of: DateLike,
+                  horizon_weeks: int = 13, *, payments: pd.DataFrame | None = None,
+                  customers: pd.DataFrame | None = None, promises: pd.DataFrame | None = None,
+                  disputes: pd.DataFrame | None = None, params: ForecastParams | None = None) -> CashForecast:
+    """The cash-in forecast of the invoices open at ``as_of`` for the next ``horizon_weeks`` weeks,
+    in exact euros (:func:`relance_analytics.metrics.forecast.cash_forecast`): ``weeks`` (one row a
+    week: ``start``, ``end``, ``expected_eur``, ``low_eur``, ``high_eur``), ``items`` (the invoices
+    behind each week, with their expected date and its basis) and ``totals`` (``open_eur`` =
+    ``forecast_eur`` + ``later_eur`` + ``outside_eur``). ``store``: a
+    :class:`~relance_analytics.store.SnapshotStore` (its snapshots up to ``as_of`` are read) or
+    snapshots by date."""
+    snapshots = store.up_to(as_of) if isinstance(store, SnapshotStore) else store
+    return _cash_forecast(snapshots, as_of, horizon_weeks, payments, customers, promises, disputes, params)
+

@@ -50,7 +50,7 @@ from .store import DEFAULT_WORKSPACE, SnapshotStore
 #: ``relance_analytics.notebooks``): found the same way from a checkout and from an installed wheel.
 NOTEBOOKS_DIR = Path(str(resources.files("relance_analytics.notebooks")))
 PREVIEW = "apercu.png"   # full-page screenshot of the first section, for the README and e-mails
-SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes", "call_list", "legal")
+SUITE = ("aged_balance", "drift", "dso", "provisions", "disputes", "call_list", "cash", "legal")
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 #: The lab template of nbconvert, made French and offline: plotly.js from the report folder when the
 #: page has charts; no require.js, MathJax nor Mermaid from a CDN (the report has no LaTeX, no

@@ -47,7 +47,14 @@ def public() -> dict[str, object]:
     payments = ra.payments_from_snapshots(snapshots)
     paid_late = ra.paid_late_penalties(payments, "2026-11-14", AS_OF)
     evidence = ra.provision_evidence(schedule, actions, AS_OF)
+    forecast = ra.cash_forecast(snapshots, AS_OF, customers=customers)
+    insurance = ra.insurance_status(items, customers, AS_OF, ra.InsurancePolicy())
     return {
+        "forecast.weeks": forecast.weeks, "forecast.items": forecast.items, "forecast.totals": forecast.totals,
+        "behaviour": ra.payment_behaviour(payments, AS_OF, customers),
+        "backtest": ra.backtest(snapshots, [pd.Timestamp("2026-11-13")], 1, customers=customers),
+        "past_collections": ra.past_collections(snapshots, AS_OF, 1),
+        "insurance.customers": insurance.customers, "insurance.invoices": insurance.invoices,
         "items": items, "customers": customers, "sales": sales, "disputes": disputes, "actions": actions,
         "contacts": ra.read_contacts(SAMPLE / "customers.xlsx"),
         "aged": ra.aged_balance(items, AS_OF), "aged_by": ra.aged_balance(attached, AS_OF, by="collector"),
@@ -80,7 +87,7 @@ def test_the_sample_reads_to_its_control_total_in_exact_euros(public):
 def test_no_public_frame_holds_cents(public):
     """Every money column an analyst can reach is exact euros; nothing is named in cents."""
     frames = {k: v for k, v in public.items() if isinstance(v, pd.DataFrame)}
-    assert len(frames) >= 25
+    assert len(frames) >= 33
     for name, frame in frames.items():
         assert not [c for c in frame.columns if "cents" in str(c)], name
         for col in frame.columns:
@@ -219,3 +226,26 @@ def test_payments_from_the_fec_in_euros():
     # 1 234,56 € paid 20 days late at 12,15 %: 123 456 × 121 500 × 20 / 365e6 = 821,9 → 8,22 €, plus 40 €
     claims = ra.paid_late_penalties(paid, "2026-10-01", "2026-10-31")
     assert claims.by_customer["total_eur"].tolist() == [Decimal("48.22")]
+
+
+def test_the_cash_forecast_reads_a_store_and_accounts_for_every_euro(public, tmp_path: Path):
+    """From a store as from snapshots by date; open = forecast + later + outside, exactly, and the
+    open invoices' euros; the backtest's error reads euros as it reads cents."""
+    items = public["items"]
+    store = ra.SnapshotStore(tmp_path / "ws")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for export in ("balance_2026-11-13.xlsx", "balance_2026-11-20.xlsx"):
+            ra.ingest_file(SAMPLE / "exports" / export, store, force=True)
+    from_store = ra.cash_forecast(store, AS_OF, customers=public["customers"])
+    pd.testing.assert_frame_equal(from_store.weeks, public["forecast.weeks"])
+    t = public["forecast.totals"].iloc[0]
+    assert t["open_eur"] == t["forecast_eur"] + t["later_eur"] + t["outside_eur"]
+    invoices = items[(items["document_type"] == "invoice").to_numpy() & (items["amount_eur"] > 0).to_numpy()]
+    assert t["open_eur"] == invoices["amount_eur"].sum() == public["forecast.items"]["amount_eur"].sum()
+    assert public["forecast.weeks"]["expected_eur"].sum() == t["forecast_eur"]
+    bt = public["backtest"]
+    assert ra.wape(bt, "forecast_eur", 1) == canonical.wape(canonical.backtest(
+        {d: ra.to_cents(f) for d, f in {pd.Timestamp("2026-11-13"): ra.read_open_items(
+            SAMPLE / "exports" / "balance_2026-11-13.xlsx"), pd.Timestamp(AS_OF): items}.items()},
+        [pd.Timestamp("2026-11-13")], 1, customers=ra.to_cents(public["customers"])), "forecast_cents", 1)

@@ -154,6 +154,13 @@ def test_weekly_report_renders_offline_in_french(chromium, sample_report, tmp_pa
         # the shipped ECB table ends at 2026-H1 and the week is in 2026-H2: the page says so, visibly
         assert "Taux estimé : le taux BCE du 2e semestre 2026 n'est pas dans la table des taux" in seen.text
         assert [t for t in seen.charts[1].ticks if t.endswith("\u00a0j")], seen.charts[1].ticks   # days, in French
+    if notebook == "cash":
+        assert len(seen.charts) == 2                       # forecast beside past weeks, collectors' weeks
+        for heading in ("Habitudes de paiement", "Prévision d'encaissements à 13 semaines",
+                        "La prévision mise à l'épreuve de l'historique", "Assurance-crédit",
+                        "Performance des recouvreurs"):
+            assert heading in seen.text, heading
+        assert "plus juste que la référence" in seen.text
     if notebook == "provisions":
         assert "Dossier fiscal des provisions (CGI art. 39-1-5°)" in seen.text
         assert "Provisions à documenter :" in seen.text

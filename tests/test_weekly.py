@@ -25,7 +25,7 @@ from tests.builders import d, sage_export
 FIXTURES = Path(__file__).parent / "data" / "notebooks"
 #: The workbooks of the sections that do not write ``<section>.xlsx`` alone.
 WORKBOOKS_OF = {"provisions": ("provisions.xlsx", "dossier_provisions.xlsx"),
-                "legal": ("chiffres_legaux.xlsx", "delais_paiement.xlsx")}
+                "legal": ("chiffres_legaux.xlsx", "delais_paiement.xlsx"), "cash": ("encaissements.xlsx",)}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -230,7 +230,8 @@ def test_the_index_states_the_figures_the_notebooks_computed(sample_report):
     keys = {f.key: f for section in figures.values() for f in section}
     assert {"receivables", "overdue", "overdue_share", "overdue_change", "dso", "add", "provision", "provision_change",
             "open_disputes", "disputed", "calls", "promises_kept", "promises_broken", "provision_flagged",
-            "penalties_due", "paid_late_claims", "non_compliant_share"} <= set(keys)
+            "penalties_due", "paid_late_claims", "non_compliant_share", "cash_in_4_weeks", "insurance_deadlines",
+            "collected_after_calls"} <= set(keys)
     index = (report_dir / "index.html").read_text(encoding="utf-8")
     for f in keys.values():
         assert f'<span class="valeur">{f.text}</span>' in index, f.key
@@ -245,6 +246,16 @@ def test_the_index_states_the_figures_the_notebooks_computed(sample_report):
     assert round(provisions["Provision pour créances douteuses"] * 100) == keys["provision"].value
     assert round((provisions["Provision de la période"] - provisions["Provision de la période précédente"]) * 100) \
         == keys["provision_change"].value
+    forecast = list(openpyxl.load_workbook(report_dir / "encaissements.xlsx", read_only=True)["Prévision par semaine"]
+                    .iter_rows(values_only=True))
+    prevu = forecast[2].index("Encaissement prévu")
+    assert round(sum(r[prevu] for r in forecast[3:7]) * 100) == keys["cash_in_4_weeks"].value     # weeks 1 to 4
+    # the invoices to declare to the insurer: the same on the index and on the call list's R14 side list
+    declare = list(openpyxl.load_workbook(report_dir / "call_list.xlsx", read_only=True)["Déclarations à l'assureur"]
+                   .iter_rows(values_only=True))
+    amount = declare[0].index("Solde TTC")
+    assert round(sum(r[amount] for r in declare[1:] if r[amount] is not None) * 100) \
+        == keys["insurance_deadlines"].value > 0
 
 
 @pytest.mark.slow

@@ -12,7 +12,9 @@ Inputs, all from the data folder and the workspace of the run:
   it every row is flagged "contact missing", never dropped);
 * ``relance.toml``: ``[thresholds]``, ``[collectors]`` (capacities, e-mail addresses), ``[company]``,
   ``[insurance]`` (R14), ``[legal]`` (the penalty rates the letters state);
-* the payment habits read from the snapshots (each row's « paie d'habitude », R2's order);
+* the payment habits (each row's « paie d'habitude », R2's order), read from the FEC's lettering
+  dates when ``[exports] fec`` names one, else from the snapshots — the same as the report's
+  « Encaissements » page (:func:`relance_analytics.report.cash.payment_history`);
 * ``sales.xlsx`` (optional, the collectors' DSO) for the collectors' performance of the last
   weeks, a sheet of ``call_list.xlsx``.
 
@@ -39,10 +41,11 @@ from ..journal import Journal
 from ..metrics.behaviour import payment_behaviour
 from ..metrics.collectors import collector_performance
 from ..metrics.insurance import InsurancePolicy
-from ..metrics.payments import payments_from_snapshots
 from ..metrics.penalties import PenaltyParams
 from ..metrics.promises import evaluate_promises
+from ..report.cash import payment_history
 from ..report.collectors import performance_sheet
+from ..report.legal import fec_ledger
 from .build import CallList, call_list
 from .drafts import write_drafts
 from .params import CallListParams
@@ -104,7 +107,8 @@ def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None
         actions = journal.actions(until=ctx.as_of)
     snapshots = ctx.store.up_to(ctx.as_of)
     promises = evaluate_promises(actions, snapshots, ctx.as_of)
-    habits = payment_behaviour(payments_from_snapshots(snapshots, bound="midpoint"), ctx.as_of, ctx.customers)
+    history = payment_history(snapshots, fec_ledger(ctx.settings, ctx.customers))
+    habits = payment_behaviour(history.payments, ctx.as_of, ctx.customers)
     disputes_file = ctx.data_dir / "disputes.xlsx"
     disputes = read_disputes(disputes_file) if disputes_file.is_file() else None
     contacts = _contacts(ctx.data_dir / "customers.xlsx")

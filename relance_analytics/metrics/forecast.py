@@ -125,10 +125,11 @@ def expected_payments(items: pd.DataFrame, as_of: DateLike, known: Delays, promi
 
 def _week(dates: np.ndarray, as_of: pd.Timestamp, horizon: int) -> np.ndarray:
     """Week of each date: 1 for on or before as-of + 7 days (and any date before as-of), …,
-    0 after the horizon."""
-    days = (dates - as_of.to_datetime64()) // DAY
+    0 after the horizon, −1 for no date (NaT)."""
+    nat = np.isnat(dates)
+    days = (np.where(nat, as_of.to_datetime64(), dates) - as_of.to_datetime64()) // DAY
     week = np.maximum((days + 6) // 7, 1)
-    return np.where(week > horizon, 0, week)
+    return np.where(nat, -1, np.where(week > horizon, 0, week))
 
 
 def _promised(inv: pd.DataFrame, promises: pd.DataFrame | None, as_of: pd.Timestamp) -> np.ndarray:
@@ -347,7 +348,8 @@ def backtest(snapshots: Mapping[pd.Timestamp, pd.DataFrame], as_of_dates: Sequen
 
 
 def wape(frame: pd.DataFrame, column: str, weeks: int) -> float:
-    """Σ |column − actual| / Σ actual over the weeks 1…``weeks`` of a :func:`backtest` frame."""
+    """Σ |column − actual| / Σ actual over the weeks 1…``weeks`` of a :func:`backtest` frame
+    (in cents, ``actual_cents``, or in euros, ``actual_eur``)."""
     part = frame[frame["week"] <= weeks]
-    actual = part["actual_cents"].to_numpy(dtype="float64")
+    actual = part["actual_cents" if "actual_cents" in part else "actual_eur"].to_numpy(dtype="float64")
     return float(np.abs(part[column].to_numpy(dtype="float64") - actual).sum() / actual.sum())

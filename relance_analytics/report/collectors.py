@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..french import plural
 from ..io.excel import Sheet
-from .common import count, days, euros, percent
+from .common import days, euros, percent
 from .index import KeyFigure
 
 HEADING = "Performance des recouvreurs"
@@ -42,6 +43,8 @@ SUMMARY_HEADERS = {
 def span_text(performance: pd.DataFrame, weeks: int = WEEKS) -> str:
     """``du 24/10/2026 au 20/11/2026`` for the last ``weeks`` weeks of ``performance``."""
     ends = sorted(performance.index.get_level_values("week_end").unique())[-weeks:]
+    if not ends:
+        return "(aucune semaine entre deux balances)"
     starts = performance["week_start"][performance.index.get_level_values("week_end").isin(ends)]
     return f"du {pd.Timestamp(starts.min()):%d/%m/%Y} au {pd.Timestamp(ends[-1]):%d/%m/%Y}"
 
@@ -65,10 +68,12 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
 def headline(summary: pd.DataFrame, span: str) -> str:
     """The section's first sentence (Markdown): calls, contacts, promises and what they brought."""
     kept, broken = int(summary["promises_kept"].sum()), int(summary["promises_broken"].sum())
-    judged = f" ; {count(kept)} promesses tenues et {count(broken)} non tenues à leur date" if kept + broken else ""
+    judged = (f" ; {plural(kept, 'promesse tenue', 'promesses tenues')} et {plural(broken, 'non tenue', 'non tenues')}"
+              " à leur date" if kept + broken else "")
     return (f"**{euros(int(summary['collected_cents'].sum()))} encaissés dans les 14 jours qui ont suivi un appel** "
-            f"{span} : {count(int(summary['calls'].sum()))} appels, {count(int(summary['contacts'].sum()))} contacts "
-            f"joints, {count(int(summary['promises'].sum()))} promesses obtenues pour "
+            f"{span} : {plural(int(summary['calls'].sum()), 'appel')}, "
+            f"{plural(int(summary['contacts'].sum()), 'contact joint', 'contacts joints')}, "
+            f"{plural(int(summary['promises'].sum()), 'promesse obtenue', 'promesses obtenues')} pour "
             f"{euros(int(summary['promised_cents'].sum()))}{judged}.")
 
 
@@ -76,7 +81,7 @@ def key_figures(summary: pd.DataFrame, span: str) -> list[KeyFigure]:
     """The index's figure: the money collected after calls over the last weeks."""
     return [KeyFigure("collected_after_calls", f"Encaissé après appel ({WEEKS} semaines)",
                       int(summary["collected_cents"].sum()), "euros", "cash", HEADING,
-                      f"{count(int(summary['calls'].sum()))} appels {span}")]
+                      f"{plural(int(summary['calls'].sum()), 'appel')} {span}")]
 
 
 def performance_sheet(performance: pd.DataFrame, weeks: int = WEEKS) -> Sheet:

@@ -32,7 +32,7 @@ KINDS = ("euros", "signed_euros", "percent", "days", "count")
 SECTION_TITLES = {
     "aged_balance": "Balance âgée", "drift": "Glissement des créances", "dso": "DSO",
     "provisions": "Provisions pour créances douteuses", "disputes": "Litiges", "call_list": "Liste d'appels",
-    "legal": "Chiffres légaux",
+    "cash": "Encaissements", "legal": "Chiffres légaux",
 }
 #: What each workbook holds, for the index.
 WORKBOOKS = {
@@ -41,7 +41,10 @@ WORKBOOKS = {
     "dso.xlsx": "DSO : synthèse par méthode, par recouvreur, par client, évolution mensuelle",
     "provisions.xlsx": "provisions à comptabiliser : pièces provisionnées, totaux, dotations et reprises",
     "disputes.xlsx": "litiges ouverts et résolus, montants par type et tranche, durées",
-    "call_list.xlsx": "listes d'appels des recouvreurs (à remplir), listes annexes, synthèse",
+    "call_list.xlsx": "listes d'appels des recouvreurs (à remplir), listes annexes, synthèse, performance des "
+                      "recouvreurs",
+    "encaissements.xlsx": "prévision d'encaissements à 13 semaines (par semaine et par facture), contrôle sur "
+                          "l'historique, habitudes de paiement, assurance-crédit, performance des recouvreurs",
     "dossier_provisions.xlsx": "dossier fiscal des provisions (CGI art. 39-1-5°) : démarches de recouvrement de "
                                "chaque pièce provisionnée, pièces à documenter",
     "chiffres_legaux.xlsx": "pénalités de retard et indemnités dues, pénalités à facturer sur les règlements en "
