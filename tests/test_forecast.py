@@ -24,6 +24,7 @@ from relance_analytics.metrics.forecast import (
     wape,
 )
 from relance_analytics.store import SnapshotStore
+from relance_analytics.text.behaviour import behaviour_text, promises_phrase
 
 from . import ibm
 
@@ -71,6 +72,19 @@ def test_payment_habits_per_customer_with_fallback():
     b = habits.loc["B"]
     # B has one payment: the book's figures (10, 30, −3 weighted 100, 300, 500): median −3, early
     assert (b["payments"], b["source"], b["median_days"], b["payer_class"]) == (1, "book", -3.0, "on_time")
+
+
+def test_promises_kept_and_broken_per_customer_and_in_the_sentence():
+    pay = payments(("A", "2026-06-01", "2026-06-11", 100), ("A", "2026-09-01", "2026-10-01", 300))
+    promises = pd.DataFrame({"customer_id": ["A", "A", "A", "A", "B"],
+                             "status": ["kept", "kept", "broken", "pending", "pending"]})
+    habits = payment_behaviour(pay, AS_OF, params=BehaviourParams(min_payments=2), promises=promises)
+    assert habits.loc["A", ["promises_kept", "promises_broken"]].tolist() == [2, 1]   # the pending one is neither
+    assert "promises_kept" not in payment_behaviour(pay, AS_OF).columns               # not asked, not guessed
+    text = behaviour_text(habits.loc["A"])
+    assert text.endswith("sur 3 mois. Promesses : 2 tenues sur 3."), text
+    assert promises_phrase({"promises_kept": 0, "promises_broken": 0}) == ""
+    assert promises_phrase({"promises_kept": 1, "promises_broken": 0}) == " Promesses : 1 tenue sur 1."
 
 
 def test_expected_dates_from_the_habits_still_possible():

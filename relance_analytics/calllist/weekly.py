@@ -108,7 +108,7 @@ def weekly_call_list(ctx: Context, collectors: str | Sequence[str] | None = None
     snapshots = ctx.store.up_to(ctx.as_of)
     promises = evaluate_promises(actions, snapshots, ctx.as_of)
     history = payment_history(snapshots, fec_ledger(ctx.settings, ctx.customers))
-    habits = payment_behaviour(history.payments, ctx.as_of, ctx.customers)
+    habits = payment_behaviour(history.payments, ctx.as_of, ctx.customers, promises=promises)
     disputes_file = ctx.data_dir / "disputes.xlsx"
     disputes = read_disputes(disputes_file) if disputes_file.is_file() else None
     contacts = _contacts(ctx.data_dir / "customers.xlsx")

@@ -9,6 +9,9 @@ lettering dates, or snapshots with the ``midpoint`` bound), per customer:
 * ``on_time_share``: the share of the amount paid on or before its due date;
 * ``trend_days``: the weighted mean of the last ``trend_months`` months minus that of the
   ``trend_months`` months before (positive = paying later), NaN when either is empty;
+* ``promises_kept``, ``promises_broken`` (only when the promises are given,
+  :func:`~relance_analytics.metrics.promises.evaluate_promises` at as-of): how many of the
+  customer's promises were kept, resp. broken (pending ones are neither);
 * ``source``: ``customer`` when it has at least ``min_payments`` payments, else ``segment``
   (the payments of its segment pooled) or ``book`` (every payment): too little history never
   passes for a habit; ``payer_class`` from the median: ``on_time`` (≤ 0), ``slightly_late``
@@ -122,10 +125,11 @@ COLUMNS = ("payments", "paid_cents", "mean_days", "median_days", "p25_days", "p7
 
 
 def payment_behaviour(payments: pd.DataFrame, as_of: DateLike, customers: pd.DataFrame | None = None,
-                      params: BehaviourParams | None = None) -> pd.DataFrame:
+                      params: BehaviourParams | None = None, promises: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each customer's payment habit at ``as_of`` (index ``customer_id``; see the module
     docstring): every customer of ``customers`` (or with payments), those with too little
-    history taking their segment's or the book's figures (``source``)."""
+    history taking their segment's or the book's figures (``source``); with ``promises``, the
+    promises kept and broken."""
     params = params or BehaviourParams()
     day = as_date(as_of)
     p = _recent(payments, day, params)
@@ -151,7 +155,15 @@ def payment_behaviour(payments: pd.DataFrame, as_of: DateLike, customers: pd.Dat
                      float(weights[days <= 0].sum() / weights.sum()) if weights.sum() > 0 else float("nan"),
                      trend, source, payer_class(median)))
     out = pd.DataFrame(rows, columns=list(COLUMNS), index=pd.Index(ids, name="customer_id"))
-    return out.astype({"payments": "int64", "paid_cents": "int64"})
+    out = out.astype({"payments": "int64", "paid_cents": "int64"})
+    if promises is None:
+        return out
+    status = promises["status"].astype(str).to_numpy()
+    cids = promises["customer_id"].astype(str).to_numpy()
+    for name, code in (("promises_kept", "kept"), ("promises_broken", "broken")):
+        counts = pd.Series(cids[status == code]).value_counts()
+        out[name] = counts.reindex(out.index, fill_value=0).astype("int64").to_numpy()
+    return out
 
 
 def _mean(days: np.ndarray, weights: np.ndarray) -> float:

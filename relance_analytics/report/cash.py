@@ -57,7 +57,8 @@ HABIT_HEADERS = {
     "customer_id": "Code client", "customer_name": "Raison sociale", "open_cents": "Encours TTC",
     "payer_class": "Profil de payeur", "payments": "Règlements connus", "paid_cents": "Montant réglé connu",
     "median_days": "Retard médian (j)", "mean_days": "Retard moyen (j)", "on_time_share": "Part réglée à l'heure",
-    "trend_days": "Évolution du retard (j)", "habit": "Habitude",
+    "trend_days": "Évolution du retard (j)", "promises_kept": "Promesses tenues",
+    "promises_broken": "Promesses non tenues", "habit": "Habitude",
 }
 
 
@@ -166,6 +167,8 @@ def habit_rows(behaviour: pd.DataFrame, items: pd.DataFrame, customers: pd.DataF
     table["payer_class"] = table["payer_class"].map(PAYER_CLASSES).to_numpy()
     for col in ("median_days", "mean_days", "trend_days"):
         table[col] = table[col].astype("float64").round(1)
+    for col in ("promises_kept", "promises_broken"):
+        table[col] = (table[col] if col in table else pd.Series(0, index=table.index)).fillna(0).astype("int64")
     table = table.rename_axis("customer_id").reset_index()
     table = table.sort_values(["open_cents", "customer_id"], ascending=[False, True], kind="stable")
     return table[list(HABIT_HEADERS)].reset_index(drop=True)
@@ -308,7 +311,8 @@ def write_cash(path: str | Path, fc: CashForecast, bt: Backtest, habits: pd.Data
               title="La prévision rejouée aux dates passées, semaine par semaine, face à la référence et à "
                     "l'encaissé"),
         Sheet(SHEET_HABITS, habits, headers=HABIT_HEADERS, money=["open_cents", "paid_cents"],
-              percent=["on_time_share"], sum_columns=["payments"], total_label="Total",
+              percent=["on_time_share"], sum_columns=["payments", "promises_kept", "promises_broken"],
+              total_label="Total",
               title=f"Habitudes de paiement des clients ouverts {when}"),
         *more,
     ])

@@ -42,13 +42,21 @@ def behaviour_text(row: Mapping[str, Any], trend_months: int = 3, segment: str |
         whose = f"du segment {segment}" if row["source"] == "segment" and segment else "de l'ensemble des clients"
         n = int(row["payments"])
         known = "aucun règlement connu" if n == 0 else f"{n} règlement{'s' if n > 1 else ''} seulement"
-        return f"Historique insuffisant ({known}) : habitudes {whose}, {figures}."
+        return f"Historique insuffisant ({known}) : habitudes {whose}, {figures}.{promises_phrase(row)}"
     text = f"Paie {figures}"
     trend = row["trend_days"]
     if trend == trend and round(trend) != 0:
         way = "en dégradation" if trend > 0 else "en amélioration"
         text += f", {way} de {_days(trend)} sur {trend_months} mois"
-    return text + "."
+    return text + "." + promises_phrase(row)
+
+
+def promises_phrase(row: Mapping[str, Any]) -> str:
+    """`` Promesses : 3 tenues sur 4.`` (empty without a judged promise or without the counts)."""
+    kept, broken = int(row.get("promises_kept", 0) or 0), int(row.get("promises_broken", 0) or 0)
+    if not kept + broken:
+        return ""
+    return f" Promesses : {kept} tenue{'s' if kept > 1 else ''} sur {kept + broken}."
 
 
 def habit_text(median_days: float, source: object) -> str:
