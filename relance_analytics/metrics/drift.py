@@ -143,6 +143,167 @@ def _aged_keys(items: pd.DataFrame, as_of: pd.Timestamp, buckets: Buckets, name:
     return keys
 
 
+_MAX_KEY_BYTES = 64      # longer ids go through the merge on strings
+
+
+def _text_words(values: pd.Series) -> np.ndarray | None:
+    """The UTF-8 bytes of each value, zero-padded to a multiple of 8 and read as big-endian
+    ``uint64`` words (rows × words): comparing the rows word by word orders them as the strings
+    (byte order is code-point order), equal rows are equal strings. ``None`` when a value is NA,
+    holds a NUL byte (padding would be ambiguous) or is longer than :data:`_MAX_KEY_BYTES`."""
+    import pyarrow as pa
+
+    if values.hasnans:
+        return None
+    if isinstance(values.dtype, pd.CategoricalDtype):       # the categories' words, taken by code
+        words = _text_words(pd.Series(values.cat.categories.astype("string")))
+        return None if words is None else words[values.cat.codes.to_numpy()]
+    array = pa.array(values.astype("string").array).cast(pa.large_string())
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8) if array.buffers()[2] is not None \
+        else np.zeros(0, dtype=np.uint8)
+    lengths = np.diff(offsets)
+    width = int(lengths.max()) if len(lengths) else 0
+    if width > _MAX_KEY_BYTES or (len(data) and not data[offsets[0]:offsets[-1]].all()):
+        return None
+    padded = max(8, (width + 7) // 8 * 8)
+    matrix = np.zeros((len(array), padded), dtype=np.uint8)
+    starts = offsets[:-1]
+    if len(lengths) and (lengths == width).all():       # every id as long: the bytes in rows as they are
+        matrix[:, :width] = data[offsets[0]:offsets[-1]].reshape(len(array), width)
+    else:
+        for j in range(width):
+            has = lengths > j
+            matrix[has, j] = data[starts[has] + j]
+    return matrix.view(">u8").astype(np.uint64)
+
+
+def _rank_words(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Word rows of two sets of distinct texts (:func:`_text_words`) as one ``uint64`` each:
+    their rank among the texts of both (equal texts, equal ranks)."""
+    width = max(a.shape[1], b.shape[1])
+    both = np.concatenate([np.pad(a, ((0, 0), (0, width - a.shape[1]))), np.pad(b, ((0, 0), (0, width - b.shape[1])))])
+    order = np.lexsort([np.ascontiguousarray(both[:, j]) for j in range(width - 1, -1, -1)])
+    ordered = both[order]
+    step = np.ones(len(order), dtype=np.uint64)
+    if len(order):
+        step[0] = 0
+        step[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    rank = np.empty(len(order), dtype=np.uint64)
+    rank[order] = np.cumsum(step)
+    return rank[:len(a)], rank[len(a):]
+
+
+def _column_words(previous: pd.Series, current: pd.Series) -> list[np.ndarray] | None:
+    """Sort words of a key column in both snapshots (rows of previous, then of current): one
+    rank per category for categorical columns, else the text's words (:func:`_text_words`)."""
+    if isinstance(previous.dtype, pd.CategoricalDtype) and isinstance(current.dtype, pd.CategoricalDtype) \
+            and not (previous.hasnans or current.hasnans):
+        a = _text_words(pd.Series(previous.cat.categories.astype("string")))
+        b = _text_words(pd.Series(current.cat.categories.astype("string")))
+        if a is None or b is None:
+            return None
+        ra, rb = _rank_words(a, b)
+        return [np.concatenate([ra[previous.cat.codes.to_numpy()], rb[current.cat.codes.to_numpy()]])]
+    a, b = _text_words(previous), _text_words(current)
+    if a is None or b is None:
+        return None
+    width = max(a.shape[1], b.shape[1])
+    return [np.concatenate([a[:, j] if j < a.shape[1] else np.zeros(len(a), dtype=np.uint64),
+                            b[:, j] if j < b.shape[1] else np.zeros(len(b), dtype=np.uint64)])
+            for j in range(width)]
+
+
+def _key_order(previous: pd.DataFrame, current: pd.DataFrame) -> tuple[np.ndarray, np.ndarray] | None:
+    """The outer merge of the two snapshots on (customer_id, document_id), sorted like
+    ``merge(sort=True)``, on integer words instead of strings: ``(order, start)`` where
+    ``order`` lists the positions (in ``previous`` then ``current`` stacked) by key, and
+    ``start`` where each key's positions begin (one or two per key). ``None`` when an id
+    cannot be coded (see :func:`_text_words`)."""
+    words: list[np.ndarray] = []
+    for k in MATCH_KEYS:
+        found = _column_words(previous[k], current[k])
+        if found is None:
+            return None
+        words += found
+    order = np.lexsort(words[::-1])                        # first word most significant
+    new_key = np.zeros(len(order), dtype=bool)
+    if len(order):
+        new_key[0] = True
+    for w in words:
+        sorted_w = w[order]
+        new_key[1:] |= sorted_w[1:] != sorted_w[:-1]
+    return order, np.flatnonzero(new_key)
+
+
+def _taken_text(previous: pd.Series, current: pd.Series, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The values at ``rows`` of ``previous`` and ``current`` stacked, as ``str`` (what the
+    merge on strings gives); a categorical column's texts are taken from its categories."""
+    text = pd.StringDtype("pyarrow", na_value=np.nan)
+
+    def texts(values: pd.Series, at: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            return values.cat.categories.astype(text).array.take(values.cat.codes.to_numpy()[at])
+        return values.astype(text).array.take(at)
+
+    n_prev = len(previous)
+    from_prev = rows < n_prev
+    parts = pd.concat([pd.Series(texts(previous, rows[from_prev])),
+                       pd.Series(texts(current, rows[~from_prev] - n_prev))], ignore_index=True).array
+    back = np.empty(len(rows), dtype=np.int64)
+    back[np.flatnonzero(from_prev)] = np.arange(int(from_prev.sum()))
+    back[np.flatnonzero(~from_prev)] = np.arange(int(from_prev.sum()), len(rows))
+    return parts.take(back)
+
+
+def _coded_merge(previous: pd.DataFrame, current: pd.DataFrame, before_date: pd.Timestamp,
+                 now_date: pd.Timestamp, buckets: Buckets) -> pd.DataFrame | None:
+    """What the outer merge of :func:`_aged_keys` gives (keys as ``str``, amounts and bucket
+    codes), computed on integer words (:func:`_key_order`); ``None`` when the ids cannot be
+    coded or a key is not unique (the merge on strings then says which)."""
+    if any(c not in items.columns for items in (previous, current) for c in _REQUIRED):
+        return None                                        # (the merge on strings says which)
+    if not (len(previous) or len(current)):
+        return None                                        # (nothing to merge: its empty columns)
+    found = _key_order(previous, current)
+    if found is None:
+        return None
+    order, start = found
+    n_prev = len(previous)
+    sizes = np.diff(np.append(start, len(order)))
+    if (sizes > 2).any():
+        return None
+    first = order[start]
+    second = np.where(sizes == 2, order[np.minimum(start + 1, len(order) - 1)], -1)
+    if ((sizes == 2) & ((first < n_prev) == (second < n_prev))).any():
+        return None                                        # a key twice in one snapshot
+    in_prev = np.where(first < n_prev, first, np.where((second >= 0) & (second < n_prev), second, -1))
+    in_cur = np.where(first >= n_prev, first - n_prev, np.where(second >= n_prev, second - n_prev, -1))
+    before, now = in_prev >= 0, in_cur >= 0
+
+    def spread(values: np.ndarray, rows: np.ndarray, present: np.ndarray) -> pd.arrays.IntegerArray:
+        out = np.zeros(len(rows), dtype=np.int64)
+        out[present] = values[rows[present]]
+        return pd.arrays.IntegerArray(out, ~present)
+
+    frame = pd.DataFrame({k: _taken_text(previous[k], current[k], first) for k in MATCH_KEYS})
+    frame["previous_cents"] = spread(previous["amount_cents"].to_numpy(dtype="int64"), in_prev, before)
+    frame["previous_code"] = spread(bucket_codes(days_past_due(previous, before_date), buckets), in_prev, before)
+    frame["current_cents"] = spread(current["amount_cents"].to_numpy(dtype="int64"), in_cur, now)
+    frame["current_code"] = spread(bucket_codes(days_past_due(current, now_date), buckets), in_cur, now)
+    return frame
+
+
+def _texts_of_codes(codes: np.ndarray, labels: list[str]) -> pd.api.extensions.ExtensionArray:
+    """``labels[code]`` for each code as a ``string`` array, built in Arrow (no Python strings)."""
+    import pyarrow as pa
+
+    texts = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels, type=pa.string())).cast(pa.string())
+    return pd.array(texts, dtype="string")
+
+
 def _roll_rates(pb: np.ndarray, cb: np.ndarray, p: np.ndarray, still_open: np.ndarray,
                 buckets: Buckets) -> pd.DataFrame:
     labels = buckets.labels
@@ -214,8 +375,10 @@ def drift(previous: pd.DataFrame, current: pd.DataFrame, previous_as_of: DateLik
     if before_date >= now_date:
         raise SettingsError(f"la balance précédente ({before_date:%d/%m/%Y}) doit être antérieure à la balance "
                             f"courante ({now_date:%d/%m/%Y})")
-    merged = _aged_keys(previous, before_date, buckets, "previous").merge(
-        _aged_keys(current, now_date, buckets, "current"), on=list(MATCH_KEYS), how="outer", sort=True)
+    merged = _coded_merge(previous, current, before_date, now_date, buckets)
+    if merged is None:
+        merged = _aged_keys(previous, before_date, buckets, "previous").merge(
+            _aged_keys(current, now_date, buckets, "current"), on=list(MATCH_KEYS), how="outer", sort=True)
     p = merged["previous_cents"].fillna(0).to_numpy(dtype=np.int64)
     c = merged["current_cents"].fillna(0).to_numpy(dtype=np.int64)
     pb = merged["previous_code"].fillna(_ABSENT).to_numpy(dtype=np.int64)
@@ -240,14 +403,14 @@ def drift(previous: pd.DataFrame, current: pd.DataFrame, previous_as_of: DateLik
     np.add.at(m, (np.where(c < 0, n + 1, n)[new], cb[new]), c[new])
     matrix = pd.DataFrame(m, index=pd.Index(rows, name="from"), columns=pd.Index(cols, name="to"))
 
-    movement = np.select([gone, new & (c < 0), new, reduced, increased],
-                         [PAID_GONE, NEW_CREDIT, NEW, REDUCED, INCREASED], UNCHANGED)
+    codes = np.select([gone, new & (c < 0), new, reduced, increased], [0, 1, 2, 3, 4], 5).astype(np.int8)
+    movement = _texts_of_codes(codes, [PAID_GONE, NEW_CREDIT, NEW, REDUCED, INCREASED, UNCHANGED])
     bucket_cat = pd.CategoricalDtype(labels, ordered=True)
     movements = pd.DataFrame({
         **{k: merged[k] for k in MATCH_KEYS},
         "previous_bucket": pd.Categorical.from_codes(pb, dtype=bucket_cat),
         "current_bucket": pd.Categorical.from_codes(cb, dtype=bucket_cat),
-        "previous_cents": p, "current_cents": c, "movement": pd.array(movement, dtype="string"),
+        "previous_cents": p, "current_cents": c, "movement": movement,
     })
     return Drift(before_date, now_date, buckets, matrix, _roll_rates(pb, cb, p, both, buckets),
                  _bridge(pb, cb, p, c, before, now, buckets), movements)
