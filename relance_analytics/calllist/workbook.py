@@ -33,6 +33,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +272,13 @@ WRAPPING = ("wrap", "text", "role", "tel", "mail")
 _MAX_LINES = int(MAX_ROW_HEIGHT // LINE_HEIGHT)
 
 
+@lru_cache(maxsize=1 << 18)
+def _lines(text: str, width: int) -> int:
+    """:func:`~relance_analytics.io.excel.text_lines` of a cell, each distinct text measured once
+    (the same reasons, talking points and reminders recur from row to row)."""
+    return text_lines(text, width, limit=_MAX_LINES)
+
+
 def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col: int, column: Column,
                 value: Any) -> int:
     """Write one cell; return the lines of text it shows (1 unless its text wraps)."""
@@ -287,14 +295,14 @@ def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col:
         link = _PhoneUrl(str(phone_url(value)))
         link.text = str(value).strip()          # (a Url object's display text is not taken from the call)
         ws.write_url(row, col, link, fm.link)
-        return text_lines(link.text, column.width, limit=_MAX_LINES)
+        return _lines(link.text, column.width)
     elif kind == "mail" and mail_url(value):
         ws.write_url(row, col, mail_url(value), fm.link, str(value).strip())
-        return text_lines(str(value).strip(), column.width, limit=_MAX_LINES)
+        return _lines(str(value).strip(), column.width)
     else:
         text = ", ".join(map(str, value)) if isinstance(value, (tuple, list)) else \
             _label(value) if kind == "role" else str(value)
-        lines = text_lines(text, column.width, limit=_MAX_LINES) if kind in WRAPPING else 1
+        lines = _lines(text, column.width) if kind in WRAPPING else 1
         ws.write_string(row, col, cell_text(text), fm.wrap if kind == "wrap" or lines > 1 else fm.text)
         return lines
     return 1
