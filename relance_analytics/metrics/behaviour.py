@@ -140,8 +140,12 @@ def payment_behaviour(payments: pd.DataFrame, as_of: DateLike, customers: pd.Dat
     start = (day - pd.DateOffset(months=2 * params.trend_months)).to_datetime64()
     by_customer = dict(tuple(p.groupby("customer_id", sort=False)))
     rows = []
+    figures: dict[int, tuple[float, float, float, float, float]] = {}     # by observation set (book, segments)
     for cid in ids:
         days, weights, source = known.of(cid)
+        if id(days) not in figures or source == "customer":
+            figures[id(days)] = _figures(days, weights)
+        mean, median, p25, p75, on_time = figures[id(days)]
         own = by_customer.get(cid)
         paid = own["paid_on"].to_numpy(dtype="datetime64[s]") if own is not None else np.array([], "datetime64[s]")
         own_days = own["days"].to_numpy(dtype="float64") if own is not None else np.array([])
@@ -149,11 +153,8 @@ def payment_behaviour(payments: pd.DataFrame, as_of: DateLike, customers: pd.Dat
         recent, before = paid > split, (paid > start) & (paid <= split)
         trend = (_mean(own_days[recent], own_w[recent]) - _mean(own_days[before], own_w[before])
                  if recent.any() and before.any() else float("nan"))
-        median = weighted_quantile(days, weights, 0.5)
-        rows.append((len(own_days), int(own_w.sum()), _mean(days, weights), median,
-                     weighted_quantile(days, weights, 0.25), weighted_quantile(days, weights, 0.75),
-                     float(weights[days <= 0].sum() / weights.sum()) if weights.sum() > 0 else float("nan"),
-                     trend, source, payer_class(median)))
+        rows.append((len(own_days), int(own_w.sum()), mean, median, p25, p75, on_time, trend, source,
+                     payer_class(median)))
     out = pd.DataFrame(rows, columns=list(COLUMNS), index=pd.Index(ids, name="customer_id"))
     out = out.astype({"payments": "int64", "paid_cents": "int64"})
     if promises is None:
@@ -164,6 +165,15 @@ def payment_behaviour(payments: pd.DataFrame, as_of: DateLike, customers: pd.Dat
         counts = pd.Series(cids[status == code]).value_counts()
         out[name] = counts.reindex(out.index, fill_value=0).astype("int64").to_numpy()
     return out
+
+
+def _figures(days: np.ndarray, weights: np.ndarray) -> tuple[float, float, float, float, float]:
+    """Mean, median, 25th and 75th percentiles of the days late (weighted) and on-time share of
+    one set of observations (computed once for the book and for each segment, which many
+    customers share)."""
+    return (_mean(days, weights), weighted_quantile(days, weights, 0.5), weighted_quantile(days, weights, 0.25),
+            weighted_quantile(days, weights, 0.75),
+            float(weights[days <= 0].sum() / weights.sum()) if weights.sum() > 0 else float("nan"))
 
 
 def _mean(days: np.ndarray, weights: np.ndarray) -> float:

@@ -48,13 +48,18 @@ class ForecastParams:
     behaviour: BehaviourParams = BehaviourParams()
 
 
-def _conditional(days: np.ndarray, weights: np.ndarray, late: np.ndarray,
-                 qs: Sequence[float]) -> tuple[np.ndarray, ...]:
-    """For each lateness in ``late``, the weighted ``qs`` quantiles of the observations longer
-    than it (NaN where none)."""
+def _sorted(days: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Observations by days (stable) and their cumulated weights from 0: what :func:`_conditional`
+    searches, prepared once per set of observations."""
     order = np.argsort(days, kind="stable")
-    d, w = days[order], weights[order]
-    cum = np.concatenate([[0.0], np.cumsum(w)])
+    return days[order], np.concatenate([[0.0], np.cumsum(weights[order])])
+
+
+def _conditional(days: np.ndarray, weights: np.ndarray, late: np.ndarray,
+                 qs: Sequence[float], prepared: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
+    """For each lateness in ``late``, the weighted ``qs`` quantiles of the observations longer
+    than it (NaN where none); ``prepared``: :func:`_sorted` of the observations, if at hand."""
+    d, cum = prepared if prepared is not None else _sorted(days, weights)
     first = np.searchsorted(d, late, side="right")               # observations > late start here
     before, total = cum[first], cum[-1]
     out = []
@@ -86,13 +91,13 @@ def expected_payments(items: pd.DataFrame, as_of: DateLike, known: Delays, promi
     mid, low, high = (np.full(n, np.nan) for _ in range(3))
     basis = np.empty(n, dtype=object)
     cids = inv["customer_id"].astype(str).to_numpy(dtype=object)
-    for cid in np.unique(cids).tolist() if n else []:
-        rows = np.flatnonzero(cids == cid)
+    book_sorted = _sorted(known.book[0].astype("float64"), known.book[1].astype("float64"))
+    for cid, rows in _rows_by_customer(cids):
         days, weights, source = known.of(cid)
-        q25, q50, q75 = _conditional(days.astype("float64"), weights.astype("float64"), late[rows], (0.25, 0.5, 0.75))
+        q25, q50, q75 = _conditional(days.astype("float64"), weights.astype("float64"), late[rows], (0.25, 0.5, 0.75),
+                                     book_sorted if source == "book" else None)
         if source != "book":           # nothing longer in its own or its segment's habits: the book's
-            book = _conditional(known.book[0].astype("float64"), known.book[1].astype("float64"), late[rows],
-                                (0.25, 0.5, 0.75))
+            book = _conditional(known.book[0], known.book[1], late[rows], (0.25, 0.5, 0.75), book_sorted)
             missing = np.isnan(q50)
             q25, q50, q75 = (np.where(missing, b, q) for q, b in zip((q25, q50, q75), book))
             basis[rows] = np.where(missing, "book", source)
@@ -121,6 +126,16 @@ def expected_payments(items: pd.DataFrame, as_of: DateLike, known: Delays, promi
     out["week"] = np.where(outside, -1, _week(out["expected"].to_numpy(dtype="datetime64[s]"), day,
                                               params.horizon_weeks)).astype("int64")
     return out
+
+
+def _rows_by_customer(cids: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Each distinct customer id (sorted) with its positions in ``cids`` (in order), grouped once."""
+    if not len(cids):
+        return []
+    codes, uniques = pd.factorize(cids, sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
+    return [(str(u), order[a:b]) for u, a, b in zip(uniques.tolist(), bounds[:-1].tolist(), bounds[1:].tolist())]
 
 
 def _week(dates: np.ndarray, as_of: pd.Timestamp, horizon: int) -> np.ndarray:
@@ -181,24 +196,42 @@ def expected_by_week(expected: pd.DataFrame, as_of: DateLike, known: Delays, hor
     due = expected["due_date"].to_numpy(dtype="datetime64[s]")
     late = (day.to_datetime64() - due) // DAY
     totals = np.zeros(horizon_weeks + 1)
-    spread = np.isin(expected["basis"].to_numpy(dtype=object), ["customer", "segment", "book"])
+    basis = expected["basis"].to_numpy(dtype=object)
+    spread = np.isin(basis, ["customer", "segment", "book"])
     point = (week >= 0) & ~spread
     np.add.at(totals, week[point], amount[point].astype("float64"))
-    cids = expected["customer_id"].astype(str).to_numpy(dtype=object)
-    for cid in np.unique(cids[spread]).tolist():
-        rows = np.flatnonzero(spread & (cids == cid))
-        days, weights, source = known.of(cid)
-        for basis in ("customer", "segment", "book"):
-            chosen = rows[expected["basis"].to_numpy(dtype=object)[rows] == basis]
-            if not len(chosen):
-                continue
-            d, w = (known.book if basis == "book" else (days, weights))
-            possible = d[None, :] > late[chosen, None]                      # items × observations
-            weeks = _week(due[chosen, None] + d[None, :].astype("int64") * DAY, day, horizon_weeks)
-            mass = np.where(possible, w[None, :], 0.0)
-            share = mass / mass.sum(axis=1, keepdims=True)
-            np.add.at(totals, weeks.ravel(), (share * amount[chosen, None]).ravel())
+    offset = (due - day.to_datetime64()) // DAY                          # days from as-of to the due date
+    book = np.flatnonzero(spread & (basis == "book"))
+    _spread_over_weeks(totals, known.book, late[book], offset[book], amount[book], horizon_weeks)
+    own = np.flatnonzero(spread & (basis != "book"))
+    cids = expected["customer_id"].astype(str).to_numpy(dtype=object)[own]
+    for cid, rows in _rows_by_customer(cids):
+        days, weights, _ = known.of(cid)
+        for kind in ("customer", "segment"):
+            chosen = own[rows][basis[own[rows]] == kind]
+            _spread_over_weeks(totals, (days, weights), late[chosen], offset[chosen], amount[chosen], horizon_weeks)
     return _largest_remainder(totals, int(amount[week >= 0].sum()))
+
+
+def _spread_over_weeks(totals: np.ndarray, observations: tuple[np.ndarray, np.ndarray], late: np.ndarray,
+                       offset: np.ndarray, amount: np.ndarray, horizon: int) -> None:
+    """Add to ``totals`` (week 0 = after the horizon, then 1…horizon) each invoice's amount spread
+    over the weeks by the observations (days late, weights) longer than its lateness ``late``:
+    the part of week k is the weight of the observations ``d`` with ``offset + d`` (days from
+    as-of) in week k, over the weight of all those longer than ``late`` — summed per week from
+    the observations' cumulated weights (a search per week boundary), not per observation."""
+    if not len(late):
+        return
+    d, cum = _sorted(observations[0].astype("float64"), observations[1].astype("float64"))
+    start = np.searchsorted(d, late, side="right")                      # observations still possible
+    limits = 7 * np.arange(1, horizon + 1)[None, :] - offset[:, None]    # d ≤ limit k: paid by week k's end
+    ends = np.maximum(np.searchsorted(d, limits.ravel(), side="right").reshape(limits.shape), start[:, None])
+    edges = np.concatenate([start[:, None], ends, np.full((len(late), 1), len(d))], axis=1)
+    mass = cum[edges[:, 1:]] - cum[edges[:, :-1]]                       # weeks 1…horizon, then after it
+    share = mass / (cum[-1] - cum[start])[:, None]
+    parts = (share * amount[:, None]).sum(axis=0)
+    totals[1:] += parts[:horizon]
+    totals[0] += parts[horizon]
 
 
 def _largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
