@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 Bound = Literal["earliest", "midpoint"]
@@ -37,14 +38,26 @@ def payments_from_fec(payments: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"bound": "string", "paid_on": "datetime64[s]", "due_date": "datetime64[s]"})
 
 
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _text(values: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """A column as ``str`` — what a frame makes of its values as ``string`` objects — converted
+    in Arrow when pyarrow is there (no Python string per value)."""
+    try:
+        return values.astype(_TEXT).array
+    except ImportError:                                   # (pyarrow missing: the objects, inferred)
+        return values.astype("string").to_numpy()
+
+
 def open_invoices(items: pd.DataFrame) -> pd.DataFrame:
     """The invoices of an open-items frame with what they still owe (``amount_cents`` > 0)."""
     inv = items[(items["document_type"].astype("string") == "invoice").to_numpy(dtype=bool)
                 & (items["amount_cents"].to_numpy(dtype="int64") > 0)]
-    return pd.DataFrame({"customer_id": inv["customer_id"].astype("string").to_numpy(),
-                         "customer_name": (inv["customer_name"].astype("string").to_numpy() if "customer_name" in inv
+    return pd.DataFrame({"customer_id": _text(inv["customer_id"]),
+                         "customer_name": (_text(inv["customer_name"]) if "customer_name" in inv
                                            else pd.array([pd.NA] * len(inv), dtype="string")),
-                         "document_id": inv["document_id"].astype("string").to_numpy(),
+                         "document_id": _text(inv["document_id"]),
                          "due_date": inv["due_date"].to_numpy(dtype="datetime64[s]"),
                          "amount_cents": inv["amount_cents"].to_numpy(dtype="int64")})
 
@@ -54,9 +67,10 @@ def payments_from_snapshots(snapshots: Mapping[pd.Timestamp, pd.DataFrame],
     """Payments read from consecutive snapshots (see the module docstring for ``bound``)."""
     dates = sorted(snapshots)
     rows = []
+    following = open_invoices(snapshots[dates[0]]) if len(dates) > 1 else pd.DataFrame()
     for before, after in zip(dates, dates[1:]):
-        prev = open_invoices(snapshots[before])
-        now = open_invoices(snapshots[after])[["customer_id", "document_id", "amount_cents"]]
+        prev, following = following, open_invoices(snapshots[after])        # (each snapshot converted once)
+        now = following[["customer_id", "document_id", "amount_cents"]]
         merged = prev.merge(now, on=["customer_id", "document_id"], how="left", suffixes=("", "_after"))
         fell = (merged["amount_cents"] - merged["amount_cents_after"].fillna(0)).astype("int64")
         day = before + pd.Timedelta(days=1) if bound == "earliest" else before + (after - before) / 2
