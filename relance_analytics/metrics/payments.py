@@ -45,6 +45,9 @@ def _text(values: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
     """A column as ``str`` — what a frame makes of its values as ``string`` objects — converted
     in Arrow when pyarrow is there (no Python string per value)."""
     try:
+        if isinstance(values.dtype, pd.CategoricalDtype):      # the categories converted, then taken
+            categories = values.cat.categories.astype(_TEXT).array
+            return categories.take(values.cat.codes.to_numpy(), allow_fill=True)
         return values.astype(_TEXT).array
     except ImportError:                                   # (pyarrow missing: the objects, inferred)
         return values.astype("string").to_numpy()
@@ -52,8 +55,10 @@ def _text(values: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
 
 def open_invoices(items: pd.DataFrame) -> pd.DataFrame:
     """The invoices of an open-items frame with what they still owe (``amount_cents`` > 0)."""
-    inv = items[(items["document_type"].astype("string") == "invoice").to_numpy(dtype=bool)
-                & (items["amount_cents"].to_numpy(dtype="int64") > 0)]
+    kind = items["document_type"]
+    invoice = (kind == "invoice").to_numpy(dtype=bool) if isinstance(kind.dtype, pd.CategoricalDtype) \
+        and not kind.hasnans else (kind.astype("string") == "invoice").to_numpy(dtype=bool)
+    inv = items[invoice & (items["amount_cents"].to_numpy(dtype="int64") > 0)]
     return pd.DataFrame({"customer_id": _text(inv["customer_id"]),
                          "customer_name": (_text(inv["customer_name"]) if "customer_name" in inv
                                            else pd.array([pd.NA] * len(inv), dtype="string")),
