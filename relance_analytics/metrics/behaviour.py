@@ -95,7 +95,8 @@ def delays(payments: pd.DataFrame, as_of: DateLike, customers: pd.DataFrame | No
     days = p["days"].to_numpy(dtype="float64")
     weights = p["amount_cents"].to_numpy(dtype="float64")
     cids = p["customer_id"].to_numpy(dtype=object)
-    segs = np.array([segment_of.get(c, "") for c in cids], dtype=object)
+    segs = np.array([segment_of.get(c, "") for c in cids], dtype=object) if segment_of \
+        else np.full(len(cids), "", dtype=object)
     return Delays(_grouped(cids, days, weights, params.min_payments),
                   {k: v for k, v in _grouped(segs, days, weights, params.min_payments).items() if k},
                   (days, weights), segment_of)
@@ -134,8 +135,8 @@ def payment_behaviour(payments: pd.DataFrame, as_of: DateLike, customers: pd.Dat
     day = as_date(as_of)
     p = _recent(payments, day, params)
     known = delays(payments, day, customers, params)
-    ids = sorted(set(p["customer_id"]) | (set(customers["customer_id"].astype(str)) if customers is not None
-                                          else set()))
+    ids = sorted(set(p["customer_id"].to_numpy(dtype=object).tolist())
+                 | (set(customers["customer_id"].astype(str)) if customers is not None else set()))
     split = (day - pd.DateOffset(months=params.trend_months)).to_datetime64()
     start = (day - pd.DateOffset(months=2 * params.trend_months)).to_datetime64()
     by_customer = dict(tuple(p.groupby("customer_id", sort=False)))
