@@ -37,6 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.url import Url, UrlTypes
@@ -308,6 +309,27 @@ def _write_cell(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, row: int, col:
     return 1
 
 
+def _write_column(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, col: int, column: Column, values: np.ndarray,
+                  lines: list[int]) -> None:
+    """Write a column's values from row 2 as :func:`_write_cell` does, raising ``lines`` to what
+    each cell shows; numbers and dates in one loop of their kind (no dispatch per cell)."""
+    kind = column.kind
+    if kind in ("money", "int", "float", "score", "percent", "date"):
+        write = ws.write_datetime if kind == "date" else ws.write_number
+        fmt = {"money": fm.money, "date": fm.date}.get(kind) or getattr(fm, kind)
+        for i, value in enumerate(values.tolist()):
+            if _missing(value) or (isinstance(value, str) and not value):
+                continue
+            number = int(value) / 100 if kind == "money" else \
+                pd.Timestamp(value).to_pydatetime() if kind == "date" else float(value)
+            write(i + 1, col, number, fmt)
+        return
+    for i, value in enumerate(values.tolist()):
+        found = _write_cell(ws, fm, i + 1, col, column, value)
+        if found > lines[i]:
+            lines[i] = found
+
+
 def _fit_links(columns: Sequence[Column], frame: pd.DataFrame) -> tuple[Column, ...]:
     """The columns with each phone and e-mail column widened to its longest text (at most
     :data:`MAX_LINK_WIDTH`): LibreOffice neither wraps a link nor stops it at the cell's edge."""
@@ -338,8 +360,7 @@ def _write_table(ws: xlsxwriter.worksheet.Worksheet, fm: _Formats, frame: pd.Dat
             for i in range(len(frame)):
                 ws.write_blank(i + 1, j, None, fmt)
         elif column.code in frame.columns:
-            for i, value in enumerate(frame[column.code].to_numpy(dtype=object)):
-                lines[i] = max(lines[i], _write_cell(ws, fm, i + 1, j, column, value))
+            _write_column(ws, fm, j, column, frame[column.code].to_numpy(dtype=object), lines)
     ws.set_row(0, row_heights([[c.header] for c in columns], [c.width for c in columns], bold=True)[0])
     for i, n in enumerate(lines):
         if n > 1:
