@@ -49,6 +49,9 @@ def cents(amounts: pd.Series, column: str = "") -> pd.Series:
     dtype = amounts.dtype
     if isinstance(dtype, pd.ArrowDtype) and pa.types.is_decimal(dtype.pyarrow_dtype):
         array = pa.array(amounts.array)
+        stored = _stored_cents(array)
+        if stored is not None:
+            return pd.Series(stored, index=amounts.index)
         try:
             scaled = pc.multiply(array.cast(pa.decimal128(max(dtype.pyarrow_dtype.precision, 18), 2)), _HUNDRED)
         except pa.ArrowInvalid:
@@ -66,6 +69,25 @@ def cents(amounts: pd.Series, column: str = "") -> pd.Series:
         raise MoneyError(name, None, f"type {dtype}")
     result = out.astype("Int64")
     return result.astype("int64") if not result.isna().any() else result
+
+
+def _stored_cents(array: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """The cents of a ``decimal128(p, 2)`` array (``p`` ≤ 18) without missing values, read from
+    its storage (a decimal stores its unscaled integer: the cents themselves, in 128 bits, low
+    word first); ``None`` for another type (the computed conversion and its errors then apply)
+    or missing values."""
+    if not pa.types.is_decimal128(array.type) or array.type.scale != 2 or array.type.precision > 18 \
+            or array.null_count:
+        return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not len(array):
+        return np.zeros(0, dtype=np.int64)
+    words = np.frombuffer(array.buffers()[1], dtype="<i8").reshape(-1, 2)[array.offset:array.offset + len(array)]
+    low, high = words[:, 0], words[:, 1]
+    if not np.array_equal(high, low >> 63):           # (the high word only extends the sign: fits in int64)
+        return None
+    return low.astype(np.int64, copy=True)
 
 
 def _sub_cent(amounts: pd.Series, name: str) -> MoneyError:
