@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"puis extrapolé linéairement aux {n(scale.workbook_rows)} lignes de l'export complet.")
         explain = not sizes.quick if args.explain is None else args.explain
         if explain:
-            explain_missed(steps, summary, params, args.profile, args.timeout)
+            explain_missed(steps, summary, params, args.profile, args.timeout, results)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
@@ -274,9 +274,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def explain_missed(steps: list[Step], summary: list[dict], params: dict, profile_dir: Path | None,
-                   timeout: float) -> None:
+                   timeout: float, results: dict[str, dict]) -> None:
     """For each step whose goal is missed: its cProfile (the one of ``--profile``, else a new run
-    of the step under the profiler), the functions taking the most time."""
+    of the step under the profiler), the functions taking the most time; for the weekly run,
+    whose work is done in the notebooks' kernels (the profile only sees the wait), the time of
+    each notebook."""
     missed = [s for s in steps if any(e.get("step") == s.key and e.get("met") is False for e in summary)]
     if not missed:
         return
@@ -285,6 +287,10 @@ def explain_missed(steps: list[Step], summary: list[dict], params: dict, profile
     folder = profile_dir or Path(params["scratch"]) / "profiles"
     folder.mkdir(parents=True, exist_ok=True)
     for step in missed:
+        if step.key == "weekly":
+            print(f"\n— {step.label} : le travail se fait dans les noyaux des notebooks, deux à la fois sur ce "
+                  f"processeur ; temps de chacun : {results.get(step.measure, {}).get('note') or '—'}")
+            continue
         prof = folder / f"{step.measure}.prof"
         if not prof.is_file():
             res = run_measure(step.measure, params, folder, timeout)
