@@ -288,8 +288,8 @@ def explain_missed(steps: list[Step], summary: list[dict], params: dict, profile
     folder.mkdir(parents=True, exist_ok=True)
     for step in missed:
         if step.key == "weekly":
-            print(f"\n— {step.label} : le travail se fait dans les noyaux des notebooks, deux à la fois sur ce "
-                  f"processeur ; temps de chacun : {results.get(step.measure, {}).get('note') or '—'}")
+            print(f"\n— {step.label} : le travail se fait dans les noyaux des notebooks, autant à la fois que "
+                  f"de cœurs (au plus 4) ; temps de chacun : {results.get(step.measure, {}).get('note') or '—'}")
             continue
         prof = folder / f"{step.measure}.prof"
         if not prof.is_file():
