@@ -31,17 +31,14 @@ output).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import math
 import sys
 import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -57,6 +54,7 @@ from relance_analytics.errors import InputWarning  # noqa: E402
 from relance_analytics.metrics.behaviour import payment_behaviour  # noqa: E402
 from relance_analytics.metrics.forecast import cash_forecast  # noqa: E402
 from relance_analytics.metrics.insurance import InsurancePolicy  # noqa: E402
+from tests.fingerprints import columns_dump, plain_value  # noqa: E402
 
 SAMPLE = ROOT / "data" / "sample"
 DIGESTS = ROOT / "tests" / "data" / "metrics_fingerprints.json"
@@ -68,36 +66,12 @@ HISTORY = (10, 3000)         # weeks × items of the scale set's synthetic histo
 # ---------------------------------------------------------------------------------------------
 # reducing an output to JSON
 # ---------------------------------------------------------------------------------------------
-def _value(v: object) -> object:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, (pd.Timestamp, dt.date, np.datetime64)):
-        return None if pd.isna(v) else pd.Timestamp(v).isoformat()
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, (np.integer, int)):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        return repr(float(v))
-    if isinstance(v, (tuple, list)):
-        return [_value(x) for x in v]
-    return str(v)
-
-
 def frame_dump(frame: pd.DataFrame) -> dict:
     """Columns in order with their dtypes (categories included), values and the index."""
-    columns = []
-    for name in frame.columns:
-        s = frame[name]
-        dtype = str(s.dtype)
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            dtype += f"[{s.dtype.categories.dtype}:{','.join(map(str, s.dtype.categories))}]"
-        columns.append({"name": str(name), "dtype": dtype, "values": [_value(v) for v in s.astype(object).tolist()]})
+    columns = columns_dump(frame)
     index = frame.index
     return {"index_names": [str(n) for n in index.names], "index_dtype": str(index.dtype),
-            "index": [_value(v) for v in index.tolist()], "columns": columns}
+            "index": [plain_value(v) for v in index.tolist()], "columns": columns}
 
 
 def _color(c: object) -> object:
@@ -120,7 +94,7 @@ def workbook_dump(path: Path) -> dict[str, dict]:
             for c in row:
                 if c.value is None and not c.has_style:
                     continue
-                cells.append([c.coordinate, _value(c.value), c.number_format, bool(c.font.b), _color(c.font.color),
+                cells.append([c.coordinate, plain_value(c.value), c.number_format, bool(c.font.b), _color(c.font.color),
                               bool(c.font.u), c.fill.fill_type, _color(c.fill.fgColor), bool(c.alignment.wrap_text),
                               c.alignment.vertical, bool(c.protection.locked),
                               c.hyperlink.target if c.hyperlink is not None else None])

@@ -33,14 +33,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import random
 import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -53,6 +51,7 @@ if str(ROOT) not in sys.path:          # run as a script
     sys.path.insert(0, str(ROOT))
 
 from tests.data.make_corpus import F, Serial, Sheet, build_cases, build_corpus, write_xlsx  # noqa: E402
+from tests.fingerprints import columns_dump, plain_value  # noqa: E402
 
 SAMPLE_EXPORTS = ROOT / "data" / "sample" / "exports"
 AS_OF = dt.date(2026, 11, 20)
@@ -162,19 +161,7 @@ EXPECTED: dict[str, str] = {
 # reducing an outcome to JSON
 # ---------------------------------------------------------------------------------------------
 def _value(v: object) -> object:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, (pd.Timestamp, dt.date, np.datetime64)):
-        return None if pd.isna(v) else pd.Timestamp(v).isoformat()
-    if isinstance(v, (np.integer, int)) and not isinstance(v, bool):
-        return int(v)
-    if isinstance(v, (np.floating, float)):
-        return repr(float(v))
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    return str(v)
+    return plain_value(v, lists=False)
 
 
 def _plain(obj: object, tmp: str) -> object:
@@ -189,14 +176,7 @@ def _plain(obj: object, tmp: str) -> object:
 
 def frame_dump(frame: pd.DataFrame, tmp: str) -> dict:
     """Columns in order with their dtypes (categories included) and values, and ``attrs``."""
-    columns = []
-    for name in frame.columns:
-        s = frame[name]
-        dtype = str(s.dtype)
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            dtype += f"[{s.dtype.categories.dtype}:{','.join(map(str, s.dtype.categories))}]"
-        columns.append({"name": str(name), "dtype": dtype, "values": [_value(v) for v in s.astype(object).tolist()]})
-    return {"index": [_value(v) for v in frame.index.tolist()], "columns": columns,
+    return {"index": [_value(v) for v in frame.index.tolist()], "columns": columns_dump(frame, lists=False),
             "attrs": _plain(dict(frame.attrs), tmp)}
 
 
