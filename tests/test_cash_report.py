@@ -105,6 +105,10 @@ def test_habits_per_class_and_per_customer():
     assert classes.values.tolist() == [["léger retard", 1, f"500,00{NBSP}€"], ["en retard", 1, f"1{TH}500,00{NBSP}€"],
                                        ["inconnu", 1, f"100,00{NBSP}€"]]
     rows = rk.habit_rows(behaviour, it, cust, params)
+    screen = rk.habits_screen(rows, top=1)                               # A only, then every customer's total
+    assert screen["Client"].tolist() == ["A – Client A", "Total"]
+    assert screen.iloc[-1]["Encours TTC"] == f"2{TH}100,00{NBSP}€"
+    assert screen.iloc[-1]["Habitude"].startswith("3 clients ouverts (tous dans encaissements.xlsx")
     assert rows["customer_id"].tolist() == ["A", "B", "C"]               # largest open balance first
     assert rows.loc[0, "habit"] == (f"Paie en moyenne 23 j après l'échéance (médiane 20 j après l'échéance), 25{NBSP}% "
                                     "du montant réglé à l'heure, en dégradation de 9 j sur 3 mois.")
@@ -127,11 +131,14 @@ def test_insurance_sentences_and_deadlines_in_order():
                            f"1{TH}000,00{NBSP}€ au-delà des limites garanties (1 client, non couverts)")
     assert "**1 facture au délai dépassé**" in text
     assert f"**1 à déclarer sous peu**, pour 8{TH}000,00{NBSP}€ TTC." in text
-    table = ri.deadlines_table(ins)
+    full = ri.deadlines_table(ins)
+    table = full.iloc[:-1]
+    assert full.iloc[-1][["Client", "Assureur", "Solde TTC"]].tolist() == ["Total", "2 factures", f"8{TH}000,00{NBSP}€"]
     assert table["N° pièce"].tolist() == ["FA1", "FA3"]                  # missed, then due soon; FA2 is ok
     assert table["État"].tolist() == ["délai dépassé : garantie perdue", "à déclarer sous peu"]
     assert table["Déclaration au plus tard"].tolist() == ["29/10/2026", "05/12/2026"]
-    assert ri.exposure_table(ins)["Au-delà de la limite"].tolist() == [f"1{TH}000,00{NBSP}€"]
+    assert ri.exposure_table(ins)["Au-delà de la limite"].tolist() == [f"1{TH}000,00{NBSP}€"] * 2   # A, then the total
+    assert ri.exposure_table(ins).iloc[-1]["Assureur"] == "1 client"
     figure = ri.key_figures(ins, it)[0]
     assert figure.value == 800_000 and figure.text in text         # FA1 6 000 € + FA3 2 000 €
     assert figure.note == f"1 délai dépassé, 1 sous peu ; 55,0{NBSP}% du portefeuille assuré"

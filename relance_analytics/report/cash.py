@@ -27,7 +27,7 @@ from ..metrics.forecast import CashForecast, backtest, wape
 from ..metrics.payments import payments_from_fec, payments_from_snapshots
 from ..metrics.promises import evaluate_promises
 from ..text.behaviour import FORECAST_BASIS, PAYER_CLASSES, behaviour_text
-from .common import count, euros, markdown_text, percent
+from .common import count, euros, markdown_text, percent, with_total
 from .index import KeyFigure
 from .legal import fec_ledger
 
@@ -175,12 +175,16 @@ def habit_rows(behaviour: pd.DataFrame, items: pd.DataFrame, customers: pd.DataF
 
 
 def habits_screen(rows: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The screen table: the ``top`` largest open balances with their habit."""
+    """The screen table: the ``top`` largest open balances with their habit, then the total of every
+    open customer."""
     head = rows.head(top)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Client": [f"{c} – {n}" for c, n in zip(head["customer_id"], head["customer_name"].fillna(""))],
         "Encours TTC": [euros(int(v)) for v in head["open_cents"]], "Profil": head["payer_class"].to_numpy(),
         "Habitude": head["habit"].to_numpy()})
+    return with_total(table, {"Encours TTC": euros(int(rows["open_cents"].sum())),
+                              "Habitude": f"{plural(len(rows), 'client ouvert', 'clients ouverts')} (tous dans "
+                                          f"{WORKBOOK}, feuille « {SHEET_HABITS} »)"})
 
 
 # --- forecast ----------------------------------------------------------------------------------------------

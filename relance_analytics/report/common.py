@@ -68,6 +68,15 @@ def screen(table: pd.DataFrame | Styler) -> Styler:
     return styler.set_properties(**{"white-space": "pre-line", "vertical-align": "top"})
 
 
+def with_total(table: pd.DataFrame, values: dict[str, object]) -> pd.DataFrame:
+    """``table`` (a screen table, perhaps only its first rows) and a last row « Total » in its
+    first column, with ``values`` (what the whole list adds up to, as text) and blanks elsewhere:
+    a shortened table still says how much it leaves out."""
+    row: dict[object, object] = dict.fromkeys(table.columns, "")
+    row.update({table.columns[0]: TOTAL_LABELS[0], **values})
+    return pd.concat([table.astype(object), pd.DataFrame([row])], ignore_index=True)
+
+
 def _numeric_column(values: pd.Series) -> bool:
     if pd.api.types.is_numeric_dtype(values):
         return True

@@ -14,7 +14,7 @@ from ..french import plural
 from ..io.excel import Sheet
 from ..metrics.insurance import STATES, Insurance, InsurancePolicy
 from ..text.calllist import INSURANCE_STATES
-from .common import count, euros, percent
+from .common import count, euros, percent, with_total
 from .index import KeyFigure
 
 HEADING = "Assurance-crédit"
@@ -79,29 +79,36 @@ def _dated(invoices: pd.DataFrame) -> pd.DataFrame:
 
 
 def deadlines_table(ins: Insurance, top: int | None = None) -> pd.DataFrame:
-    """The screen table of the invoices whose deadline is missed or close, earliest first."""
+    """The screen table of the invoices whose deadline is missed or close, earliest first (the
+    ``top`` first), then the total of them all."""
     urgent = _dated(ins.invoices[ins.invoices["state"].isin(URGENT).to_numpy()])
     rows = urgent.head(top) if top else urgent
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Client": [f"{c} – {n}" for c, n in zip(rows["customer_id"], rows["customer_name"].fillna(""))],
         "Assureur": rows["insurer"].fillna("").to_numpy(), "N° pièce": rows["document_id"].to_numpy(),
         "Solde TTC": [euros(int(v)) for v in rows["amount_cents"]],
         "Déclaration au plus tard": [f"{pd.Timestamp(d):%d/%m/%Y}" for d in rows["deadline"]],
         "Jours restants": rows["days_left"].astype("int64").to_numpy(),
         "État": rows["state"].map(INSURANCE_STATES).to_numpy()})
+    return with_total(table, {"Assureur": plural(len(urgent), "facture"),
+                              "Solde TTC": euros(int(urgent["amount_cents"].sum()))})
 
 
 def exposure_table(ins: Insurance, top: int | None = None) -> pd.DataFrame:
-    """The screen table of the customers above their insured limit, largest exposure first."""
+    """The screen table of the customers above their insured limit, largest exposure first (the
+    ``top`` first), then the total of them all."""
     over = ins.customers[ins.customers["exposure_cents"] > 0].reset_index()
     over = over.sort_values(["exposure_cents", "customer_id"], ascending=[False, True], kind="stable")
     rows = over.head(top) if top else over
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Client": [f"{c} – {n}" for c, n in zip(rows["customer_id"], rows["customer_name"].fillna(""))],
         "Assureur": rows["insurer"].fillna("").to_numpy(),
         "Limite garantie": [euros(int(v)) for v in rows["insured_limit_cents"]],
         "Encours TTC": [euros(int(v)) for v in rows["open_cents"]],
         "Au-delà de la limite": [euros(int(v)) for v in rows["exposure_cents"]]})
+    return with_total(table, {"Assureur": plural(len(over), "client"),
+                              "Encours TTC": euros(int(over["open_cents"].sum())),
+                              "Au-delà de la limite": euros(int(over["exposure_cents"].sum()))})
 
 
 def key_figures(ins: Insurance, items: pd.DataFrame) -> list[KeyFigure]:
