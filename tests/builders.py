@@ -7,6 +7,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
+
+from relance_analytics import frames
 
 SAGE_HEADER = ["Code client", "Raison sociale", "Type", "N° pièce", "Date pièce", "Échéance",
                "Montant HT", "Solde TTC"]
@@ -55,3 +58,21 @@ def sage_export(path: Path, items: Sequence[Sequence[object]], total: float | No
 def d(text: str) -> dt.datetime:
     """``"2026-11-20"`` → datetime (what openpyxl writes as an Excel date)."""
     return dt.datetime.fromisoformat(text)
+
+
+#: Document types read from a document id's first letter (``F`` invoice, ``A`` credit note, ``R`` payment).
+TYPES = {"F": "invoice", "A": "credit_note", "R": "payment"}
+
+
+def typed_snapshot(*items: tuple[str, str, str, int], document_date: str = "2026-09-01") -> pd.DataFrame:
+    """Canonical open items ``(customer, document, due date, amount cents)``; the type from the
+    id's first letter (:data:`TYPES`)."""
+    return frames.OPEN_ITEMS.validate(frames.OPEN_ITEMS.build({
+        "customer_id": [i[0] for i in items],
+        "customer_name": [f"Client {i[0]}" for i in items],
+        "document_id": [i[1] for i in items],
+        "document_type": [TYPES[i[1][0]] for i in items],
+        "document_date": [document_date] * len(items),
+        "due_date": [i[2] for i in items],
+        "amount_cents": [i[3] for i in items],
+    }))

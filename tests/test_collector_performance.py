@@ -24,21 +24,12 @@ from relance_analytics.metrics.collectors import (
     collector_trend,
     reminder_to_payment,
 )
-
-TYPES = {"F": "invoice", "A": "credit_note", "R": "payment"}
+from tests.builders import typed_snapshot
 
 
 def snapshot(*items: tuple[str, str, str, int]) -> pd.DataFrame:
-    """Open items ``(customer, document, due date, amount cents)``; the type from the id's first letter."""
-    return frames.OPEN_ITEMS.validate(frames.OPEN_ITEMS.build({
-        "customer_id": [i[0] for i in items],
-        "customer_name": [f"Client {i[0]}" for i in items],
-        "document_id": [i[1] for i in items],
-        "document_type": [TYPES[i[1][0]] for i in items],
-        "document_date": ["2026-08-01"] * len(items),
-        "due_date": [i[2] for i in items],
-        "amount_cents": [i[3] for i in items],
-    }))
+    """Open items ``(customer, document, due date, amount cents)`` (:func:`tests.builders.typed_snapshot`)."""
+    return typed_snapshot(*items, document_date="2026-08-01")
 
 
 def journal(*rows: tuple) -> pd.DataFrame:

@@ -8,21 +8,12 @@ import pytest
 from relance_analytics import frames
 from relance_analytics.metrics.promises import STATUSES, broken_promise_counts, evaluate_promises
 from relance_analytics.store import SnapshotStore
-
-TYPES = {"F": "invoice", "A": "credit_note", "R": "payment"}
+from tests.builders import typed_snapshot
 
 
 def snapshot(*items: tuple[str, str, str, int]) -> pd.DataFrame:
-    """Open items ``(customer, document, due date, amount cents)``; the type from the id's first letter."""
-    return frames.OPEN_ITEMS.validate(frames.OPEN_ITEMS.build({
-        "customer_id": [i[0] for i in items],
-        "customer_name": [f"Client {i[0]}" for i in items],
-        "document_id": [i[1] for i in items],
-        "document_type": [TYPES[i[1][0]] for i in items],
-        "document_date": ["2026-09-01"] * len(items),
-        "due_date": [i[2] for i in items],
-        "amount_cents": [i[3] for i in items],
-    }))
+    """Open items ``(customer, document, due date, amount cents)`` (:func:`tests.builders.typed_snapshot`)."""
+    return typed_snapshot(*items)
 
 
 def actions(*rows: tuple) -> pd.DataFrame:
